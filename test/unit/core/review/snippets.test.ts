@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describeProvenance, formatAge, formatSnippetTitle, groupByAiRange, startsInside } from '../../../../src/core/review';
+
+const at = (line: number) => ({ range: { startLine: line, startCol: 4, endLine: line, endCol: 10 } });
+const ai = (startLine: number, endLine: number, endCol = 5) => ({ range: { startLine, startCol: 0, endLine, endCol }, source: 'live', tool: 'Copilot' });
+
+describe('flagged snippets', () => {
+  it('groups findings by the AI range they start in, in document order', () => {
+    const r1 = ai(10, 14);
+    const r2 = ai(2, 4);
+    const { snippets, outside } = groupByAiRange([at(3), at(12), at(7), at(4)], [r1, r2]);
+    assert.deepEqual(snippets.map((s) => s.ai), [r2, r1]);
+    assert.deepEqual(snippets[0].findings.map((x) => x.range.startLine), [3, 4]);
+    assert.deepEqual(outside.map((x) => x.range.startLine), [7]);
+  });
+  it('omits AI ranges without findings', () => {
+    assert.equal(groupByAiRange([at(1)], [ai(5, 6)]).snippets.length, 0);
+  });
+  it('excludes the last line when the range ends at its column 0', () => {
+    assert.equal(startsInside(at(14), ai(10, 14, 0).range), false);
+    assert.equal(startsInside(at(13), ai(10, 14, 0).range), true);
+  });
+});
+
+describe('lens text', () => {
+  const now = Date.parse('2026-11-21T12:00:00Z');
+  it('formats ages', () => {
+    assert.equal(formatAge(5_000), 'just now');
+    assert.equal(formatAge(2 * 60_000), '2 min ago');
+    assert.equal(formatAge(3 * 3_600_000), '3 h ago');
+    assert.equal(formatAge(5 * 86_400_000), '5 days ago');
+  });
+  it('says which tool and evidence applied', () => {
+    assert.equal(
+      formatSnippetTitle(2, { ...ai(1, 2), at: now - 120_000 }, now),
+      '⚠ 2 security findings in AI-generated code (Copilot, inserted 2 min ago)',
+    );
+    assert.equal(formatSnippetTitle(1, { range: ai(1, 2).range, source: 'git', tool: 'Claude' }, now), '⚠ 1 security finding in AI-generated code (Claude, committed)');
+    assert.equal(describeProvenance({ range: ai(1, 2).range, source: 'user' }, now), 'marked by you');
+    assert.equal(describeProvenance({ range: ai(1, 2).range, source: 'live', tool: 'Claude', at: new Date(now - 3 * 3_600_000) }, now), 'Claude, inserted 3 h ago');
+  });
+});
