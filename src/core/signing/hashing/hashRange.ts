@@ -1,0 +1,82 @@
+/**
+ * Streams a byte range of one file through a hasher with a single reused buffer: never a
+ * whole-file buffer. The synchronous variant runs in worker threads (no event loop to keep
+ * responsive, fewest syscalls); the async variant runs on the main thread for tiny inputs.
+ */
+import * as fs from 'node:fs';
+import { throwIfAborted } from '../../abort';
+import type { HashJob, HashJobError } from './job';
+import { createStreamHasher } from './streamHasher';
+
+/** Thrown by the range hashers; carries a serializable HashJobError. */
+export class HashJobFailure extends Error {
+  constructor(readonly detail: HashJobError) {
+    super(detail.message);
+  }
+}
+
+function ioFailure(e: unknown, job: HashJob): HashJobFailure {
+  if (e instanceof HashJobFailure) return e;
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  if (code === 'ENOENT') return new HashJobFailure({ code: 'NOT_FOUND', message: `Cannot read '${job.path}': it no longer exists`, path: job.path });
+  if (code === 'EISDIR') return new HashJobFailure({ code: 'NOT_A_FILE', message: `Cannot read '${job.path}': it is a directory`, path: job.path });
+  return new HashJobFailure({ code: 'IO_ERROR', message: `Cannot read '${job.path}': ${message}`, path: job.path });
+}
+
+function changed(job: HashJob, got: string): HashJobFailure {
+  return new HashJobFailure({ code: 'FILE_CHANGED', message: `'${job.path}' changed while it was being hashed (${got})`, path: job.path });
+}
+
+/**
+ * Hashes [job.start, job.end) synchronously, calling `onBytes(n)` after each read.
+ * Throws HashJobFailure.
+ */
+export async function hashRangeSync(job: HashJob, buf: Buffer, onBytes: (n: number) => void): Promise<string> {
+  const hasher = await createStreamHasher(job.algorithm);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(job.path, 'r');
+    let pos = job.start;
+    while (pos < job.end) {
+      const want = Math.min(buf.length, job.end - pos);
+      const n = fs.readSync(fd, buf, 0, want, pos);
+      if (n === 0) throw changed(job, `expected ${job.end} bytes, file ends at ${pos}`);
+      hasher.update(n === buf.length ? buf : buf.subarray(0, n));
+      pos += n;
+      onBytes(n);
+    }
+    if (job.wholeFile && fs.readSync(fd, buf, 0, 1, pos) !== 0) throw changed(job, `grew beyond ${job.end} bytes`);
+    return hasher.digestHex();
+  } catch (e) {
+    throw ioFailure(e, job);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Async twin of hashRangeSync for the main thread; checks `signal` between reads. */
+export async function hashRangeAsync(job: HashJob, buf: Buffer, onBytes: (n: number) => void, signal?: AbortSignal): Promise<string> {
+  const hasher = await createStreamHasher(job.algorithm);
+  let fh: fs.promises.FileHandle | undefined;
+  try {
+    fh = await fs.promises.open(job.path, 'r');
+    let pos = job.start;
+    while (pos < job.end) {
+      throwIfAborted(signal);
+      const want = Math.min(buf.length, job.end - pos);
+      const { bytesRead: n } = await fh.read(buf, 0, want, pos);
+      if (n === 0) throw changed(job, `expected ${job.end} bytes, file ends at ${pos}`);
+      hasher.update(n === buf.length ? buf : buf.subarray(0, n));
+      pos += n;
+      onBytes(n);
+    }
+    if (job.wholeFile && (await fh.read(buf, 0, 1, pos)).bytesRead !== 0) throw changed(job, `grew beyond ${job.end} bytes`);
+    return hasher.digestHex();
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    throw ioFailure(e, job);
+  } finally {
+    await fh?.close();
+  }
+}

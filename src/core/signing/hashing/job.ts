@@ -1,0 +1,38 @@
+import type { HashAlgorithm } from '../types';
+
+/** Hash the bytes [start, end) of `path`. */
+export interface HashJob {
+  path: string;
+  start: number;
+  end: number;
+  algorithm: HashAlgorithm;
+  /**
+   * Whole-file job (files mode): the file must end exactly at `end`; if it grew or shrank since
+   * it was listed, the job fails with FILE_CHANGED instead of hashing a moving target.
+   */
+  wholeFile: boolean;
+}
+
+/** Error detail that crosses the worker boundary (Error objects lose their class there). */
+export interface HashJobError {
+  code: 'NOT_FOUND' | 'FILE_CHANGED' | 'IO_ERROR' | 'SYMLINK_NOT_ALLOWED' | 'NOT_A_FILE';
+  message: string;
+  path: string;
+}
+
+export type HashJobResult = { digest: string } | { error: HashJobError };
+
+/** main → worker */
+export interface HashBatchRequest {
+  id: number;
+  jobs: HashJob[];
+  chunkSize: number;
+}
+
+/** worker → main */
+export type HashWorkerMessage =
+  | { type: 'progress'; id: number; bytes: number }
+  | { type: 'done'; id: number; results: HashJobResult[] };
+
+/** Default read size: large reads amortize syscalls; the buffer is reused per worker. */
+export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
