@@ -1,6 +1,9 @@
 import type { CliCommand } from '../command';
+import { signCommand } from './sign';
+import { verifyCommand } from './verify';
+import { digestCommand } from './digest';
 
 /**
  * Every subcommand of `trustlens`. Each lives in its own module; add a line here to expose it.
  */
-export const COMMANDS: CliCommand[] = [];
+export const COMMANDS: CliCommand[] = [signCommand, verifyCommand, digestCommand];

@@ -1,0 +1,98 @@
+/**
+ * signModel: serialize a model, build the OMS statement, sign it and write the bundle atomically.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ProgressCallback } from '../abort';
+import { throwIfAborted } from '../abort';
+import { isCancellation } from '../errors';
+import { DEFAULT_SHARD_SIZE, type BundleJson, type Manifest, type ModelSigner, type SerializationOptions } from './types';
+import { buildStatement, serializeStatement } from './statement';
+import { IN_TOTO_PAYLOAD_TYPE } from './dsse';
+import { serializeBundle } from './bundle';
+import { SigningError } from './verificationError';
+import { insideModel } from './verify';
+import { serializeModel } from './serialization';
+
+/** Serialization knobs for signing; defaults are model_signing's (files, sha256, git ignores, no symlinks). */
+export type SignSerialization = Partial<Pick<SerializationOptions, 'method' | 'hashAlgorithm' | 'shardSize' | 'ignorePaths' | 'ignoreGitPaths' | 'allowSymlinks' | 'useCache'>>;
+
+export interface SignModelOptions {
+  /** Model directory or single model file. */
+  modelPath: string;
+  signer: ModelSigner;
+  /** Where to write the bundle (absolute, or relative to the process CWD). Excluded from hashing when inside the model. */
+  signaturePath: string;
+  serialization?: SignSerialization;
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+
+export interface SignResult {
+  manifest: Manifest;
+  bundle: BundleJson;
+  /** Absolute path of the written signature. */
+  signaturePath: string;
+  /** The exact DSSE payload that was signed. */
+  payload: Buffer;
+}
+
+/**
+ * Signs a model and writes `signaturePath` atomically (temp file + rename in the same directory):
+ * on any failure an existing signature is left untouched. Refuses empty models (OMS spec §6.1).
+ * Throws SigningError, SerializationError or CancellationError.
+ */
+export async function signModel(options: SignModelOptions): Promise<SignResult> {
+  const modelPath = path.resolve(options.modelPath);
+  const signaturePath = path.resolve(options.signaturePath);
+  try {
+    await fs.lstat(modelPath);
+  } catch {
+    throw new SigningError('MODEL_NOT_FOUND', `model '${options.modelPath}' does not exist`);
+  }
+  const ser = options.serialization ?? {};
+  const ignorePaths = [...(ser.ignorePaths ?? [])];
+  const sigRel = insideModel(modelPath, signaturePath);
+  if (sigRel) ignorePaths.push(sigRel);
+  const method = ser.method ?? 'files';
+  const manifest = await serializeModel(modelPath, {
+    method,
+    hashAlgorithm: ser.hashAlgorithm ?? 'sha256',
+    shardSize: method === 'shards' ? (ser.shardSize ?? DEFAULT_SHARD_SIZE) : undefined,
+    ignorePaths,
+    ignoreGitPaths: ser.ignoreGitPaths ?? true,
+    allowSymlinks: ser.allowSymlinks ?? false,
+    useCache: ser.useCache,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
+  if (manifest.resources.length === 0) {
+    throw new SigningError('EMPTY_MODEL', `model '${options.modelPath}' has no file to sign (OMS forbids empty models)`);
+  }
+  const payload = serializeStatement(buildStatement(manifest));
+  throwIfAborted(options.signal);
+  const bundle = await options.signer.sign(payload, IN_TOTO_PAYLOAD_TYPE, options.signal);
+  throwIfAborted(options.signal);
+  await writeFileAtomic(signaturePath, serializeBundle(bundle));
+  return { manifest, bundle, signaturePath, payload };
+}
+
+/** Writes via a temp file in the same directory and renames over the target. */
+export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const fh = await fs.open(tmp, 'wx', 0o644);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, target);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    if (isCancellation(e)) throw e;
+    throw new SigningError('SIGNATURE_WRITE', `cannot write signature '${target}': ${(e as Error).message}`, { cause: e });
+  }
+}
