@@ -21,8 +21,8 @@ import { resolveWorkerSource, type WorkerSource } from './workerSource';
 export interface HashPoolOptions {
   /** Worker count; default os.availableParallelism(). */
   size?: number;
-  /** Where the worker script is; default resolveWorkerSource(). */
-  workerSource?: WorkerSource;
+  /** Where the worker script is; default resolveWorkerSource(); null = no threads (hash on the calling thread). */
+  workerSource?: WorkerSource | null;
   /** Read buffer size per worker in bytes (default 4 MiB). */
   chunkSize?: number;
   /** Idle workers exit after this many milliseconds (default 30 s). */
@@ -124,7 +124,7 @@ export class HashPool {
     const size = opts.size ?? os.availableParallelism();
     if (!Number.isInteger(size) || size < 1) throw new SerializationError('INVALID_OPTIONS', `hash pool size must be a positive integer, got ${size}`);
     this.size = size;
-    this.source = opts.workerSource ?? resolveWorkerSource();
+    this.source = opts.workerSource === undefined ? resolveWorkerSource() : (opts.workerSource ?? undefined);
     this.chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 30_000;
     this.slots = Array.from({ length: size }, () => ({}));

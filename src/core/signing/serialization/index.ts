@@ -13,3 +13,4 @@ export { DigestCache, openDigestCache, defaultCacheDir, identityOf, sameIdentity
 export { HashPool, sharedHashPool, hashInline, type HashPoolOptions, type HashRunOptions } from '../hashing/pool';
 export { createStreamHasher, DIGEST_BYTES, HASH_ALGORITHMS, type StreamHasher } from '../hashing/streamHasher';
 export type { HashJob } from '../hashing/job';
+export { resolveWorkerSource, BUNDLED_WORKER_NAME, type WorkerSource } from '../hashing/workerSource';
