@@ -1,0 +1,93 @@
+/** Small predicates shared by rules. */
+import type { Node } from 'web-tree-sitter';
+import type { Val } from '../dataflow';
+import type { FixEdit } from '../finding';
+import type { Hit, RuleContext } from '../rule';
+import { San } from '../sources';
+import type { CallSite } from '../syntax';
+
+export { San };
+
+/** True for literal true in any of our languages. */
+export function isTrue(n: Node | undefined | null): boolean {
+  return !!n && /^(?:True|true|1|TRUE|:true)$/.test(n.text.trim());
+}
+
+/** True for literal false in any of our languages. */
+export function isFalse(n: Node | undefined | null): boolean {
+  return !!n && /^(?:False|false|0|FALSE|None|nil|null)$/.test(n.text.trim());
+}
+
+/** Keyword argument by name (Python/C#/Ruby/PHP named args). */
+export function kw(call: CallSite, name: string): Node | undefined {
+  return call.kwargs.get(name);
+}
+
+/** Positional argument `i`, or the named argument `name`. */
+export function arg(call: CallSite, i: number, name?: string): Node | undefined {
+  return call.args[i] ?? (name ? call.kwargs.get(name) : undefined);
+}
+
+/**
+ * Value of a key inside an options object argument (JS `{ rejectUnauthorized: false }`,
+ * Go `&tls.Config{InsecureSkipVerify: true}`) searched in all args; returns the value node.
+ */
+export function optionIn(call: CallSite, key: RegExp): Node | undefined {
+  for (const a of call.args) {
+    if (a.type !== 'object' && a.type !== 'hash' && a.type !== 'dictionary') continue;
+    for (const p of a.namedChildren) {
+      const k = p.childForFieldName('key');
+      if (k && key.test(k.text.replace(/^["']|["']$/g, ''))) return p.childForFieldName('value') ?? undefined;
+    }
+  }
+  return undefined;
+}
+
+const SQL_RE = /\b(?:select\s[\s\S]*?\bfrom\b|insert\s+(?:or\s+\w+\s+)?into\b|update\s+[\w`"[\].]+\s+set\b|delete\s+from\b|replace\s+into\b|create\s+(?:table|index|view|database)\b|drop\s+(?:table|database|index|view)\b|alter\s+table\b|truncate\s+table\b|merge\s+into\b|exec(?:ute)?\s+sp_|\bwhere\s+[\w`"[\].]+\s*(?:=|like|in\b|<|>))/i;
+
+/** True when the constant text of a value looks like SQL. */
+export function looksLikeSql(text: string): boolean {
+  return SQL_RE.test(text);
+}
+
+/** The abstract value is untrusted or built from non-constant data, and not sanitized for `mask`. */
+export function dynamicFor(v: Val, mask: San): boolean {
+  return !v.c && (v.san & mask) === 0;
+}
+
+/** Taint of the value when it is not sanitized for `mask`. */
+export function taintFor(v: Val, mask: San): Val['taint'] {
+  return v.taint && (v.san & mask) === 0 ? v.taint : undefined;
+}
+
+/** A data-flow hit: `high` when an untrusted source is proven, the rule's severity otherwise. */
+export function flowHit(v: Val, mask: San, sink: string, node?: Node, message?: string): Hit {
+  const taint = taintFor(v, mask);
+  return taint ? { taint, sink, node, severity: 'high', message } : { node, sink, message };
+}
+
+/** Replace a node's text. */
+export function replaceFix(title: string, node: Node, newText: string, ctx: RuleContext): FixEdit {
+  return { title, range: ctx.range(node), newText };
+}
+
+/** Insert `text` just before the closing parenthesis of a call's argument list. */
+export function appendArgFix(title: string, call: CallSite, text: string): FixEdit | undefined {
+  const args = call.node.childForFieldName('arguments');
+  if (!args || !args.text.endsWith(')')) return undefined;
+  const end = args.endPosition;
+  const empty = args.namedChildCount === 0;
+  return { title, range: { startLine: end.row, startCol: end.column - 1, endLine: end.row, endCol: end.column - 1 }, newText: empty ? text : `, ${text}` };
+}
+
+/** Names that say a value is a secret credential. */
+export const SECRET_NAME = /(?:^|[_.\-$]|[a-z](?=[A-Z]))(?:pass(?:word|wd|phrase)?|pwd|secret|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|auth[_-]?token|access[_-]?token|refresh[_-]?token|bearer[_-]?token|client[_-]?secret|token|credentials?)$/i;
+
+/** Names that say a value is used for security (tokens, keys, nonces, salts). */
+export const SECURITY_CONTEXT = /token|passw|pwd|secret|salt|nonce|otp|session|csrf|api_?key|apikey|auth|reset|verif|crypt|(?:^|[_A-Z])key|(?:^|_)iv(?:$|_)|\bIV\b|cookie|captcha|pin\b|\bcode\b|invite|signature|credential/i;
+
+/** Last identifier in a dotted/indexed target, e.g. `self.db_password` -> `db_password`. */
+export function lastName(text: string): string {
+  const m = /([A-Za-z_$][\w$]*)["'\]]*$/.exec(text);
+  return m ? m[1] : text;
+}

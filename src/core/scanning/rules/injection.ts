@@ -1,0 +1,385 @@
+/** Injection rules: SQL (CWE-89), OS command (CWE-78), code evaluation (CWE-94/95). */
+import type { Node } from 'web-tree-sitter';
+import type { Hit, Matcher, RuleContext } from '../rule';
+import { defineRule } from '../rule';
+import type { CallSite } from '../syntax';
+import { San, dynamicFor, flowHit, isTrue, kw, looksLikeSql, optionIn, taintFor } from './helpers';
+
+// ---------------------------------------------------------------- SQL
+
+function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false): Hit | undefined {
+  const a = call.args[idx] ?? call.kwargs.get('sql') ?? call.kwargs.get('query');
+  if (!a) return undefined;
+  const v = ctx.val(a);
+  if (!dynamicFor(v, San.Sql)) return undefined;
+  const sqlish = looksLikeSql(v.text) || (conditionOk && v.str && /[=<>]|\blike\b|\bin\s*\(/i.test(v.text));
+  if (!sqlish) return undefined;
+  return flowHit(v, San.Sql, call.callee, a);
+}
+
+const sqlCall = (names: string[], idx = 0, conditionNames: string[] = []): Matcher => ({
+  kind: 'call',
+  names: [...names, ...conditionNames],
+  check: (c, ctx) => sqlArg(c, ctx, idx, conditionNames.includes(c.name)),
+});
+
+// `db.exec(conn, sql)`-style C APIs take the SQL as the second argument.
+const sqlCallAt = (names: string[], idx: number): Matcher => ({ kind: 'call', names, check: (c, ctx) => sqlArg(c, ctx, idx) });
+
+export const sqlInjection = defineRule({
+  id: 'sql-injection',
+  name: 'SQL built from non-constant data',
+  cwe: 'CWE-89',
+  severity: 'medium',
+  pattern: 1,
+  message: 'SQL query built by string formatting/concatenation is passed to the database; use a parameterized query',
+  why: 'OpenSSF AI code assistant guide: "use parameterized queries for database access". Data spliced into SQL text can change the query (SQL injection).',
+  description: 'A string that looks like SQL is built from non-constant data (concatenation, interpolation, format) and reaches an execute-like API. Bind values as query parameters instead.',
+  matchers: {
+    python: [sqlCall(['execute', 'executemany', 'executescript', 'raw', 'read_sql', 'read_sql_query', 'text', 'mogrify', 'exec_driver_sql'])],
+    javascript: [sqlCall(['query', 'execute', 'raw', 'run', 'all', 'get', 'each', 'exec', 'prepare', '$queryRawUnsafe', '$executeRawUnsafe', 'unsafe', 'whereRaw', 'orderByRaw'])],
+    java: [sqlCall(['executeQuery', 'executeUpdate', 'execute', 'executeLargeUpdate', 'addBatch', 'prepareStatement', 'prepareCall', 'createQuery', 'createNativeQuery', 'createSQLQuery', 'query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'update', 'batchUpdate'])],
+    go: [sqlCall(['Query', 'QueryRow', 'Exec', 'Prepare', 'Raw', 'Select', 'Get', 'MustExec', 'Queryx', 'QueryRowx'], 0, ['Where', 'Order', 'Having']), sqlCallAt(['QueryContext', 'QueryRowContext', 'ExecContext', 'PrepareContext', 'SelectContext', 'GetContext'], 1)],
+    php: [sqlCall(['query', 'exec', 'prepare', 'mysql_query', 'sqlite_query', 'select', 'statement', 'unprepared', 'raw', 'whereRaw', 'selectRaw', 'orderByRaw', 'havingRaw']), sqlCallAt(['mysqli_query', 'pg_query', 'mysqli_prepare', 'pg_prepare', 'mysqli_real_query', 'odbc_exec', 'sqlsrv_query'], 1)],
+    ruby: [sqlCall(['execute', 'exec_query', 'find_by_sql', 'select_all', 'select_one', 'select_value', 'select_values', 'select_rows', 'count_by_sql', 'query', 'exec', 'prepare'], 0, ['where', 'order', 'group', 'having', 'joins', 'pluck', 'exists?', 'from', 'lock', 'reorder', 'not'])],
+    csharp: [
+      sqlCall(['SqlCommand', 'OleDbCommand', 'OdbcCommand', 'NpgsqlCommand', 'MySqlCommand', 'SQLiteCommand', 'SqliteCommand', 'ExecuteSqlRaw', 'ExecuteSqlRawAsync', 'ExecuteSqlCommand', 'FromSqlRaw', 'SqlQuery', 'Query', 'QueryAsync', 'Execute', 'ExecuteAsync', 'QueryFirst', 'QuerySingle', 'ExecuteScalar']),
+      {
+        kind: 'binding',
+        check: (b, ctx) => {
+          if (!/(?:^|\.)CommandText$/.test(b.targetText) || !b.value) return undefined;
+          const v = ctx.val(b.value);
+          return dynamicFor(v, San.Sql) && looksLikeSql(v.text) ? flowHit(v, San.Sql, 'CommandText', b.value) : undefined;
+        },
+      },
+    ],
+    rust: [sqlCall(['query', 'query_as', 'query_scalar', 'execute', 'prepare', 'query_row', 'query_map', 'batch_execute', 'sql_query'])],
+    c: [sqlCallAt(['sqlite3_exec', 'sqlite3_prepare', 'sqlite3_prepare_v2', 'sqlite3_prepare_v3', 'mysql_query', 'mysql_real_query', 'PQexec', 'PQsendQuery'], 1)],
+  },
+});
+
+// ---------------------------------------------------------------- OS command
+
+const SHELL_PROG = /^["']?(?:\/(?:usr\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|cmd|cmd\.exe|powershell|powershell\.exe|pwsh)["']?$/i;
+const SHELL_FLAG = /^["'](?:-c|\/c|\/C|-Command|-lc|-ic)["']$/;
+
+function commandHit(v: ReturnType<RuleContext['val']>, sink: string, node: Node): Hit | undefined {
+  if (!dynamicFor(v, San.Shell)) return undefined;
+  return flowHit(v, San.Shell, sink, node);
+}
+
+/** argv-style APIs: dangerous when a shell is run with `-c <dynamic>`, or the program itself is untrusted. */
+function argvHit(args: Node[], ctx: RuleContext, sink: string): Hit | undefined {
+  if (!args.length) return undefined;
+  const prog = args[0];
+  if (SHELL_PROG.test(prog.text)) {
+    const flagIdx = args.findIndex((a) => SHELL_FLAG.test(a.text));
+    if (flagIdx > 0) for (const a of args.slice(flagIdx + 1)) {
+      const h = commandHit(ctx.val(a), sink, a);
+      if (h) return h;
+    }
+    return undefined;
+  }
+  const t = taintFor(ctx.val(prog), San.Shell);
+  return t ? { taint: t, sink, node: prog, severity: 'high' } : undefined;
+}
+
+function listItems(n: Node | undefined): Node[] | undefined {
+  if (!n) return undefined;
+  if (n.type === 'list' || n.type === 'tuple' || n.type === 'array' || n.type === 'array_creation_expression' || n.type === 'array_initializer') {
+    const init = n.type === 'array_creation_expression' ? (n.childForFieldName('value') ?? n.namedChildren.find((c) => c.type === 'array_initializer')) : n;
+    return init ? init.namedChildren.filter((c) => c.type !== 'comment') : undefined;
+  }
+  return undefined;
+}
+
+export const commandInjection = defineRule({
+  id: 'command-injection',
+  name: 'OS command built from non-constant data',
+  cwe: 'CWE-78',
+  severity: 'medium',
+  pattern: 2,
+  message: 'A shell command is built from non-constant data; run the program with an argument list and no shell',
+  why: 'OpenSSF AI code assistant guide: "use the subprocess module with shell=False"; data spliced into a shell command line can run other commands.',
+  description: 'A command string passed to a shell (os.system, shell=True, child_process.exec, Runtime.exec(String), system(), backticks, Open3…) contains non-constant data. Pass an argv list to an API that does not start a shell.',
+  matchers: {
+    python: [
+      {
+        kind: 'call',
+        names: ['system', 'popen', 'popen2', 'popen3', 'popen4', 'getoutput', 'getstatusoutput', 'create_subprocess_shell', 'spawn'],
+        check: (c, ctx) => {
+          if (!/^(?:os|commands|subprocess|asyncio|pty|platform)\.|^(?:system|popen|getoutput|getstatusoutput)$/.test(c.callee)) return undefined;
+          if (c.callee === 'pty.spawn' || c.name === 'spawn') {
+            const t = c.args[0] && taintFor(ctx.val(c.args[0]), San.Shell);
+            return t ? { taint: t, sink: c.callee, severity: 'high' } : undefined;
+          }
+          const a = c.args[0] ?? kw(c, 'cmd') ?? kw(c, 'command');
+          return a ? commandHit(ctx.val(a), c.callee, a) : undefined;
+        },
+      },
+      {
+        kind: 'call',
+        names: ['run', 'call', 'Popen', 'check_output', 'check_call', 'getoutput'],
+        check: (c, ctx) => {
+          if (!/^(?:subprocess\.)?(?:run|call|Popen|check_output|check_call)$/.test(c.callee) && !/^subprocess\./.test(c.callee)) return undefined;
+          const a = c.args[0] ?? kw(c, 'args');
+          if (!a) return undefined;
+          if (isTrue(kw(c, 'shell'))) {
+            const items = listItems(a);
+            if (items) {
+              for (const it of items) {
+                const h = commandHit(ctx.val(it), c.callee, it);
+                if (h) return h;
+              }
+              return undefined;
+            }
+            return commandHit(ctx.val(a), c.callee, a);
+          }
+          const items = listItems(a);
+          return items ? argvHit(items, ctx, c.callee) : undefined;
+        },
+      },
+    ],
+    javascript: [
+      {
+        kind: 'call',
+        names: ['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync', 'execa', 'execaSync', 'execaCommand', 'execaCommandSync', 'command', 'commandSync'],
+        check: (c, ctx) => {
+          if (!ctx.fileHas(/child_process|\bexeca\b|shelljs/)) return undefined;
+          // `re.exec(s)` is RegExp; require a child_process-like receiver or a bare imported function.
+          if (c.receiver && !/^(?:child_process|childProcess|cp|proc|child|shell|shelljs|execa|\w*[Pp]rocess)$/.test(c.receiver.text)) return undefined;
+          const a = c.args[0];
+          if (!a) return undefined;
+          const shellOpt = optionIn(c, /^shell$/);
+          if (c.name === 'exec' || c.name === 'execSync' || c.name === 'execaCommand' || c.name === 'execaCommandSync' || c.name === 'command' || c.name === 'commandSync' || (shellOpt && isTrue(shellOpt))) {
+            const h = commandHit(ctx.val(a), c.callee, a);
+            if (h) return h;
+            if (shellOpt && isTrue(shellOpt) && c.args[1]) {
+              const items = listItems(c.args[1]) ?? [];
+              for (const it of items) {
+                const h2 = commandHit(ctx.val(it), c.callee, it);
+                if (h2) return h2;
+              }
+            }
+            return undefined;
+          }
+          const items = [a, ...(listItems(c.args[1]) ?? [])];
+          return argvHit(items, ctx, c.callee);
+        },
+      },
+    ],
+    java: [
+      {
+        kind: 'call',
+        names: ['exec'],
+        check: (c, ctx) => {
+          if (!c.receiver || !/Runtime|runtime|\brt\b|^r$/.test(c.receiver.text)) return undefined;
+          const a = c.args[0];
+          if (!a) return undefined;
+          const items = listItems(a);
+          if (items) return argvHit(items, ctx, 'Runtime.exec');
+          return commandHit(ctx.val(a), 'Runtime.exec(String)', a);
+        },
+      },
+      {
+        kind: 'call',
+        names: ['ProcessBuilder', 'command'],
+        check: (c, ctx) => {
+          if (c.name === 'command' && !/ProcessBuilder|pb|builder|processBuilder/.test(c.receiver?.text ?? '')) return undefined;
+          let args = c.args;
+          if (args.length === 1) {
+            const items = listItems(args[0]);
+            if (items) args = items;
+            else if (/^(?:Arrays\.asList|List\.of)\(/.test(args[0].text)) args = args[0].childForFieldName('arguments')?.namedChildren ?? args;
+          }
+          return argvHit(args, ctx, 'ProcessBuilder');
+        },
+      },
+    ],
+    go: [
+      {
+        kind: 'call',
+        names: ['Command', 'CommandContext'],
+        check: (c, ctx) => {
+          if (!/^exec\./.test(c.callee)) return undefined;
+          return argvHit(c.name === 'CommandContext' ? c.args.slice(1) : c.args, ctx, c.callee);
+        },
+      },
+    ],
+    c: [
+      {
+        kind: 'call',
+        names: ['system', 'popen', '_popen', '_wsystem', 'wsystem', '_wpopen'],
+        check: (c, ctx) => (c.args[0] ? commandHit(ctx.val(c.args[0]), c.name, c.args[0]) : undefined),
+      },
+      { kind: 'call', names: ['execl', 'execlp', 'execle', 'execv', 'execvp'], check: (c, ctx) => argvHit(c.args.slice(1), ctx, c.name) },
+    ],
+    ruby: [
+      {
+        kind: 'call',
+        names: ['system', 'exec', 'spawn', 'popen', 'popen2', 'popen2e', 'popen3', 'capture2', 'capture2e', 'capture3', 'pipeline_r', 'pipeline_w', 'pipeline_rw', 'pipeline', 'open', 'syscall'],
+        check: (c, ctx) => {
+          if (c.receiver && !/^(?:Kernel|Open3|IO|Process|PTY)$/.test(c.receiver.text)) return undefined;
+          const pos = c.args.filter((a) => a.type !== 'pair' && a.type !== 'hash');
+          if (!pos.length) return undefined;
+          if (c.name === 'open' && !c.receiver) {
+            // Kernel#open runs a command when the path starts with "|".
+            const t = taintFor(ctx.val(pos[0]), San.Shell | San.Path);
+            return t ? { taint: t, sink: 'Kernel#open', node: pos[0], severity: 'high', message: 'Kernel#open with untrusted input can run a command ("|cmd"); use File.open' } : undefined;
+          }
+          if (c.name === 'open' && c.receiver?.text !== 'IO') return undefined;
+          // Several arguments = argv form (no shell), unless a shell -c is spelled out.
+          if (pos.length > 1) return argvHit(pos, ctx, c.callee);
+          return commandHit(ctx.val(pos[0]), c.callee, pos[0]);
+        },
+      },
+      {
+        kind: 'node',
+        types: ['subshell'],
+        check: (n, ctx) => {
+          const v = ctx.val(n);
+          return dynamicFor(v, San.Shell) ? flowHit(v, San.Shell, 'backticks', n) : undefined;
+        },
+      },
+    ],
+    php: [
+      {
+        kind: 'call',
+        names: ['system', 'exec', 'shell_exec', 'passthru', 'popen', 'proc_open', 'pcntl_exec'],
+        check: (c, ctx) => (c.receiver || !c.args[0] ? undefined : commandHit(ctx.val(c.args[0]), c.name, c.args[0])),
+      },
+      {
+        kind: 'node',
+        types: ['shell_command_expression'],
+        check: (n, ctx) => {
+          const v = ctx.val(n);
+          return dynamicFor(v, San.Shell) ? flowHit(v, San.Shell, 'backticks', n) : undefined;
+        },
+      },
+    ],
+    rust: [
+      {
+        kind: 'call',
+        names: ['arg', 'args'],
+        check: (c, ctx) => {
+          const chain = c.receiver ? c.receiver.text.replace(/\s+/g, '') : '';
+          if (!/Command::new\("(?:sh|bash|\/bin\/sh|\/bin\/bash|cmd|cmd\.exe|powershell)"\)/.test(chain) || !/\.args?\(\[?"(?:-c|\/C|\/c)"/.test(chain)) return undefined;
+          const a = c.args[0];
+          return a ? commandHit(ctx.val(a), 'Command::arg', a) : undefined;
+        },
+      },
+      {
+        kind: 'call',
+        names: ['new'],
+        check: (c, ctx) => {
+          if (!/(?:^|\.)Command\.new$/.test(c.callee) || !c.args[0]) return undefined;
+          const t = taintFor(ctx.val(c.args[0]), San.Shell);
+          return t ? { taint: t, sink: 'Command::new', severity: 'high' } : undefined;
+        },
+      },
+    ],
+    csharp: [
+      {
+        kind: 'call',
+        names: ['Start', 'ProcessStartInfo'],
+        check: (c, ctx) => {
+          if (c.name === 'Start' && !/^(?:System\.Diagnostics\.)?Process$/.test(c.receiver?.text ?? '')) return undefined;
+          const args = c.args;
+          if (args.length >= 2) {
+            if (SHELL_PROG.test(args[0].text)) return commandHit(ctx.val(args[1]), c.callee, args[1]);
+            const t = taintFor(ctx.val(args[0]), San.Shell);
+            return t ? { taint: t, sink: c.callee, severity: 'high' } : undefined;
+          }
+          if (!args[0]) return undefined;
+          const t = taintFor(ctx.val(args[0]), San.Shell);
+          return t ? { taint: t, sink: c.callee, severity: 'high' } : undefined;
+        },
+      },
+    ],
+  },
+});
+
+// ---------------------------------------------------------------- code evaluation
+
+function codeHit(c: CallSite, ctx: RuleContext, a: Node | undefined, requireString = false): Hit | undefined {
+  if (!a) return undefined;
+  const v = ctx.val(a);
+  if (!dynamicFor(v, San.Code)) return undefined;
+  if (requireString && !v.str && !v.taint) return undefined;
+  return flowHit(v, San.Code, c.callee, a);
+}
+
+export const codeInjection = defineRule({
+  id: 'code-injection',
+  name: 'Dynamic code evaluation of non-constant data',
+  cwe: 'CWE-95',
+  severity: 'medium',
+  pattern: 3,
+  message: 'Non-constant data is evaluated as code (eval/exec/new Function); parse the data instead',
+  why: 'OpenSSF AI code assistant guide: "do not use exec/eval on user input"; OWASP LLM05: model output passed to eval runs whatever a prompt injection asks for.',
+  description: 'eval/exec/compile, new Function, string timers, vm.run*, PHP eval/assert/create_function and Ruby eval/instance_eval receive a value that is not a literal.',
+  matchers: {
+    python: [
+      {
+        kind: 'call',
+        names: ['eval', 'exec', 'compile', 'execfile'],
+        check: (c, ctx) => (/^(?:builtins\.|__builtins__\.)?(?:eval|exec|compile|execfile)$/.test(c.callee) ? codeHit(c, ctx, c.args[0] ?? kw(c, 'source')) : undefined),
+      },
+    ],
+    javascript: [
+      { kind: 'call', names: ['eval', 'execScript'], check: (c, ctx) => (/^(?:window\.|globalThis\.|global\.)?(?:eval|execScript)$/.test(c.callee) ? codeHit(c, ctx, c.args[0]) : undefined) },
+      {
+        kind: 'call',
+        names: ['Function'],
+        check: (c, ctx) => {
+          if (!/^(?:window\.|globalThis\.)?Function$/.test(c.callee)) return undefined;
+          for (const a of c.args) {
+            const h = codeHit(c, ctx, a);
+            if (h) return { ...h, sink: 'new Function' };
+          }
+          return undefined;
+        },
+      },
+      { kind: 'call', names: ['setTimeout', 'setInterval', 'setImmediate'], check: (c, ctx) => codeHit(c, ctx, c.args[0], true) },
+      { kind: 'call', names: ['runInNewContext', 'runInThisContext', 'runInContext', 'compileFunction', 'Script', 'SourceTextModule'], check: (c, ctx) => (/^(?:vm\.)?(?:runIn\w+|compileFunction|Script|SourceTextModule)$/.test(c.callee) && ctx.fileHas(/\bvm\b/) ? codeHit(c, ctx, c.args[0]) : undefined) },
+    ],
+    php: [
+      { kind: 'call', names: ['eval', 'assert', 'create_function'], check: (c, ctx) => (c.receiver ? undefined : codeHit(c, ctx, c.name === 'create_function' ? c.args[1] : c.args[0], c.name === 'assert')) },
+      {
+        kind: 'node',
+        types: ['eval_expression'],
+        check: (n, ctx) => {
+          const a = n.namedChildren[0];
+          const v = ctx.val(a);
+          return dynamicFor(v, San.Code) ? flowHit(v, San.Code, 'eval', a) : undefined;
+        },
+      },
+      {
+        kind: 'call',
+        names: ['preg_replace'],
+        check: (c) => (c.args[0] && /^["'](.).*\1[a-zA-Z]*e[a-zA-Z]*["']$/s.test(c.args[0].text) ? { message: 'preg_replace with the /e modifier evaluates the replacement as PHP code' } : undefined),
+      },
+    ],
+    ruby: [
+      {
+        kind: 'call',
+        names: ['eval', 'instance_eval', 'class_eval', 'module_eval', 'instance_exec'],
+        check: (c, ctx) => {
+          const a = c.args[0];
+          if (!a || c.node.namedChildren.some((x) => x.type === 'block' || x.type === 'do_block')) return undefined;
+          return codeHit(c, ctx, a);
+        },
+      },
+      {
+        kind: 'call',
+        names: ['send', 'public_send', 'constantize', 'safe_constantize', 'const_get'],
+        check: (c, ctx) => {
+          const target = c.name === 'constantize' || c.name === 'safe_constantize' ? c.receiver : c.args[0];
+          if (!target) return undefined;
+          const t = taintFor(ctx.val(target), San.Code);
+          return t ? { taint: t, sink: c.callee, severity: 'high', message: 'Untrusted input chooses the method or class to call (unsafe reflection)', cwe: 'CWE-470' } : undefined;
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,146 @@
+/**
+ * Taint sources and sanitizers, per rule family, as text patterns over compacted expressions
+ * (see `compactCallee`). Kept as data so reviewers can see exactly what counts as untrusted.
+ */
+import type { RuleLanguage } from './languages';
+
+/** What kind of untrusted data a source yields. */
+export type SourceKind = 'request' | 'cli' | 'llm' | 'env';
+
+export interface SourcePattern {
+  kind: SourceKind;
+  /** Tested against the compacted text of member/subscript/call expressions (prefix match unless noted). */
+  re: RegExp;
+  label: string;
+}
+
+const LLM_COMMON: SourcePattern[] = [
+  { kind: 'llm', re: /\.choices\[\d+\]\.(?:message\.content|text|delta\.content)/, label: 'LLM completion text' },
+  { kind: 'llm', re: /\.content\[\d+\]\.text/, label: 'LLM message text' },
+  { kind: 'llm', re: /\.output_text$|\.outputText$/, label: 'LLM response text' },
+  { kind: 'llm', re: /(?:^|\.)(?:chat\.completions|completions|messages|responses)\.create\(\)$/, label: 'LLM API call' },
+  { kind: 'llm', re: /(?:^|\.)(?:generate_content|generateContent|generateText|streamText)\(\)/, label: 'LLM API call' },
+  { kind: 'llm', re: /(?:^|\.)(?:litellm\.completion|ollama\.chat|ollama\.generate)\(\)$/, label: 'LLM API call' },
+  {
+    kind: 'llm',
+    re: /(?:^|\.)(?:\w*(?:llm|chain|agent|chat|gpt|claude|openai|anthropic|model|assistant|executor)\w*)\.(?:invoke|ainvoke|predict|run|arun|call|complete|chat|generate_text)\(\)$/i,
+    label: 'LLM/chain output',
+  },
+];
+
+const PY: SourcePattern[] = [
+  { kind: 'request', re: /^(?:flask\.)?request\.(?:args|form|values|json|files|data|cookies|headers|GET|POST|COOKIES|FILES|META|body|query_params|path_params|get_json|get_data|stream|environ)\b/, label: 'HTTP request data' },
+  { kind: 'request', re: /^self\.request\.(?:GET|POST|query_params|data|body|arguments|get_argument)\b/, label: 'HTTP request data' },
+  { kind: 'request', re: /^self\.get_(?:argument|query_argument|body_argument)\(\)/, label: 'HTTP request data' },
+  { kind: 'cli', re: /^(?:raw_)?input\(\)$/, label: 'input()' },
+  { kind: 'cli', re: /^sys\.(?:argv|stdin)\b/, label: 'sys.argv' },
+  { kind: 'cli', re: /^(?:args|parser\.parse_args\(\))\.\w+$/, label: 'command-line arguments' },
+  ...LLM_COMMON,
+];
+
+const JS: SourcePattern[] = [
+  { kind: 'request', re: /^(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|files|file|url|originalUrl|path|hostname)\b/, label: 'HTTP request data' },
+  { kind: 'request', re: /^(?:req|request)\.(?:param|get|header)\(\)/, label: 'HTTP request data' },
+  { kind: 'request', re: /^(?:window\.|document\.)?location\.(?:hash|search|href|pathname)\b|^document\.(?:URL|documentURI|referrer|cookie)\b/, label: 'browser URL/cookie' },
+  { kind: 'request', re: /^(?:event|e|evt|msg|message)\.data\b/, label: 'postMessage data' },
+  { kind: 'request', re: /\.searchParams\.get\(\)$|^(?:searchParams|params|query)\.get\(\)$/, label: 'URL parameter' },
+  { kind: 'cli', re: /^process\.argv\b/, label: 'process.argv' },
+  ...LLM_COMMON,
+];
+
+const JAVA: SourcePattern[] = [
+  {
+    kind: 'request',
+    re: /^(?:request|req|httpRequest|servletRequest|httpServletRequest)\.(?:getParameter|getParameterValues|getParameterMap|getHeader|getHeaders|getQueryString|getCookies|getInputStream|getReader|getPathInfo|getRequestURI|getRequestURL|getPart|getParts)\(\)/,
+    label: 'HTTP request data',
+  },
+  { kind: 'request', re: /^(?:\w+\.)?getParameter\(\)$/, label: 'HTTP request parameter' },
+  { kind: 'cli', re: /^args\[/, label: 'main(String[] args)' },
+  { kind: 'cli', re: /^(?:scanner|sc|in|input|reader|br)\.(?:next|nextLine|readLine)\(\)$/, label: 'console input' },
+];
+
+const GO: SourcePattern[] = [
+  { kind: 'request', re: /^(?:r|req|request)\.(?:URL\.Query\(\)|URL\.RawQuery|URL\.Path|Form|PostForm|FormValue\(\)|PostFormValue\(\)|Header\.Get\(\)|Body|Cookie\(\)|MultipartForm|FormFile\(\))/, label: 'HTTP request data' },
+  { kind: 'request', re: /^(?:c|ctx)\.(?:Query|DefaultQuery|Param|PostForm|DefaultPostForm|GetQuery|GetPostForm|FormValue|QueryParam|Params|GetHeader|Cookie|FormFile)\(\)$/, label: 'HTTP request data' },
+  { kind: 'request', re: /^mux\.Vars\(\)$/, label: 'route variables' },
+  { kind: 'cli', re: /^os\.Args\b/, label: 'os.Args' },
+  { kind: 'cli', re: /^flag\.(?:Arg|Args)\(\)$/, label: 'command-line arguments' },
+];
+
+const C: SourcePattern[] = [
+  { kind: 'cli', re: /^argv\[/, label: 'argv' },
+  { kind: 'env', re: /^(?:std\.)?getenv\(\)$/, label: 'getenv()' },
+];
+
+const RUBY: SourcePattern[] = [
+  { kind: 'request', re: /^params\b/, label: 'request params' },
+  { kind: 'request', re: /^request\.(?:params|query_string|body|headers|cookies|env|raw_post|path|url|referer|query_parameters|request_parameters)\b/, label: 'HTTP request data' },
+  { kind: 'request', re: /^cookies\[/, label: 'cookies' },
+  { kind: 'cli', re: /^ARGV\b|^(?:\$stdin\.|STDIN\.)?gets\b/, label: 'ARGV / stdin' },
+];
+
+const PHP: SourcePattern[] = [
+  { kind: 'request', re: /^\$_(?:GET|POST|REQUEST|COOKIE|FILES|SERVER)\b/, label: 'PHP superglobal' },
+  { kind: 'request', re: /^\$request\.(?:input|get|query|post|all|cookie|header)\(\)/, label: 'HTTP request data' },
+  { kind: 'request', re: /^(?:file_get_contents\(\)|filter_input\(\))$/, label: 'HTTP request data' },
+  { kind: 'cli', re: /^\$argv\b/, label: '$argv' },
+];
+
+const RUST: SourcePattern[] = [{ kind: 'cli', re: /^(?:std\.)?env\.args\(\)/, label: 'env::args()' }];
+
+const CSHARP: SourcePattern[] = [
+  { kind: 'request', re: /^(?:Request|HttpContext\.Request|context\.Request)\.(?:Query|Form|QueryString|Params|Cookies|Headers|Body|Path|RawUrl)\b/, label: 'HTTP request data' },
+  { kind: 'request', re: /^Request\[/, label: 'HTTP request data' },
+  { kind: 'cli', re: /^args\[|^Console\.ReadLine\(\)$/, label: 'console input' },
+];
+
+export const SOURCES: Record<RuleLanguage, SourcePattern[]> = {
+  python: PY,
+  javascript: JS,
+  java: JAVA,
+  go: GO,
+  c: C,
+  ruby: RUBY,
+  php: PHP,
+  rust: RUST,
+  csharp: CSHARP,
+};
+
+/** Sink categories a sanitizer protects (bit mask). */
+export const enum San {
+  None = 0,
+  Sql = 1,
+  Shell = 2,
+  Html = 4,
+  Path = 8,
+  Url = 16,
+  Code = 32,
+  Regex = 64,
+  Header = 128,
+  All = 255,
+}
+
+/** Sanitizer/validator functions by last callee segment or full compacted callee. */
+const SANITIZERS: Array<[RegExp, San]> = [
+  // Conversions to numbers/booleans/UUIDs make any sink safe.
+  [/^(?:int|float|bool|abs|len|round|uuid\.UUID|UUID|Number|parseInt|parseFloat|Boolean|Math\.\w+|(?:Integer|Long|Double|Float|Short)\.(?:parseInt|parseLong|parseDouble|parseFloat|valueOf)|strconv\.(?:Atoi|ParseInt|ParseUint|ParseFloat|ParseBool)|intval|floatval|boolval|(?:int|long)\.Parse|(?:Int32|Int64|Guid)\.Parse|Convert\.ToInt\d*|atoi|atol|strtol|strtoul|hash|hashlib\.\w+|md5|sha\d+)$/, San.All],
+  [/(?:^|\.)(?:to_i|to_f|to_sym|hexdigest|count|size|length)$/, San.All],
+  [/^(?:shlex\.quote|pipes\.quote|quote|escapeshellarg|escapeshellcmd|Shellwords\.escape|Shellwords\.shellescape|shellescape|shellwords\.quote|shellQuote|shell_quote)$/, San.Shell],
+  [/(?:^|\.)(?:shellescape)$/, San.Shell],
+  [/^(?:html\.escape|cgi\.escape|escape|markupsafe\.escape|Markup\.escape|bleach\.clean|bleach\.linkify|DOMPurify\.sanitize|purify\.sanitize|sanitize|sanitizeHtml|sanitizeHTML|escapeHtml|escapeHTML|escape_html|xss|filterXSS|he\.encode|he\.escape|_\.escape|lodash\.escape|validator\.escape|encodeURIComponent|encodeURI|StringEscapeUtils\.escapeHtml\d?|HtmlUtils\.htmlEscape|Encode\.forHtml\w*|ESAPI\.encoder\(\)\.encodeForHTML\w*|html\.EscapeString|template\.HTMLEscapeString|template\.HTMLEscaper|url\.QueryEscape|url\.PathEscape|h|html_escape|ERB\.Util\.html_escape|CGI\.escapeHTML|Rack\.Utils\.escape_html|sanitize|strip_tags|htmlspecialchars|htmlentities|HttpUtility\.HtmlEncode|WebUtility\.HtmlEncode|HtmlEncoder\.Default\.Encode|Encoder\.HtmlEncode|escape_javascript|json\.dumps|JSON\.stringify|jsonify|json_encode)$/, San.Html],
+  [/(?:^|\.)(?:escape|sanitize|escapeHtml|escape_html|htmlEscape|textContent)$/, San.Html],
+  [/^(?:os\.path\.basename|basename|secure_filename|werkzeug\.utils\.secure_filename|safe_join|werkzeug\.security\.safe_join|path\.basename|filepath\.Base|path\.Base|FilenameUtils\.getName|Path\.GetFileName|File\.basename|sanitize_filename|sanitizeFilename|pathlib\.Path\(\)\.name)$/, San.Path],
+  [/(?:^|\.)(?:getFileName\(\)\.toString|getName|basename|name)$/, San.Path],
+  [/^(?:conn\.escape|connection\.escape|mysql\.escape|db\.escape|pool\.escape|escapeLiteral|escapeIdentifier|pg\.escapeLiteral|mysqli_real_escape_string|mysql_real_escape_string|pg_escape_string|pg_escape_literal|sqlite3\.escape|quote_identifier|sql\.Identifier|SqlString\.escape)$/, San.Sql],
+  [/(?:^|\.)(?:real_escape_string|escape_string|escapeLiteral|quote|sanitize_sql\w*|quote_column_name)$/, San.Sql],
+  [/^(?:re\.escape|escapeRegExp|_\.escapeRegExp|lodash\.escapeRegExp|escapeStringRegexp|Pattern\.quote|regexp\.QuoteMeta|Regexp\.escape|Regexp\.quote|preg_quote|Regex\.Escape)$/, San.Regex],
+  [/^(?:url_has_allowed_host_and_scheme|is_safe_url|urlencode|quote_plus|urllib\.parse\.quote|urllib\.parse\.quote_plus|urllib\.parse\.urlencode)$/, San.Url | San.Html | San.Header],
+  [/^(?:ast\.literal_eval|json\.loads|JSON\.parse)$/, San.Code],
+];
+
+/** Sanitizer mask for a compacted callee, or San.None. */
+export function sanitizerMask(callee: string, name: string): San {
+  let mask = San.None;
+  for (const [re, m] of SANITIZERS) if (re.test(callee) || re.test(name)) mask |= m;
+  return mask;
+}
