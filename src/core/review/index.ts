@@ -5,3 +5,6 @@ export * from './severity';
 export * from './snippets';
 export * from './settings';
 export * from './report';
+export * from './assistants';
+export * from './guidance';
+export * from './safetyPresentation';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describeProvenance, formatAge, formatSnippetTitle, groupByAiRange, startsInside } from '../../../../src/core/review';
+import { describeProvenance, formatAge, formatSnippetTitle, groupByAiRange, guidanceFor, soleActiveAssistant, startsInside } from '../../../../src/core/review';
 
 const at = (line: number) => ({ range: { startLine: line, startCol: 4, endLine: line, endCol: 10 } });
 const ai = (startLine: number, endLine: number, endCol = 5) => ({ range: { startLine, startCol: 0, endLine, endCol }, source: 'live', tool: 'Copilot' });
@@ -38,5 +38,21 @@ describe('lens text', () => {
     assert.equal(formatSnippetTitle(1, { range: ai(1, 2).range, source: 'git', tool: 'Claude' }, now), '⚠ 1 security finding in AI-generated code (Claude, committed)');
     assert.equal(describeProvenance({ range: ai(1, 2).range, source: 'user' }, now), 'marked by you');
     assert.equal(describeProvenance({ range: ai(1, 2).range, source: 'live', tool: 'Claude', at: new Date(now - 3 * 3_600_000) }, now), 'Claude, inserted 3 h ago');
+  });
+});
+
+describe('assistant guess for live edits', () => {
+  it('names the assistant only when exactly one is active', () => {
+    assert.equal(soleActiveAssistant(['ms-python.python', 'GitHub.copilot', 'GitHub.copilot-chat']), 'Copilot');
+    assert.equal(soleActiveAssistant(['GitHub.copilot', 'Continue.continue']), undefined);
+    assert.equal(soleActiveAssistant(['ms-python.python']), undefined);
+  });
+});
+
+describe('OpenSSF guidance lines', () => {
+  it('quotes the deserialisation guidance for CWE-502 and falls back to the review guidance', () => {
+    assert.match(guidanceFor('CWE-502').quote, /deserialization/);
+    assert.match(guidanceFor('CWE-89').quote, /parameterized queries/);
+    assert.match(guidanceFor('CWE-99999').quote, /Review AI-generated changes/);
   });
 });
