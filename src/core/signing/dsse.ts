@@ -43,8 +43,14 @@ export function pythonBytesRepr(bytes: Uint8Array): string {
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** Strict standard base64 (with padding), as DSSE and the bundle spec use. */
-export const base64String = z.string().regex(BASE64, 'not standard base64');
+/**
+ * Strict standard base64 (with padding), as DSSE and the bundle spec use. Non-canonical
+ * encodings (non-zero padding bits) are refused so one signed byte string has one spelling.
+ */
+export const base64String = z
+  .string()
+  .regex(BASE64, 'not standard base64')
+  .refine((s) => Buffer.from(s, 'base64').toString('base64') === s, 'non-canonical base64');
 
 /** One DSSE signature; `keyid` may be absent, "" or null (OMS spec §4.1). */
 export const dsseSignatureSchema = z.object({
