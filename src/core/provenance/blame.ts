@@ -58,8 +58,26 @@ const RECORD = '\x1e';
  */
 export class GitBlameProvenance {
   private readonly commits = new Map<string, CommitAi>();
+  private safety?: Promise<string | undefined>;
 
   constructor(readonly repoRoot: string) {}
+
+  /**
+   * Why blame is refused in this repository, or undefined when it is safe. `git blame
+   * --contents` runs the repository's clean filters (and diff drivers may run commands), so a
+   * repository whose own config (local or worktree scope, including files it includes) defines
+   * such commands is never blamed: the workspace may be untrusted and nothing from it may run.
+   */
+  unsafeReason(signal?: AbortSignal): Promise<string | undefined> {
+    this.safety ??= runGit(this.repoRoot, ['config', '--show-scope', '--get-regexp', '^(filter\\..*\\.(clean|smudge|process)|diff\\..*\\.(textconv|command))$'], { signal }).then(
+      (out) => {
+        const own = out.split('\n').filter((l) => /^(local|worktree)\t/.test(l));
+        return own.length ? `repository config defines commands git would run (${own.map((l) => l.split(/[\t ]/)[1]).join(', ')}); git blame skipped` : undefined;
+      },
+      () => undefined, // exit 1: no such keys
+    );
+    return this.safety;
+  }
 
   /**
    * AI ranges of `relPath` (relative to the repo root). Pass `contents` to blame an editor
@@ -67,6 +85,7 @@ export class GitBlameProvenance {
    * never attributed here. A file git does not track yields [] rather than an error.
    */
   async aiRanges(relPath: string, opts: { contents?: string; signal?: AbortSignal } = {}): Promise<AiRange[]> {
+    if (await this.unsafeReason(opts.signal)) return [];
     const args = ['blame', '--line-porcelain', '--no-textconv'];
     if (opts.contents !== undefined) args.push('--contents', '-');
     args.push('--', relPath);

@@ -30,6 +30,12 @@ export class WorkspaceProvenance {
     return this.enabled[s] !== false;
   }
 
+  /** Why git evidence was not used (e.g. the repository config defines filter commands), if so. */
+  async gitSkipReason(signal?: AbortSignal): Promise<string | undefined> {
+    const git = await this.loadGit(signal);
+    return git?.unsafeReason(signal);
+  }
+
   /** Problems found in the record files (bad lines are skipped). */
   async recordProblems(): Promise<RecordProblem[]> {
     return (await this.loadRecords()).problems;

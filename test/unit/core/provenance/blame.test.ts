@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GitBlameProvenance, parseLinePorcelain } from '../../../../src/core/provenance/blame';
@@ -75,6 +75,25 @@ describe('git blame provenance (throwaway repo)', function () {
   it('returns no ranges for an untracked file instead of failing', async () => {
     repo.write('new.py', 'print(1)\n');
     assert.deepEqual(await new GitBlameProvenance(repo.dir).aiRanges('new.py'), []);
+  });
+
+  it('refuses to blame a repository whose own config defines filter commands (nothing from the workspace runs)', async () => {
+    const evil = makeRepo();
+    try {
+      const witness = path.join(evil.dir, 'ran');
+      evil.git(['config', 'filter.x.clean', `touch '${witness}'; cat`]);
+      evil.write('.gitattributes', '*.py filter=x\n');
+      evil.write('a.py', 'x = 1\n');
+      evil.git(['add', '.gitattributes']);
+      evil.git(['commit', '-qm', 'attrs\n\nCo-authored-by: Claude <noreply@anthropic.com>']);
+      const g = new GitBlameProvenance(evil.dir);
+      assert.match((await g.unsafeReason()) ?? '', /filter\.x\.clean/);
+      assert.deepEqual(await g.aiRanges('a.py', { contents: 'x = 2\n' }), []);
+      assert.equal(existsSync(witness), false);
+      assert.match((await new WorkspaceProvenance(evil.dir).gitSkipReason()) ?? '', /blame skipped/);
+    } finally {
+      rmSync(evil.dir, { recursive: true, force: true });
+    }
   });
 
   it('WorkspaceProvenance merges git evidence with marker comments', async () => {
