@@ -16,6 +16,7 @@ import { diffManifests, isEmptyDiff, type ManifestDiff } from './manifestDiff';
 import { findIgnoredWeightFile } from './weightFiles';
 import { parseShardName, pathCovers } from './resourceNames';
 import { serializeModel, DEFAULT_GIT_IGNORES } from './serialization';
+import { unsignedEntries } from './unsignedPaths';
 
 /** The model matches a trusted signature. */
 export interface ValidResult {
@@ -159,6 +160,11 @@ async function serializeLocal(options: VerifyModelOptions, signed: Manifest): Pr
       throw new VerificationError('IGNORE_PATHS_INVALID', `the signature's ignore_paths hide '${printable(weight)}', which looks like model weights`);
     }
     ignorePaths.push(...recorded);
+    if (options.ignoreUnsignedFiles) {
+      // Like model_signing, only the signed files are read: unsigned ones are neither hashed nor
+      // able to fail the run (an unsigned symlink or socket).
+      ignorePaths.push(...(await unsignedEntries(modelPath, signedPaths, ignorePaths, options.signal)));
+    }
   }
   const serOptions: SerializationOptions = {
     method: s.method,

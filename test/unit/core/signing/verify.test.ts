@@ -156,6 +156,12 @@ describe('verifyModel mutations (each its own reason)', () => {
     assert.deepEqual(expectInvalid(await verify({ modelPath: dir, signaturePath: sig }), 'CONTENT_MISMATCH').diff, { changed: [], missing: [], extra: ['extra.bin'] });
     expectValid(await verify({ modelPath: dir, signaturePath: sig, ignoreUnsignedFiles: true }));
   });
+  it('ignoreUnsignedFiles neither reads nor fails on unsigned symlinks', async () => {
+    fs.symlinkSync('/nonexistent/target', path.join(dir, 'dangling'));
+    fs.symlinkSync(path.join(dir, 'signme-1'), path.join(dir, 'link-to-signed'));
+    expectInvalid(await verify({ modelPath: dir, signaturePath: sig }), 'SYMLINK');
+    expectValid(await verify({ modelPath: dir, signaturePath: sig, ignoreUnsignedFiles: true }));
+  });
   it('ignoreUnsignedFiles still reports changed and missing files', async () => {
     fs.writeFileSync(path.join(dir, 'signme-1'), 'changed');
     expectInvalid(await verify({ modelPath: dir, signaturePath: sig, ignoreUnsignedFiles: true }), 'CONTENT_MISMATCH');
