@@ -69,7 +69,7 @@ describe('property: bundle and statement parsers', () => {
     const name = fc.stringMatching(/^[a-zA-Z0-9 _é-]{1,8}(\/[a-zA-Z0-9 _é-]{1,8}){0,2}$/).filter((n) => n.split('/').every((s) => s !== '.' && s !== '..'));
     fc.assert(
       fc.property(fc.uniqueArray(name, { minLength: 1, maxLength: 5 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (names, d) => {
-        const resources = names.map((n, i) => ({ name: n, algorithm: 'sha256', digest: Buffer.from(d).map((x) => x ^ i).toString('hex') }));
+        const resources = names.map((n, i) => ({ name: n, algorithm: 'sha256', digest: Buffer.from(Buffer.from(d).map((x) => x ^ i)).toString('hex') }));
         const manifest = { modelName: 'm', resources, serialization: { method: 'files' as const, hash_type: 'sha256' as const, allow_symlinks: false }, rootDigest: computeRootDigest(resources) };
         assert.deepEqual(parseStatement(serializeStatement(buildStatement(manifest)), T).manifest, manifest);
       }),
