@@ -89,6 +89,10 @@ function buildVerifier(method: CliSigningMethod, values: Values, io: CliIO): Bun
     useStaging: values['use-staging'] === true,
     trustConfigPath: values['trust-config'] ? path.resolve(io.cwd, values['trust-config'] as string) : undefined,
     offline: values.offline === true,
+    // Say so when the TUF refresh failed and the embedded root was used instead.
+    onTrustedRoot: (root) => {
+      if (root.warning) io.err(`warning: ${root.warning}\n`);
+    },
   });
 }
 
