@@ -7,10 +7,17 @@
  * A measurement, not a gate: missing the targets exits 0; a crash (a scan that throws) exits 1.
  * Missed categories are appended to .tmp/eval-gaps.md for the rule authors.
  *
- * Options: --data FILE (default the shared dev set), --no-bandit, --no-gaps.
+ * By default the samples are written to a temp folder and scanned by the CLI itself, in process
+ * (`trustlens scan DIR --format json`), so file collection and the JSON report are exercised
+ * too; `--api` calls the scanner API per sample instead. If the CLI run fails, every sample is
+ * re-scanned through the API to name the ones that crash.
+ *
+ * Options: --data FILE (default the shared dev set), --api, --no-bandit, --no-gaps.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { main as cli } from '../../src/cli/main';
 import { createScanner, type Finding } from '../../src/core/scanning';
 import { runBandit } from './bandit';
 import { cweMatches, fmt, precision, recall, tally, zero, type Counts } from './metrics';
@@ -22,6 +29,28 @@ interface Sample {
   cwe: string;
   vulnerable: boolean;
   source: string;
+  ai_generated?: boolean;
+}
+
+const EXTENSION: Record<string, string> = { python: 'py', c: 'c', cpp: 'cpp', java: 'java', javascript: 'js', go: 'go', ruby: 'rb' };
+
+/** Findings per sample index from one in-process `trustlens scan DIR --format json` run. */
+async function scanWithCli(samples: readonly Sample[]): Promise<{ findings: Finding[][]; truncated: number; failed?: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tl-eval-'));
+  try {
+    samples.forEach((s, i) => writeFileSync(path.join(dir, `s${i}.${EXTENSION[s.language] ?? 'txt'}`), s.code));
+    let out = '';
+    let err = '';
+    const code = await cli(['scan', '.', '--format', 'json', '--fail-on', 'none', '--time-budget', '5000'], { out: (t) => void (out += t), err: (t) => void (err += t), cwd: dir });
+    if (code !== 0) return { findings: [], truncated: 0, failed: `trustlens scan exited ${code}: ${err.slice(0, 500)}` };
+    const report = JSON.parse(out) as { summary: { truncated: string[]; filesScanned: number }; files: Array<{ path: string; findings: Finding[] }> };
+    if (report.summary.filesScanned !== samples.length) return { findings: [], truncated: 0, failed: `CLI scanned ${report.summary.filesScanned} of ${samples.length} files` };
+    const findings: Finding[][] = samples.map(() => []);
+    for (const f of report.files) findings[Number(/^s(\d+)\./.exec(f.path)![1])] = f.findings;
+    return { findings, truncated: report.summary.truncated.length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -84,29 +113,41 @@ async function main(): Promise<number> {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Sample);
-  const scanner = createScanner();
   const groups: Groups = { sample: new Map(), cwe: new Map() };
   const crashes: string[] = [];
   const missed = new Map<string, string[]>();
   const falseAlarms = new Map<string, string[]>();
   let truncated = 0;
-  let scanMs = 0;
   const t0 = performance.now();
-  for (const s of samples) {
-    let findings: Finding[];
-    try {
-      const r = await scanner.scan(s.code, s.language, { timeBudgetMs: 5000 });
-      findings = r.findings;
-      scanMs += r.elapsedMs;
-      if (r.truncated) truncated++;
-    } catch (e) {
-      crashes.push(`${s.id}: ${(e as Error)?.stack ?? String(e)}`);
-      continue;
+  let results: Array<Finding[] | undefined> = [];
+  let mode = 'CLI (in-process trustlens scan --format json)';
+  const viaCli = args.includes('--api') ? undefined : await scanWithCli(samples);
+  if (viaCli && !viaCli.failed) {
+    results = viaCli.findings;
+    truncated = viaCli.truncated;
+  } else {
+    if (viaCli?.failed) crashes.push(viaCli.failed);
+    mode = 'scanner API';
+    const scanner = createScanner();
+    for (const s of samples) {
+      try {
+        const r = await scanner.scan(s.code, s.language, { timeBudgetMs: 5000 });
+        if (r.truncated) truncated++;
+        results.push(r.findings);
+      } catch (e) {
+        crashes.push(`${s.id}: ${(e as Error)?.stack ?? String(e)}`);
+        results.push(undefined);
+      }
     }
+    scanner.dispose();
+  }
+  samples.forEach((s, i) => {
+    const findings = results[i];
+    if (!findings) return;
     const predicted = findings.length > 0;
     const matched = findings.some((f) => cweMatches(f.cwe, s.cwe));
     const source = s.source.replace(/\s*\(.*\)\s*$/, ''); // drop the long parenthesised note
-    add(groups, [`lang:${s.language}`, `src:${source}`, `${source} / ${s.language}`, 'ALL'], s, predicted, matched);
+    add(groups, [`lang:${s.language}`, `src:${source}`, `${source} / ${s.language}`, 'ALL', ...(s.ai_generated ? ['AI-generated slice'] : [])], s, predicted, matched);
     if (s.vulnerable && !matched) {
       const k = `${s.language} ${s.cwe}${predicted ? ` (found other CWEs: ${[...new Set(findings.map((f) => f.cwe))].join(',')})` : ''}`;
       (missed.get(k) ?? missed.set(k, []).get(k)!).push(s.id);
@@ -117,17 +158,16 @@ async function main(): Promise<number> {
         (falseAlarms.get(k) ?? falseAlarms.set(k, []).get(k)!).push(s.id);
       }
     }
-  }
-  scanner.dispose();
+  });
   const wall = performance.now() - t0;
 
   const keys = [...groups.sample.keys()];
   const langs = keys.filter((k) => k.startsWith('lang:')).sort();
   const srcs = keys.filter((k) => k.startsWith('src:')).sort();
   const cross = keys.filter((k) => k.includes(' / ')).sort();
-  console.log(`TrustLens eval on ${path.relative(process.cwd(), DATA)}: ${samples.length} samples, ${(wall / 1000).toFixed(1)} s (scan ${(scanMs / 1000).toFixed(1)} s), ${truncated} cut short by the time budget, ${crashes.length} crashes`);
+  console.log(`TrustLens eval on ${path.relative(process.cwd(), DATA)} via the ${mode}: ${samples.length} samples, ${(wall / 1000).toFixed(1)} s, ${truncated} cut short by the time budget, ${crashes.length} crashes`);
   console.log(`targets per language with negatives: precision >= ${TARGET_P}, recall >= ${TARGET_R} (target column: sample-level/CWE-matched)\n`);
-  console.log(table('Per language', groups, [...langs, 'ALL'], true) + '\n');
+  console.log(table('Per language', groups, [...langs, 'ALL', ...(groups.sample.has('AI-generated slice') ? ['AI-generated slice'] : [])], true) + '\n');
   console.log(table('Per source (CyberSecEval labels are detector-made and positive-only: recall only)', groups, srcs, false) + '\n');
   console.log(table('Per source and language', groups, cross, false) + '\n');
 
