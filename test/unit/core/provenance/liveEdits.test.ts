@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { classifyChange, insertedRanges, LiveEditClassifier, narrowChange, type LiveChangeEvent } from '../../../../src/core/provenance/liveEdits';
 
 const at = (line: number, col: number) => ({ startLine: line, startCol: col, endLine: line, endCol: col });
@@ -74,5 +75,42 @@ describe('live edit classifier', () => {
     assert.ok(streamed.length > 0, 'streamed block flagged');
     assert.equal(streamed[0].startLine, 3);
     assert.deepEqual(run(1000), []); // one chunk a second: a person typing
+  });
+});
+
+describe('narrowChange (property)', () => {
+  // Applying the narrowed change must give the same document as applying the original one.
+  const apply = (doc: string, c: { range: { startLine: number; startCol: number; endLine: number; endCol: number }; text: string }) => {
+    const lines = doc.split('\n');
+    const off = (l: number, col: number) => lines.slice(0, l).reduce((n, x) => n + x.length + 1, 0) + col;
+    return doc.slice(0, off(c.range.startLine, c.range.startCol)) + c.text + doc.slice(off(c.range.endLine, c.range.endCol));
+  };
+  const posOf = (doc: string, o: number) => {
+    const before = doc.slice(0, o).split('\n');
+    return { line: before.length - 1, col: before[before.length - 1].length };
+  };
+  it('preserves the resulting document', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', 'b', '\n'), { maxLength: 30 }).map((x) => x.join('')),
+        fc.nat(),
+        fc.nat(),
+        fc.array(fc.constantFrom('a', 'c', '\n'), { maxLength: 20 }).map((x) => x.join('')),
+        (doc, x, y, text) => {
+          const [lo, hi] = [x % (doc.length + 1), y % (doc.length + 1)].sort((p, q) => p - q);
+          const a = posOf(doc, lo);
+          const b = posOf(doc, hi);
+          const change = { range: { startLine: a.line, startCol: a.col, endLine: b.line, endCol: b.col }, text, replacedText: doc.slice(lo, hi) };
+          const n = narrowChange(change);
+          assert.equal(apply(doc, n), apply(doc, change));
+          assert.equal(n.replacedText, (() => {
+            const lines = doc.split('\n');
+            const off = (l: number, col: number) => lines.slice(0, l).reduce((m, z) => m + z.length + 1, 0) + col;
+            return doc.slice(off(n.range.startLine, n.range.startCol), off(n.range.endLine, n.range.endCol));
+          })());
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
