@@ -40,13 +40,11 @@ export function loadPrivateKey(pem: string | Buffer, source: string, passphrase?
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: pem, format: 'pem', passphrase: passphrase ?? undefined });
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? '';
-    const msg = (e as Error).message ?? '';
-    if (code === 'ERR_MISSING_PASSPHRASE') throw new SigningError('KEY_PASSPHRASE', `${source}: the private key is encrypted; a passphrase is required`);
-    if (/bad decrypt|decrypt/i.test(msg) || (passphrase && /ERR_OSSL/.test(code))) {
-      throw new SigningError('KEY_PASSPHRASE', `${source}: cannot decrypt the private key (wrong passphrase?)`);
-    }
+  } catch {
+    // Decide from the PEM itself: OpenSSL's error codes for these cases vary between versions.
+    const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(pem.toString());
+    if (encrypted && !passphrase) throw new SigningError('KEY_PASSPHRASE', `${source}: the private key is encrypted; a passphrase is required`);
+    if (encrypted) throw new SigningError('KEY_PASSPHRASE', `${source}: cannot decrypt the private key (wrong passphrase?)`);
     throw new SigningError('KEY_INVALID', `${source}: not a readable PEM private key`);
   }
   if (!hashForKey(key)) {
