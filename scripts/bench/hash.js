@@ -86,6 +86,8 @@ function ensureModel() {
   fs.mkdirSync(path.join(MODEL, 'small'), { recursive: true });
   writeFilled(path.join(MODEL, 'big.bin'), BIG_BYTES, 12345);
   for (let i = 0; i < SMALL_COUNT; i++) writeFilled(path.join(MODEL, 'small', `part-${String(i).padStart(4, '0')}.bin`), SMALL_BYTES, i + 1);
+  ageFile(path.join(MODEL, 'big.bin'));
+  for (const n of fs.readdirSync(path.join(MODEL, 'small'))) ageFile(path.join(MODEL, 'small', n));
   // The marker is a dotfile inside the model; ignore it when hashing.
   fs.writeFileSync(marker, want);
 }
@@ -96,6 +98,13 @@ function ensureSparse10G() {
   fs.mkdirSync(MODEL_10G, { recursive: true });
   fs.writeFileSync(f, 'sparse');
   fs.truncateSync(f, 10_000_000_000);
+  ageFile(f);
+}
+
+/** Files modified in the last seconds are not cached (racy-timestamp guard); backdate new ones. */
+function ageFile(f) {
+  const t = new Date(Date.now() - 3600_000);
+  fs.utimesSync(f, t, t);
 }
 
 function modelFiles() {

@@ -2,7 +2,7 @@
  * Public API of OMS model serialization (walking + hashing a model into a Manifest) and of the
  * digest cache. Other code imports only from this module.
  */
-export { serializeModel, shardRanges, INLINE_HASH_BYTES, COLD_INLINE_HASH_BYTES, type SerializeModelOptions } from './serializeModel';
+export { serializeModel, shardRanges, INLINE_HASH_BYTES, COLD_INLINE_HASH_BYTES, RACY_WINDOW_NS, type SerializeModelOptions } from './serializeModel';
 export { computeRootDigest } from './rootDigest';
 export { compareManifestPaths, compareManifestKeys, comparePosixPaths, compareCodePoints, parseShardName, shardName, posixParts, type ManifestKey } from './order';
 export { listModelFiles, type ListOptions, type ModelFile, type ModelListing } from './walk';

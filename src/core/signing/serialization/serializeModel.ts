@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { throwIfAborted } from '../../abort';
 import { openDigestCache, type DigestCache, sameIdentity, identityOf } from '../digestCache';
 import { hashInline, sharedHashPool, type HashPool } from '../hashing/pool';
@@ -9,7 +10,6 @@ import { compareManifestKeys, shardName, type ManifestKey } from './order';
 import { modelNameOf } from './modelName';
 import { computeRootDigest } from './rootDigest';
 import { listModelFiles, type ModelFile } from './walk';
-import * as fs from 'node:fs';
 
 /** SerializationOptions plus run-time knobs that are not part of the signed parameters. */
 export interface SerializeModelOptions extends SerializationOptions {
@@ -85,6 +85,13 @@ function planUnits(files: readonly ModelFile[], method: 'files' | 'shards', opts
   return units;
 }
 
+/**
+ * Files modified this recently are not cached ("racily clean" in git's terms): on file systems
+ * with coarse timestamps (1-2 s) a write right after our stat could keep the same mtime and
+ * size, and a cached digest would then hide the change.
+ */
+export const RACY_WINDOW_NS = 3_000_000_000n;
+
 async function statIdentity(p: string) {
   return identityOf(await fs.promises.stat(p, { bigint: true }));
 }
@@ -105,6 +112,7 @@ export async function serializeModel(modelPath: string, opts: SerializeModelOpti
   throwIfAborted(signal);
   const method = opts.method === 'shards' && opts.hashAlgorithm !== 'blake3' ? 'shards' : 'files';
   const shardSize = opts.shardSize ?? DEFAULT_SHARD_SIZE;
+  const listedAtNs = BigInt(Date.now()) * 1_000_000n;
   const [listing, modelName] = await Promise.all([
     listModelFiles(modelPath, { ignorePaths: opts.ignorePaths, ignoreGitPaths: opts.ignoreGitPaths, allowSymlinks: opts.allowSymlinks, signal }),
     modelNameOf(modelPath),
@@ -141,13 +149,14 @@ export async function serializeModel(modelPath: string, opts: SerializeModelOpti
     const digests = todoBytes <= limit ? await hashInline(jobs, { signal, onBytes }) : await pool.hashAll(jobs, { signal, onBytes });
     todo.forEach((u, i) => (u.digest = digests[i]));
     if (cache) {
-      // Only cache a digest if the file is provably the one that was listed (unchanged identity).
+      // Only cache a digest if the file is provably the one that was listed (unchanged identity)
+      // and was not modified so recently that a same-tick rewrite could go unnoticed.
       const files = [...new Set(todo.map((u) => u.file))];
       const unchanged = new Set<ModelFile>();
       await Promise.all(
         files.map(async (f) => {
           const now = await statIdentity(f.absPath).catch(() => undefined);
-          if (now && sameIdentity(now, f.identity)) unchanged.add(f);
+          if (now && sameIdentity(now, f.identity) && f.identity.mtimeNs + RACY_WINDOW_NS < listedAtNs) unchanged.add(f);
         }),
       );
       for (const u of todo) if (unchanged.has(u.file)) cache.set(u.file.absPath, u.file.identity, algorithm, u.job.start, u.job.end, u.digest!);

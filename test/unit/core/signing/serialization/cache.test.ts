@@ -23,6 +23,11 @@ class CountingPool extends HashPool {
   }
 }
 
+function ageFile(p: string, seconds = 3600): void {
+  const t = new Date(Date.now() - seconds * 1000);
+  fs.utimesSync(p, t, t);
+}
+
 describe('digest cache', () => {
   let tmp: ReturnType<typeof makeTempDir>;
   let model: string;
@@ -33,6 +38,8 @@ describe('digest cache', () => {
     model = path.join(tmp.dir, 'model');
     cacheDir = path.join(tmp.dir, 'cache');
     writeTree(model, { a: 'alpha', 'sub/b': Buffer.alloc(2000, 2), c: 'gamma' });
+    // Files written just now are "racy" and deliberately not cached; age them.
+    for (const f of ['a', 'sub/b', 'c']) ageFile(path.join(model, f));
     base = { method: 'files', hashAlgorithm: 'sha256', ignorePaths: [], ignoreGitPaths: true, allowSymlinks: false, cacheDir, inlineThresholdBytes: 0 };
   });
   afterEach(() => tmp.cleanup());
@@ -66,9 +73,18 @@ describe('digest cache', () => {
     assert.equal(again.hashed.length, 3);
   });
 
+  it('does not cache files modified in the last seconds (racy timestamps)', async () => {
+    fs.writeFileSync(path.join(model, 'a'), 'fresh');
+    await serializeModel(model, { ...base, useCache: true });
+    const pool = new CountingPool();
+    await serializeModel(model, { ...base, pool, useCache: true });
+    assert.deepEqual(pool.hashed, ['a:0:5']);
+  });
+
   it('misses after the content and size change', async () => {
     await serializeModel(model, { ...base, useCache: true });
     fs.writeFileSync(path.join(model, 'a'), 'alpha, longer');
+    ageFile(path.join(model, 'a'), 60);
     const pool = new CountingPool();
     const m = await serializeModel(model, { ...base, pool, useCache: true });
     assert.deepEqual(pool.hashed, ['a:0:13']);
@@ -81,7 +97,7 @@ describe('digest cache', () => {
     const p = path.join(model, 'c');
     const before = fs.statSync(p);
     fs.writeFileSync(p, 'GAMMA'); // same size
-    fs.utimesSync(p, before.atime, before.mtime); // forge mtime back; ctime still moves
+    fs.utimesSync(p, before.atime, before.mtime); // forge mtime back; ctime still moves (ctime is checked too)
     const pool = new CountingPool();
     const m = await serializeModel(model, { ...base, pool, useCache: true });
     assert.deepEqual(pool.hashed, ['c:0:5']);
@@ -90,8 +106,7 @@ describe('digest cache', () => {
 
   it('misses after only the mtime changes', async () => {
     await serializeModel(model, { ...base, useCache: true });
-    const t = new Date(Date.now() - 3600_000);
-    fs.utimesSync(path.join(model, 'a'), t, t);
+    ageFile(path.join(model, 'a'), 7200);
     const pool = new CountingPool();
     await serializeModel(model, { ...base, pool, useCache: true });
     assert.deepEqual(pool.hashed, ['a:0:5']);
