@@ -6,10 +6,11 @@ import type { Services } from './features/feature';
  * Builds the shared services and activates every feature. A feature that throws is logged and
  * skipped so that one broken feature never takes the others (or the extension host) down.
  */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): Record<string, unknown> {
   const log = vscode.window.createOutputChannel('TrustLens', { log: true });
   context.subscriptions.push(log);
-  const services: Services = { log };
+  const api: Record<string, unknown> = {};
+  const services: Services = { log, api };
   for (const feature of FEATURES) {
     try {
       context.subscriptions.push(feature.activate(context, services));
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
       log.error(`feature ${feature.id} failed to activate: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   }
+  return api;
 }
 
 export function deactivate(): void {

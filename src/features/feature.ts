@@ -13,4 +13,9 @@ export interface Feature {
 /** Shared services handed to every feature by `extension.ts`. */
 export interface Services {
   readonly log: vscode.LogOutputChannel;
+  /**
+   * What `activate()` returns as the extension's exports. Features may add members here for the
+   * real-host e2e tests (test/e2e/integration), e.g. `services.api.models = {...}`. Not a public API.
+   */
+  readonly api: Record<string, unknown>;
 }
