@@ -12,7 +12,7 @@ import { looksLikeNpy } from './formats/numpy';
 import { looksLikeProtoPickle } from './formats/zipContainer';
 import { fileAccess } from './randomAccess';
 import { ReportBuilder } from './report';
-import { PICKLE_EXTENSIONS, scanBlob } from './scanBlob';
+import { scanBlob } from './scanBlob';
 import type { FileSafetyReport, FolderSafetyReport, ScanOptions } from './types';
 import { DEFAULT_LIMITS } from './types';
 import { worstVerdict } from './verdict';

@@ -177,8 +177,14 @@ export async function listZip(ra: RandomAccess, maxMembers: number): Promise<Zip
           if (id === 0x0001) {
             let r = q + 4;
             const end = Math.min(extra.length, q + 4 + len);
-            if (uncompressedSize === 0xffffffff && r + 8 <= end) (uncompressedSize = u64(extra, r)), (r += 8);
-            if (compressedSize === 0xffffffff && r + 8 <= end) (compressedSize = u64(extra, r)), (r += 8);
+            if (uncompressedSize === 0xffffffff && r + 8 <= end) {
+              uncompressedSize = u64(extra, r);
+              r += 8;
+            }
+            if (compressedSize === 0xffffffff && r + 8 <= end) {
+              compressedSize = u64(extra, r);
+              r += 8;
+            }
             if (localHeaderOffset === 0xffffffff && r + 8 <= end) localHeaderOffset = u64(extra, r);
           }
           q += 4 + len;
