@@ -4,8 +4,11 @@
  * - `trust-config`: a ClientTrustConfig file given by the user; never touches the network.
  * - `tuf`: refreshed through Sigstore's TUF repository and cached on disk (`cacheDir`), so the
  *   root follows key rotations. Needs the network.
+ * - `tuf-cache`: when the refresh fails, the trusted root of the last successful refresh (or the
+ *   seed the cache was initialised with) from `cacheDir`.
  * - `embedded`: the production trusted root shipped inside `@sigstore/tuf` (bundled into dist/).
- *   Used when `offline` is set (no connection is even attempted) or when the TUF refresh fails.
+ *   Used when `offline` is set (no connection is even attempted, the cache is not read either, so
+ *   offline results do not depend on local state), or when the refresh fails and there is no cache.
  *
  * Staging has no embedded root: offline staging verification needs `--trust-config`.
  */
@@ -19,7 +22,7 @@ import { TUF_MIRROR_URL, type SigstoreInstance } from './instances';
 import { parseTrustedRoot } from './trustConfig';
 import stagingTufRoot from './assets/staging-tuf-root.json';
 
-export type TrustedRootSource = 'trust-config' | 'tuf' | 'embedded';
+export type TrustedRootSource = 'trust-config' | 'tuf' | 'tuf-cache' | 'embedded';
 
 export interface LoadedTrustedRoot {
   trustedRoot: TrustedRoot;
@@ -101,12 +104,30 @@ export async function loadTrustedRoot(options: TrustedRootOptions = {}): Promise
     log.trace(`sigstore: trusted root refreshed through TUF (${TUF_MIRROR_URL[instance]})`);
     return { trustedRoot, source: 'tuf' };
   } catch (e) {
-    const why = (e as Error)?.message ?? String(e);
+    const cause = (e as { cause?: { message?: string } })?.cause?.message;
+    const why = [(e as Error)?.message ?? String(e), cause].filter(Boolean).join(': ');
     if (instance === 'staging') {
       throw new TrustedRootUnavailableError(`cannot refresh the Sigstore staging trusted root through TUF: ${why}`, { cause: e });
+    }
+    const cached = readCachedTrustedRoot(cacheRoot, instance);
+    if (cached) {
+      const warning = `TUF refresh of the Sigstore trusted root failed (${why}); using the cached root from the last refresh`;
+      log.warn(warning);
+      return { trustedRoot: cached, source: 'tuf-cache', warning };
     }
     const warning = `TUF refresh of the Sigstore trusted root failed (${why}); using the root embedded in TrustLens`;
     log.warn(warning);
     return { trustedRoot: embeddedProductionTrustedRoot(), source: 'embedded', warning };
+  }
+}
+
+/** The trusted_root.json target @sigstore/tuf keeps under `cacheRoot/<mirror host>/targets/`, if it parses. */
+function readCachedTrustedRoot(cacheRoot: string, instance: SigstoreInstance): TrustedRoot | undefined {
+  const url = new URL(TUF_MIRROR_URL[instance]);
+  const file = path.join(cacheRoot, encodeURIComponent(url.host + url.pathname.replace(/\/$/, '')), 'targets', 'trusted_root.json');
+  try {
+    return parseTrustedRoot(fs.readFileSync(file, 'utf8'), file);
+  } catch {
+    return undefined;
   }
 }

@@ -265,13 +265,36 @@ describe('sigstore trusted root selection', () => {
     assert.equal(calls, 1);
     assert.equal(source, 'embedded');
     assert.match(warning, /ENOTFOUND/);
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('online: a failing TUF refresh uses the last cached trusted root before the embedded one', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'tl-tuf-'));
+    const targets = path.join(cacheDir, 'tuf-repo-cdn.sigstore.dev', 'targets');
+    fs.mkdirSync(targets, { recursive: true });
+    // A cached root whose only TSA is GitHub's: v1.1.0's timestamp cannot verify with it, which
+    // tells the cached root apart from the embedded one (which verifies it).
+    fs.writeFileSync(path.join(targets, 'trusted_root.json'), JSON.stringify(readJson(CUSTOM_TRUST_CONFIG).trustedRoot));
+    let source = '';
+    const v = createSigstoreVerifier({
+      identity: VECTOR_IDENTITY,
+      issuer: VECTOR_ISSUER,
+      cacheDir,
+      tufFetch: noNetwork,
+      onTrustedRoot: (r) => (source = r.source),
+    });
+    await rejects(v, v110(), 'TLOG_INVALID', /TIMESTAMP_ERROR/);
+    assert.equal(source, 'tuf-cache');
+    fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
   it('online: a TUF root is used as returned (an empty CA list makes everything untrusted)', async () => {
     const root = embeddedProductionTrustedRoot();
     const emptied = { ...root, certificateAuthorities: [] };
-    const v = createSigstoreVerifier({ identity: VECTOR_IDENTITY, issuer: VECTOR_ISSUER, cacheDir: fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'tl-tuf-')), tufFetch: async () => emptied });
+    const cacheDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'tl-tuf-'));
+    const v = createSigstoreVerifier({ identity: VECTOR_IDENTITY, issuer: VECTOR_ISSUER, cacheDir, tufFetch: async () => emptied });
     await rejects(v, v110(), 'UNTRUSTED_SIGNER');
+    fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
   it('staging offline has no embedded root: VERIFIER_CONFIG', async () => {
