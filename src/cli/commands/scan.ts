@@ -76,6 +76,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       let text: string;
       try {
         const st = await fs.stat(file.abs);
+        if (!st.isFile()) continue; // e.g. a submodule listed by git ls-files
         if (st.size > MAX_FILE_BYTES) {
           io.err(`trustlens scan: skipping ${file.rel}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB\n`);
           continue;
