@@ -22,6 +22,11 @@ const TOOLS: ReadonlyArray<readonly [string, RegExp]> = [
   ['Cline', /\bcline\b/i],
   ['Continue', /\bcontinue(?:dev)?\b.*(?:bot|agent)/i],
   ['OpenCode', /\bopencode\b/i],
+  ['OpenHands', /\bopenhands\b|all-hands\.dev/i],
+  ['Amp', /ampcode\.com/i],
+  ['Augment', /augmentcode\.com|\baugment code\b/i],
+  ['Kiro', /\bkiro\b/i],
+  ['Qwen Code', /\bqwen[- ]?code\b/i],
 ];
 
 /** What made a commit count as AI-assisted. */

@@ -19,6 +19,8 @@ describe('commit trailers', () => {
     ['Assisted-by with unknown tool keeps the value', 'Add x\n\nAssisted-by: FooBot 2', undefined, 'FooBot 2'],
     ['Claude Code footer', 'Add x\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n', undefined, 'Claude'],
     ['aider author', 'feat: add x', { name: 'Jane Doe (aider)', email: 'jane@x.org' }, 'aider'],
+    ['OpenHands co-author', 'Fix\n\nCo-authored-by: openhands <openhands@all-hands.dev>', undefined, 'OpenHands'],
+    ['Amp co-author', 'Fix\n\nCo-authored-by: Amp <amp@ampcode.com>', undefined, 'Amp'],
     ['Copilot bot author', 'Initial plan', { name: 'copilot-swe-agent[bot]', email: '198982749+Copilot@users.noreply.github.com' }, 'Copilot'],
   ];
   for (const [title, msg, author, tool] of cases) {
