@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { CancellationError } from '../../../../../src/core/errors';
-import { HashPool, resolveWorkerSource, serializeModel, type HashJob, type SerializeModelOptions } from '../../../../../src/core/signing/serialization';
+import { HashPool, resolveWorkerSource, serializeModel, sharedHashPool, type HashJob, type SerializeModelOptions } from '../../../../../src/core/signing/serialization';
+import { planBatches } from '../../../../../src/core/signing/hashing/pool';
+import * as os from 'node:os';
 import { REPO_ROOT, makeTempDir, writeTree } from './helpers';
 
 const run = promisify(execFile);
@@ -63,6 +65,33 @@ describe('hash pool', function () {
     const ok = await pool.hashAll([{ path: path.join(tmp.dir, 'small/a'), start: 0, end: 3 * 1024 * 1024, algorithm: 'sha256', wholeFile: true }]);
     assert.deepEqual(ok, [sha256(Buffer.alloc(3 * 1024 * 1024, 1))]);
     await pool.close();
+  });
+
+  it('plans big jobs first, one per batch, and groups small jobs', () => {
+    const job = (size: number): HashJob => ({ path: `f${size}`, start: 0, end: size, algorithm: 'sha256', wholeFile: true });
+    const jobs = [job(10), job(50_000_000), job(20), job(9_000_000), ...Array.from({ length: 300 }, () => job(1000))];
+    const batches = planBatches(jobs);
+    assert.deepEqual(batches[0], [1]);
+    assert.deepEqual(batches[1], [3]);
+    assert.ok(batches.slice(2).every((b) => b.length <= 256));
+    assert.deepEqual(batches.flat().sort((a, b) => a - b), jobs.map((_, i) => i));
+    assert.equal(batches.length, 4); // 302 small jobs → 2 batches
+  });
+
+  it('hashes the shards of one big file on several workers at once', async () => {
+    const big = Buffer.alloc(32 * 1024 * 1024, 9);
+    writeTree(tmp.dir, { big });
+    const pool = new HashPool({ size: 2 });
+    const man = await serializeModel(tmp.dir, { ...files, method: 'shards', shardSize: 16 * 1024 * 1024, pool, inlineThresholdBytes: 0 });
+    assert.equal(pool.liveWorkers, 2);
+    assert.deepEqual(man.resources.map((r) => r.digest), [sha256(big.subarray(0, 16 << 20)), sha256(big.subarray(16 << 20))]);
+    await pool.close();
+  });
+
+  it('sizes the shared pool to the available cores', () => {
+    assert.equal(sharedHashPool().size, os.availableParallelism());
+    assert.equal(new HashPool({ size: 3 }).size, 3);
+    assert.throws(() => new HashPool({ size: 0 }), { code: 'INVALID_OPTIONS' });
   });
 
   it('rejects at once when the signal is already aborted', async () => {
