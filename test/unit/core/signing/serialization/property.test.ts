@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { blake3 } from '@noble/hashes/blake3.js';
 import { serializeModel, type SerializeModelOptions } from '../../../../../src/core/signing/serialization';
 import { makeTempDir } from './helpers';
 
@@ -58,8 +59,9 @@ describe('serialization properties (fast-check, random trees)', function () {
   after(() => tmp.cleanup());
   let n = 0;
 
-  for (const method of ['files', 'shards'] as const) {
-    it(`${method}: deterministic, reference-ordered, digests and root recomputable`, async () => {
+  const digestOf = (alg: 'sha256' | 'blake3', b: Buffer) => (alg === 'sha256' ? createHash('sha256').update(b).digest('hex') : Buffer.from(blake3(b)).toString('hex'));
+  for (const [method, alg] of [['files', 'sha256'], ['shards', 'sha256'], ['files', 'blake3']] as const) {
+    it(`${method}/${alg}: deterministic, reference-ordered, digests and root recomputable`, async () => {
       await fc.assert(
         fc.asyncProperty(tree, fc.integer({ min: 1, max: 16 }), async (entries, shardSize) => {
           const files = consistent(entries);
@@ -70,7 +72,7 @@ describe('serialization properties (fast-check, random trees)', function () {
             fs.mkdirSync(path.dirname(abs), { recursive: true });
             fs.writeFileSync(abs, contentOf(p, size));
           }
-          const opts: SerializeModelOptions = { method, shardSize, hashAlgorithm: 'sha256', ignorePaths: [], ignoreGitPaths: true, allowSymlinks: false, inlineThresholdBytes: n % 2 ? 0 : Infinity };
+          const opts: SerializeModelOptions = { method, shardSize, hashAlgorithm: alg, ignorePaths: [], ignoreGitPaths: true, allowSymlinks: false, inlineThresholdBytes: n % 2 ? 0 : Infinity };
           const m1 = await serializeModel(root, opts);
           const m2 = await serializeModel(root, { ...opts, inlineThresholdBytes: opts.inlineThresholdBytes === 0 ? Infinity : 0 });
           assert.deepEqual(m2, m1, 'deterministic across runs and hashing paths');
@@ -79,16 +81,16 @@ describe('serialization properties (fast-check, random trees)', function () {
           const expected: { path: string; start?: number; end?: number; name: string; digest: string }[] = [];
           for (const [p, size] of files) {
             const c = contentOf(p, size);
-            if (method === 'files') expected.push({ path: p, name: p, digest: createHash('sha256').update(c).digest('hex') });
+            if (method === 'files') expected.push({ path: p, name: p, digest: digestOf(alg, c) });
             else for (let s = 0; s < size; s += shardSize) {
               const e = Math.min(size, s + shardSize);
-              expected.push({ path: p, start: s, end: e, name: `${p}:${s}:${e}`, digest: createHash('sha256').update(c.subarray(s, e)).digest('hex') });
+              expected.push({ path: p, start: s, end: e, name: `${p}:${s}:${e}`, digest: digestOf(alg, c.subarray(s, e)) });
             }
           }
           expected.sort(referenceCompare);
           assert.deepEqual(m1.resources.map((r) => r.name), expected.map((e) => e.name));
           assert.deepEqual(m1.resources.map((r) => r.digest), expected.map((e) => e.digest));
-          const algo = method === 'files' ? 'sha256' : `sha256-sharded-${shardSize}`;
+          const algo = method === 'files' ? alg : `${alg}-sharded-${shardSize}`;
           assert.ok(m1.resources.every((r) => r.algorithm === algo));
           const rootDigest = createHash('sha256');
           for (const r of m1.resources) rootDigest.update(Buffer.from(r.digest, 'hex'));
