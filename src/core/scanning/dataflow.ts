@@ -152,9 +152,11 @@ export class Evaluator {
         const strish = l.str || r.str;
         if (op === '%' && l.str) return join([l, r], true);
         if (op === '+' || op === '.' || op === '<<' || op === '||' || op === '??' || op === 'or' || op === 'and' || op === '&&' || op === '' || op === '&') return join([l, r], strish);
-        // Arithmetic and comparisons yield numbers/booleans: no string, but keep taint for numbers? No.
+        // Comparisons yield booleans: no data flows through them.
         if (/^(?:==|!=|===|!==|<|>|<=|>=|in|not in|is|is not|instanceof)$/.test(op)) return { c: l.c && r.c, san: San.All, text: '', str: false, dyn: false };
-        return { c: l.c && r.c, san: San.All, text: '', str: false, dyn: false };
+        // Arithmetic, `/` path joins, bit ops: not a string, but untrusted data stays untrusted.
+        const taint = l.taint ?? r.taint;
+        return { c: l.c && r.c, taint, san: taint ? (l.taint ? l.san : r.san) : San.All, text: '', str: false, dyn: !(l.c && r.c) };
       }
       case 'conditional_expression':
       case 'ternary_expression':

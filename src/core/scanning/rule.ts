@@ -41,6 +41,8 @@ export interface RuleContext {
   functionText(): string;
   /** Name of the enclosing function, '' at top level. */
   functionName(): string;
+  /** The enclosing function node, null at top level. */
+  functionNode(): Node | null;
   /** Range helper. */
   range(n: Node): Range;
 }

@@ -10,7 +10,7 @@ import { Evaluator, Scope, rangeOf, type Val } from './dataflow';
 import { SEVERITIES, type Finding, type Severity } from './finding';
 import { ruleLanguageFor, type LanguageId, type RuleLanguage } from './languages';
 import { cweUrl, type Hit, type Matcher, type Rule, type RuleContext } from './rule';
-import { binding, callSite, Cat, DIALECTS, functionName as fnNameOf, stringContent, type Dialect } from './syntax';
+import { binding, callSite, Cat, DIALECTS, functionName as fnNameOf, stringContent, type CallSite, type Dialect } from './syntax';
 
 /** Options for one scan. */
 export interface ScanOptions {
@@ -174,6 +174,7 @@ function walk(tree: Tree, d: Dispatch, family: RuleLanguage, text: string, deadl
       return fnTextCache.text;
     },
     functionName: () => (scope.fn ? fnNameOf(scope.fn) : ''),
+    functionNode: () => scope.fn,
     range: rangeOf,
   };
 
@@ -208,6 +209,7 @@ function walk(tree: Tree, d: Dispatch, family: RuleLanguage, text: string, deadl
   const onCall = (node: Node) => {
     const site = callSite(node, family);
     if (!site) return;
+    if (family === 'c') trackCBuffer(site);
     const named = d.callsByName.get(site.name);
     if (named) for (const { rule, m } of named) {
       const hit = safe(() => m.check(site, ctx));
@@ -216,6 +218,24 @@ function walk(tree: Tree, d: Dispatch, family: RuleLanguage, text: string, deadl
     for (const { rule, m } of d.callsAny) {
       const hit = safe(() => m.check(site, ctx));
       if (hit) emit(rule, node, hit);
+    }
+  };
+
+  // C writes strings through out-parameters: `sprintf(buf, fmt, x)` / `strcat(buf, x)` define buf.
+  const trackCBuffer = (site: CallSite) => {
+    const n = site.name;
+    const dst = site.args[0];
+    if (!dst || dst.type !== 'identifier') return;
+    if (n === 'sprintf' || n === 'snprintf' || n === 'strcpy' || n === 'strncpy' || n === 'strcat' || n === 'strncat' || n === 'memcpy') {
+      const parts = n === 'snprintf' ? site.args.slice(2) : site.args.slice(1, n.startsWith('strn') || n === 'memcpy' ? 2 : undefined);
+      const vals = parts.map((p) => evaluator.eval(p, scope));
+      let v: Val = vals.length ? { ...vals[0], str: true } : evaluator.eval(null, scope);
+      for (const x of vals.slice(1)) v = { c: v.c && x.c, taint: v.taint ?? x.taint, san: v.san & x.san, text: v.text, str: true, dyn: v.dyn || !x.c };
+      if (n.includes('cat')) {
+        const old = scope.lookup(dst.text);
+        if (old) v = { c: old.c && v.c, taint: old.taint ?? v.taint, san: old.san & v.san, text: (old.text + v.text).slice(0, 2000), str: true, dyn: old.dyn || v.dyn };
+      }
+      scope.vars.set(dst.text, v);
     }
   };
 

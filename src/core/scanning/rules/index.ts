@@ -2,9 +2,64 @@
  * The rule catalog. Validated at load: unique ids, CWE format, at least one language.
  */
 import type { Rule } from '../rule';
+import { corsCredentialsWildcard, csrfDisabled, debugEnabled, errorDetailsExposed, insecureCookie, jwtUnverified, timingUnsafeCompare, xxe } from './config';
+import { insecureRandom, staticIv, weakCipher, weakHash, weakKeySize } from './crypto';
+import { kerasUnsafe, numpyAllowPickle, torchLoad, unsafeDeserialization, yamlUnsafeLoad } from './deserialization';
 import { codeInjection, commandInjection, sqlInjection } from './injection';
+import { allocOverflow, cDangerousFunction, formatString, rustUnsafe, uncheckedAlloc, useAfterFree } from './memory';
+import { incompleteUrlValidation, insecureTempFile, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
+import { hfUnpinned, llmCodeTools, trustRemoteCode } from './ml';
+import { hardcodedPassword, hardcodedProviderKey } from './secrets';
+import { tlsVerificationDisabled } from './tls';
+import { headerInjection, openRedirect, pathTraversal, ssrf, xss } from './web';
 
-const ALL: Rule[] = [sqlInjection, commandInjection, codeInjection];
+const ALL: Rule[] = [
+  sqlInjection,
+  commandInjection,
+  codeInjection,
+  unsafeDeserialization,
+  torchLoad,
+  yamlUnsafeLoad,
+  trustRemoteCode,
+  hfUnpinned,
+  numpyAllowPickle,
+  kerasUnsafe,
+  hardcodedProviderKey,
+  hardcodedPassword,
+  tlsVerificationDisabled,
+  weakHash,
+  weakCipher,
+  weakKeySize,
+  staticIv,
+  insecureRandom,
+  xss,
+  pathTraversal,
+  xxe,
+  cDangerousFunction,
+  allocOverflow,
+  uncheckedAlloc,
+  useAfterFree,
+  formatString,
+  ssrf,
+  openRedirect,
+  incompleteUrlValidation,
+  insecureTempFile,
+  permissiveFilePermissions,
+  debugEnabled,
+  errorDetailsExposed,
+  llmCodeTools,
+  untrustedSystemPrompt,
+  corsCredentialsWildcard,
+  jwtUnverified,
+  timingUnsafeCompare,
+  csrfDisabled,
+  insecureCookie,
+  headerInjection,
+  regexDos,
+  xpathInjection,
+  sensitiveLogging,
+  rustUnsafe,
+];
 
 function validate(rules: Rule[]): Rule[] {
   const seen = new Set<string>();

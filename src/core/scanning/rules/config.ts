@@ -1,0 +1,366 @@
+/** Insecure configuration and API misuse: XXE, debug mode, error details, CORS, JWT, timing compares, CSRF, cookies. */
+import type { Node } from 'web-tree-sitter';
+import type { Hit, Matcher } from '../rule';
+import { defineRule } from '../rule';
+import { isFalse, isTrue, kw, lastName, optionIn } from './helpers';
+
+// ------------------------------------------------------------------ XXE
+
+const JAVA_XXE_GUARD = /disallow-doctype-decl|external-general-entities|ACCESS_EXTERNAL_DTD|ACCESS_EXTERNAL_SCHEMA|setExpandEntityReferences\s*\(\s*false|IS_SUPPORTING_EXTERNAL_ENTITIES\s*,\s*(?:false|Boolean\.FALSE)|SUPPORT_DTD\s*,\s*(?:false|Boolean\.FALSE)|FEATURE_SECURE_PROCESSING|load-external-dtd/;
+
+export const xxe = defineRule({
+  id: 'xxe',
+  name: 'XML parser resolves external entities',
+  cwe: 'CWE-611',
+  severity: 'high',
+  pattern: 17,
+  message: 'XML parser configured (or left by default) to resolve external entities/DTDs: untrusted XML can read local files or reach internal hosts (XXE)',
+  why: 'OpenSSF AI code assistant guide: "Never suggest turning off security features like XML entity security"; disable DTDs and external entities.',
+  description: 'Java DocumentBuilderFactory/SAXParserFactory/XMLInputFactory/TransformerFactory/SAXReader/SAXBuilder with no DTD/entity hardening in the file; lxml resolve_entities=True/no_network=False/load_dtd=True; PHP LIBXML_NOENT/libxml_disable_entity_loader(false); .NET XmlResolver/DtdProcessing.Parse; libxml2 XML_PARSE_NOENT; Nokogiri noent.',
+  matchers: {
+    java: [
+      {
+        kind: 'call',
+        names: ['newInstance', 'newFactory', 'newDefaultFactory', 'SAXReader', 'SAXBuilder', 'createXMLReader', 'newDefaultInstance'],
+        check: (c, ctx) => {
+          const r = c.receiver?.text ?? '';
+          const factory = /^(?:javax\.xml\.\w+\.)?(?:DocumentBuilderFactory|SAXParserFactory|XMLInputFactory|TransformerFactory|SchemaFactory|XMLReaderFactory|SAXTransformerFactory)$/.test(r) || (c.isNew && /^(?:SAXReader|SAXBuilder)$/.test(c.name));
+          if (!factory || ctx.fileHas(JAVA_XXE_GUARD)) return undefined;
+          return { message: `${c.isNew ? c.name : r} is used without disabling DTDs/external entities (set disallow-doctype-decl or ACCESS_EXTERNAL_DTD="")` };
+        },
+      },
+    ],
+    python: [
+      {
+        kind: 'call',
+        check: (c) => {
+          const re = kw(c, 'resolve_entities');
+          if (re && isTrue(re)) return { node: re };
+          const nn = kw(c, 'no_network');
+          if (nn && isFalse(nn)) return { node: nn };
+          const dtd = kw(c, 'load_dtd') ?? kw(c, 'dtd_validation');
+          if (dtd && isTrue(dtd) && /XMLParser/.test(c.callee)) return { node: dtd };
+          if (c.name === 'setFeature' && /feature_external_(?:ges|pes)/.test(c.args[0]?.text ?? '') && isTrue(c.args[1])) return {};
+          return undefined;
+        },
+      },
+    ],
+    php: [
+      { kind: 'node', types: ['name'], check: (n) => (n.text === 'LIBXML_NOENT' || n.text === 'LIBXML_DTDLOAD' ? { message: `${n.text} makes libxml substitute external entities (XXE)` } : undefined) },
+      { kind: 'call', names: ['libxml_disable_entity_loader'], check: (c) => (isFalse(c.args[0]) ? {} : undefined) },
+    ],
+    csharp: [
+      { kind: 'binding', check: (b) => (b.value && /(?:^|\.)XmlResolver$/.test(b.targetText) && /new\s+XmlUrlResolver|new\s+XmlSecureResolver/.test(b.value.text) ? { node: b.value } : /(?:^|\.)DtdProcessing$/.test(b.targetText) && /DtdProcessing\.Parse/.test(b.value?.text ?? '') ? { node: b.value ?? undefined } : /(?:^|\.)ProhibitDtd$/.test(b.targetText) && isFalse(b.value) ? { node: b.value ?? undefined } : undefined) },
+    ],
+    c: [
+      { kind: 'node', types: ['identifier'], check: (n) => (n.text === 'XML_PARSE_NOENT' || n.text === 'XML_PARSE_DTDLOAD' ? { message: `${n.text} makes libxml2 substitute external entities (XXE)` } : undefined) },
+      { kind: 'call', names: ['xmlSubstituteEntitiesDefault'], check: (c) => (isTrue(c.args[0]) ? {} : undefined) },
+    ],
+    ruby: [
+      { kind: 'call', names: ['noent', 'dtdload'], check: (c) => (c.receiver ? {} : undefined) },
+      { kind: 'node', types: ['scope_resolution'], check: (n) => (/ParseOptions::(?:NOENT|DTDLOAD)$/.test(n.text) ? {} : undefined) },
+    ],
+  },
+});
+
+// ------------------------------------------------------------------ debug mode
+
+export const debugEnabled = defineRule({
+  id: 'debug-enabled',
+  name: 'Debug mode enabled',
+  cwe: 'CWE-489',
+  severity: 'medium',
+  pattern: 24,
+  message: 'Debug mode is on: the interactive debugger/stack traces expose code and allow code execution if deployed',
+  why: 'OpenSSF AI code assistant guide: "do not expose internal details or secrets in error messages"; the Werkzeug debugger is a remote shell.',
+  description: 'Flask app.run(debug=True), app.debug = True, DEBUG = True in Django settings, Spring @EnableWebSecurity(debug = true).',
+  matchers: {
+    python: [
+      { kind: 'call', names: ['run', 'run_simple'], check: (c, ctx) => { const d = kw(c, 'debug') ?? kw(c, 'use_debugger'); return d && isTrue(d) && ctx.fileHas(/flask|Flask|werkzeug/) ? { node: d } : undefined; } },
+      {
+        kind: 'binding',
+        check: (b, ctx) => {
+          if (!b.value || !isTrue(b.value)) return undefined;
+          if (/^(?:app|application)\.debug$|config\[["']DEBUG["']\]$/.test(b.targetText)) return { node: b.value };
+          if (b.targetText === 'DEBUG' && !ctx.functionNode() && ctx.fileHas(/INSTALLED_APPS|ALLOWED_HOSTS|MIDDLEWARE|ROOT_URLCONF/)) return { node: b.value, message: 'DEBUG = True in Django settings shows detailed error pages with settings and source to anyone' };
+          return undefined;
+        },
+      },
+    ],
+    java: [{ kind: 'node', types: ['annotation'], check: (n) => (/^@EnableWebSecurity\s*\(\s*debug\s*=\s*true\s*\)$/.test(n.text) ? {} : undefined) }],
+  },
+});
+
+// ------------------------------------------------------------------ error details
+
+export const errorDetailsExposed = defineRule({
+  id: 'error-details-exposed',
+  name: 'Stack trace or exception text sent to the client',
+  cwe: 'CWE-209',
+  severity: 'low',
+  pattern: 24,
+  message: 'Exception details/stack trace are returned to the client: they reveal internals useful to attackers',
+  why: 'OpenSSF AI code assistant guide: "do not expose internal details or secrets in error messages"; pyscg-0050. Log the details, return a generic message.',
+  description: 'traceback.format_exc() or str(exception) in HTTP responses, Express responses carrying err.stack, Java printStackTrace to the response writer.',
+  matchers: {
+    python: [
+      {
+        kind: 'call',
+        names: ['jsonify', 'make_response', 'HttpResponse', 'JSONResponse', 'Response', 'JsonResponse', 'abort'],
+        check: (c) => {
+          const t = c.node.childForFieldName('arguments')?.text ?? '';
+          return /traceback\.format_exc\(\)|format_exception\(/.test(t) ? { message: 'A stack trace is sent in the HTTP response' } : undefined;
+        },
+      },
+      {
+        kind: 'node',
+        types: ['return_statement'],
+        check: (n, ctx) => {
+          const t = n.text;
+          if (/traceback\.format_exc\(\)/.test(t)) return { message: 'A stack trace is returned from the handler' };
+          const fn = ctx.functionNode();
+          const decorated = fn?.parent?.type === 'decorated_definition' && /\.(?:route|get|post|put|delete|patch)\s*\(/.test(fn.parent.text.slice(0, 300));
+          if (!decorated) return undefined;
+          // `except Exception as e: return str(e)` / jsonify({'error': str(e)})
+          let p: Node | null = n.parent;
+          for (let i = 0; p && i < 4 && p.type !== 'except_clause'; i++) p = p.parent;
+          if (!p || p.type !== 'except_clause') return undefined;
+          const name = /\bas\s+(\w+)/.exec(p.text.split('\n')[0])?.[1];
+          return name && new RegExp(`\\b(?:str|repr)\\(\\s*${name}\\s*\\)|f["'][^"']*\\{${name}\\}`).test(t) ? { message: 'The exception text is returned to the client' } : undefined;
+        },
+      },
+    ],
+    javascript: [
+      {
+        kind: 'call',
+        names: ['send', 'json', 'end', 'write', 'render'],
+        check: (c) => {
+          if (!/^(?:res|response|reply)(?:\.status\(\))?$/.test((c.receiver?.text ?? '').replace(/\(.*\)/, '()'))) return undefined;
+          const t = c.node.childForFieldName('arguments')?.text ?? '';
+          return /\b(?:err|error|e|ex|exception)\.stack\b/.test(t) ? { message: 'err.stack is sent in the HTTP response' } : undefined;
+        },
+      },
+    ],
+    java: [{ kind: 'call', names: ['printStackTrace'], check: (c) => (c.args[0] && /getWriter\(\)|getOutputStream\(\)|\bout\b|writer/.test(c.args[0].text) ? { message: 'printStackTrace writes the stack trace into the HTTP response' } : undefined) }],
+  },
+});
+
+// ------------------------------------------------------------------ CORS
+
+const CREDENTIALS = /(?:supports_credentials|allow_credentials|credentials|allowCredentials|AllowCredentials|Access-Control-Allow-Credentials)["']?\s*(?:[:=,(]|=>)\s*["']?(?:True|true)\b/;
+
+export const corsCredentialsWildcard = defineRule({
+  id: 'cors-wildcard-credentials',
+  name: 'CORS allows any origin with credentials',
+  cwe: 'CWE-942',
+  severity: 'medium',
+  pattern: 0,
+  message: 'CORS allows any (or a reflected) origin together with credentials: any website can make authenticated requests and read the responses',
+  why: 'OpenSSF AI code assistant guide: "use frameworks\' built-in protections for cookies and sessions"; list trusted origins explicitly.',
+  description: 'flask-cors CORS(supports_credentials=True) with default/"*" origins, cors({origin: true|"*", credentials: true}), Access-Control-Allow-Origin "*" or reflected Origin with Allow-Credentials true, Spring allowedOrigins("*") + allowCredentials(true), Go AllowAllOrigins/"*" + AllowCredentials.',
+  matchers: {
+    python: [
+      {
+        kind: 'call',
+        names: ['CORS', 'cross_origin', 'add_middleware'],
+        check: (c) => {
+          const cred = kw(c, 'supports_credentials') ?? kw(c, 'allow_credentials');
+          if (!cred || !isTrue(cred)) return undefined;
+          const origins = kw(c, 'origins') ?? kw(c, 'allow_origins') ?? kw(c, 'resources');
+          return !origins || /["']\*["']/.test(origins.text) ? {} : undefined;
+        },
+      },
+      { kind: 'binding', check: (b, ctx) => (/Access-Control-Allow-Origin/i.test(b.targetText) && b.value && (/^["']\*["']$/.test(b.value.text) || /request\.headers/.test(b.value.text)) && ctx.fileHas(CREDENTIALS) ? { node: b.value } : undefined) },
+    ],
+    javascript: [
+      {
+        kind: 'call',
+        names: ['cors', 'enableCors', 'register', 'setHeader', 'header', 'set'],
+        check: (c, ctx) => {
+          if (c.name === 'setHeader' || c.name === 'header' || c.name === 'set') {
+            if (!/Access-Control-Allow-Origin/i.test(c.args[0]?.text ?? '')) return undefined;
+            const v = c.args[1]?.text ?? '';
+            return (/^["'`]\*["'`]$/.test(v) || /(?:req|request)\.headers(?:\.origin|\[["']origin["']\])|req\.get\(\s*["']origin/i.test(v)) && ctx.fileHas(CREDENTIALS) ? { node: c.args[1] } : undefined;
+          }
+          const cred = optionIn(c, /^credentials$/);
+          const origin = optionIn(c, /^origin$/);
+          return cred && isTrue(cred) && (!origin || /^(?:true|["'`]\*["'`])$/.test(origin.text)) ? {} : undefined;
+        },
+      },
+    ],
+    java: [
+      { kind: 'node', types: ['annotation'], check: (n) => (/^@CrossOrigin\b/.test(n.text) && /origins\s*=\s*"\*"|value\s*=\s*"\*"|\(\s*"\*"/.test(n.text) && /allowCredentials\s*=\s*"true"/.test(n.text) ? {} : undefined) },
+      { kind: 'call', names: ['allowedOrigins', 'addAllowedOrigin', 'setAllowedOrigins', 'allowedOriginPatterns', 'addAllowedOriginPattern'], check: (c, ctx) => (c.args.some((a) => /"\*"/.test(a.text)) && /allowCredentials\s*\(\s*true|setAllowCredentials\s*\(\s*true/.test(ctx.text) ? {} : undefined) },
+      { kind: 'call', names: ['setHeader', 'addHeader'], check: (c, ctx) => (/Access-Control-Allow-Origin/i.test(c.args[0]?.text ?? '') && (/^"\*"$/.test(c.args[1]?.text ?? '') || /getHeader\(\s*"Origin"/i.test(c.args[1]?.text ?? '')) && ctx.fileHas(CREDENTIALS) ? {} : undefined) },
+    ],
+    go: [
+      { kind: 'binding', check: (b, ctx) => (b.pair && b.value && ((/^AllowAllOrigins$/.test(b.targetText) && isTrue(b.value)) || (/^(?:AllowOrigins|AllowedOrigins)$/.test(b.targetText) && /"\*"/.test(b.value.text))) && /AllowCredentials\s*:\s*true/.test(ctx.text) ? { node: b.value } : undefined) },
+      { kind: 'call', names: ['Set', 'Add'], check: (c, ctx) => (/Access-Control-Allow-Origin/i.test(c.args[0]?.text ?? '') && (/^"\*"$/.test(c.args[1]?.text ?? '') || /Header\.Get\(\s*"Origin"\s*\)/.test(c.args[1]?.text ?? '')) && ctx.fileHas(CREDENTIALS) ? {} : undefined) },
+    ],
+  },
+});
+
+// ------------------------------------------------------------------ JWT
+
+export const jwtUnverified = defineRule({
+  id: 'jwt-unverified',
+  name: 'JWT signature not verified',
+  cwe: 'CWE-347',
+  severity: 'high',
+  pattern: 0,
+  message: 'The JWT is decoded without verifying its signature (or accepts alg "none"): anyone can forge tokens',
+  why: 'OpenSSF AI code assistant guide: use vetted libraries correctly and never turn off security checks; always verify with an explicit algorithm list.',
+  description: 'PyJWT decode with verify=False/verify_signature False/algorithms ["none"]; jsonwebtoken algorithms ["none"] or decode() without verify() in the file; auth0 JWT.decode without JWT.require; Go jwt ParseUnverified; Ruby JWT.decode(token, nil, false); .NET RequireSignedTokens/ValidateIssuerSigningKey = false.',
+  matchers: {
+    python: [
+      {
+        kind: 'call',
+        names: ['decode'],
+        check: (c) => {
+          if (!/^(?:jwt|jose\.jwt|pyjwt)\.decode$/.test(c.callee)) return undefined;
+          const v = kw(c, 'verify');
+          if (v && isFalse(v)) return { node: v };
+          const o = kw(c, 'options');
+          if (o && /["']verify_signature["']\s*:\s*False/.test(o.text)) return { node: o };
+          const a = kw(c, 'algorithms');
+          if (a && /["']none["']/i.test(a.text)) return { node: a };
+          return undefined;
+        },
+      },
+    ],
+    javascript: [
+      {
+        kind: 'call',
+        names: ['verify', 'decode'],
+        check: (c, ctx) => {
+          if (!/^(?:jwt|jsonwebtoken|JWT)$/.test(c.receiver?.text ?? '')) return undefined;
+          if (c.name === 'verify') {
+            const a = optionIn(c, /^algorithms$/);
+            return a && /["'`]none["'`]/i.test(a.text) ? { node: a } : undefined;
+          }
+          return ctx.fileHas(/\bjwt\.verify\s*\(|\bjsonwebtoken\.verify\s*\(|\bverify\s*\(/) ? undefined : { message: 'jwt.decode does not verify the signature; use jwt.verify with an algorithms list' };
+        },
+      },
+    ],
+    java: [
+      { kind: 'call', names: ['decode'], check: (c, ctx) => (c.receiver?.text === 'JWT' && !ctx.fileHas(/JWT\.require\s*\(|\.verify\s*\(/) ? { message: 'JWT.decode does not verify the signature; use JWT.require(algorithm).build().verify(token)' } : undefined) },
+      { kind: 'call', names: ['parse', 'parseClaimsJwt', 'parseUnsecuredClaims'], check: (c) => (/Jwts\.parser/.test(c.receiver?.text ?? '') && c.name !== 'parse' ? { message: `${c.name} accepts unsigned tokens` } : undefined) },
+    ],
+    go: [{ kind: 'call', names: ['ParseUnverified'], check: () => ({ message: 'ParseUnverified does not check the signature' }) }],
+    ruby: [{ kind: 'call', names: ['decode'], check: (c) => (c.receiver?.text === 'JWT' && (isFalse(c.args[2]) || /["']none["']/i.test(c.node.text)) ? {} : undefined) }],
+    csharp: [{ kind: 'binding', check: (b) => (/(?:^|\.)(?:RequireSignedTokens|ValidateIssuerSigningKey|RequireExpirationTime)$/.test(b.targetText) && isFalse(b.value) && /RequireSignedTokens|ValidateIssuerSigningKey/.test(b.targetText) ? { node: b.value ?? undefined } : undefined) }],
+  },
+});
+
+// ------------------------------------------------------------------ timing-unsafe compare
+
+const SECRETISH = /(?:^|_|[a-z])(?:token|signature|sig|hmac|digest|mac|api_?key|apikey|secret|password_?hash|passwd_?hash|pw_?hash|hash|otp|csrf(?:_?token)?|nonce)$/i;
+const NOT_SECRET = /^(?:null|None|nil|undefined|true|false|True|False|""|''|0|-1|\d+)$|\.length$|len\(|\.size\(\)|\.count|typeof|\.type$|_?(?:len|length|count|type|name|id|kind|index|idx)$/i;
+
+function compareHit(left: Node, right: Node): Hit | undefined {
+  const ln = lastName(left.text);
+  const rn = lastName(right.text);
+  if (NOT_SECRET.test(left.text) || NOT_SECRET.test(right.text)) return undefined;
+  if (/^["'`]/.test(left.text) || /^["'`]/.test(right.text)) return undefined;
+  if (!SECRETISH.test(ln) && !SECRETISH.test(rn)) return undefined;
+  if (/^(?:hashCode|hash_code|HashCode|content_?hash|file_?hash|commit_?hash|git_?hash|block_?hash|tx_?hash|info_?hash|etag)$/i.test(ln) || /^(?:hashCode|content_?hash|file_?hash|commit_?hash|etag)$/i.test(rn)) return undefined;
+  return { message: `\`${left.text.slice(0, 40)}\` and \`${right.text.slice(0, 40)}\` are compared with an early-exit comparison; use a constant-time compare (hmac.compare_digest / crypto.timingSafeEqual / MessageDigest.isEqual / subtle.ConstantTimeCompare)` };
+}
+
+const compareM: Matcher = { kind: 'compare', check: (_n, l, r) => compareHit(l, r) };
+
+export const timingUnsafeCompare = defineRule({
+  id: 'timing-unsafe-compare',
+  name: 'Secret compared in non-constant time',
+  cwe: 'CWE-208',
+  severity: 'medium',
+  pattern: 0,
+  message: 'A secret (token/signature/hash) is compared with ==; the early exit leaks how many bytes matched',
+  why: 'OpenSSF AI code assistant guide: "Use constant-time comparison … session identifiers, API keys, authentication tokens, password hashes, or nonces".',
+  description: '==/!=/===/equals/strcmp/memcmp where one side is named like a token, signature, HMAC, digest, API key or password hash and neither side is a literal.',
+  matchers: {
+    python: [compareM],
+    javascript: [compareM],
+    go: [compareM],
+    ruby: [compareM],
+    php: [compareM],
+    csharp: [compareM, { kind: 'call', names: ['Equals', 'SequenceEqual'], check: (c) => (c.receiver && c.args[0] ? compareHit(c.receiver, c.args[0]) : undefined) }],
+    java: [compareM, { kind: 'call', names: ['equals', 'contentEquals', 'equalsIgnoreCase'], check: (c) => (c.receiver && c.args[0] ? compareHit(c.receiver, c.args[0]) : undefined) }, { kind: 'call', names: ['equals'], check: (c) => (c.receiver?.text === 'Arrays' && c.args.length === 2 ? compareHit(c.args[0], c.args[1]) : undefined) }],
+    c: [{ kind: 'call', names: ['strcmp', 'memcmp', 'strncmp', 'bcmp'], check: (c) => (c.args.length >= 2 ? compareHit(c.args[0], c.args[1]) : undefined) }],
+  },
+});
+
+// ------------------------------------------------------------------ CSRF disabled
+
+export const csrfDisabled = defineRule({
+  id: 'csrf-disabled',
+  name: 'CSRF protection disabled',
+  cwe: 'CWE-352',
+  severity: 'medium',
+  pattern: 0,
+  message: 'CSRF protection is turned off for this application or endpoint',
+  why: 'OpenSSF AI code assistant guide: "use frameworks\' built-in protections for cookies and sessions"; state-changing endpoints need CSRF tokens or SameSite cookies.',
+  description: 'Spring http.csrf().disable() / csrf(c -> c.disable()), Django @csrf_exempt, Flask-WTF WTF_CSRF_ENABLED = False, Rails skip_before_action :verify_authenticity_token / protect_from_forgery disabled, ASP.NET [IgnoreAntiforgeryToken].',
+  matchers: {
+    java: [
+      { kind: 'call', names: ['disable'], check: (c) => (/\.csrf\(\)$|^csrf\(\)$/.test(c.receiver ? c.receiver.text.replace(/\s+/g, '') : '') ? {} : undefined) },
+      { kind: 'call', names: ['csrf'], check: (c) => (c.args[0] && /disable/.test(c.args[0].text) ? {} : undefined) },
+    ],
+    python: [
+      { kind: 'node', types: ['decorator'], check: (n) => (/^@(?:csrf\.)?csrf_exempt\b|^@csrf\.exempt\b/.test(n.text) ? {} : undefined) },
+      { kind: 'binding', check: (b) => (/(?:^|\[["'])(?:WTF_CSRF_ENABLED|CSRF_ENABLED|WTF_CSRF_CHECK_DEFAULT)["']?\]?$/.test(b.targetText) && isFalse(b.value) ? { node: b.value ?? undefined } : undefined) },
+    ],
+    ruby: [
+      { kind: 'call', names: ['skip_before_action', 'skip_before_filter', 'skip_forgery_protection'], check: (c) => (c.name === 'skip_forgery_protection' || c.args.some((a) => /verify_authenticity_token/.test(a.text)) ? {} : undefined) },
+      { kind: 'binding', check: (b) => (/allow_forgery_protection$/.test(b.targetText) && isFalse(b.value) ? {} : undefined) },
+    ],
+    csharp: [{ kind: 'node', types: ['attribute'], check: (n) => (/^IgnoreAntiforgeryToken\b/.test(n.text) ? {} : undefined) }],
+  },
+});
+
+// ------------------------------------------------------------------ cookies
+
+const SESSIONISH = /sess|token|auth|jwt|sid\b|remember|login|user_?id|access/i;
+
+export const insecureCookie = defineRule({
+  id: 'insecure-cookie',
+  name: 'Session cookie without Secure/HttpOnly',
+  cwe: 'CWE-614',
+  severity: 'low',
+  pattern: 0,
+  message: 'A session/auth cookie is set without Secure and HttpOnly: it can leak over HTTP or to injected scripts',
+  why: 'OpenSSF AI code assistant guide: "use frameworks\' built-in protections for cookies and sessions"; set Secure, HttpOnly and SameSite on session cookies.',
+  description: 'set_cookie/res.cookie/new Cookie for session- or token-like cookies with secure/httponly explicitly false or both missing; SESSION_COOKIE_SECURE/HTTPONLY = False.',
+  matchers: {
+    python: [
+      {
+        kind: 'call',
+        names: ['set_cookie'],
+        check: (c) => {
+          const s = kw(c, 'secure');
+          const h = kw(c, 'httponly');
+          if ((s && isFalse(s)) || (h && isFalse(h))) return { node: s && isFalse(s) ? s : h };
+          return !s && !h && SESSIONISH.test(c.args[0]?.text ?? kw(c, 'key')?.text ?? '') ? {} : undefined;
+        },
+      },
+      { kind: 'binding', check: (b) => (/^(?:SESSION_COOKIE_SECURE|SESSION_COOKIE_HTTPONLY|CSRF_COOKIE_SECURE)$|\[["'](?:SESSION_COOKIE_SECURE|SESSION_COOKIE_HTTPONLY)["']\]$/.test(b.targetText) && isFalse(b.value) ? { node: b.value ?? undefined } : undefined) },
+    ],
+    javascript: [
+      {
+        kind: 'call',
+        names: ['cookie'],
+        check: (c) => {
+          if (!/^(?:res|response|reply|ctx)$/.test(c.receiver?.text ?? '')) return undefined;
+          const h = optionIn(c, /^httpOnly$/);
+          const s = optionIn(c, /^secure$/);
+          if ((h && isFalse(h)) || (s && isFalse(s))) return { node: h && isFalse(h) ? h : s };
+          return !h && !s && SESSIONISH.test(c.args[0]?.text ?? '') ? {} : undefined;
+        },
+      },
+    ],
+    java: [
+      { kind: 'call', names: ['setHttpOnly', 'setSecure'], check: (c) => (isFalse(c.args[0]) ? {} : undefined) },
+      { kind: 'call', names: ['Cookie'], check: (c, ctx) => (c.isNew && SESSIONISH.test(c.args[0]?.text ?? '') && !/setSecure\s*\(\s*true|setHttpOnly\s*\(\s*true/.test(ctx.functionText()) ? {} : undefined) },
+    ],
+  },
+});

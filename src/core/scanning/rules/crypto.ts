@@ -1,0 +1,414 @@
+/** Cryptography misuse: weak hashes (CWE-328), fast password hashes (CWE-916), weak ciphers/modes (CWE-327), short keys (CWE-326), static IVs (CWE-329), non-crypto RNG for secrets (CWE-338). */
+import type { Node } from 'web-tree-sitter';
+import type { Hit, Matcher, RuleContext } from '../rule';
+import { defineRule } from '../rule';
+import type { CallSite } from '../syntax';
+import { isFalse, kw, lastName, SECURITY_CONTEXT } from './helpers';
+
+const WEAK_HASH_NAME = /^["'](?:md2|md4|md5|sha-?1|sha|ripemd-?160|rmd160)["']$/i;
+const PASSWORD_ARG = /pass(?:word|wd|phrase)?|pwd|\bpw\b|\bpin\b/i;
+
+function passwordArg(c: CallSite): Node | undefined {
+  for (const a of c.args) if (PASSWORD_ARG.test(a.text) && a.text.length < 120) return a;
+  return undefined;
+}
+
+/** A hash call found; decide between weak-hash and fast-password-hash. */
+function hashHit(c: CallSite, algo: string, weak: boolean): Hit | undefined {
+  const pw = passwordArg(c);
+  if (pw) return { cwe: 'CWE-916', severity: 'high', message: `Password hashed with ${algo}, a fast hash: use a slow salted KDF (bcrypt, scrypt, Argon2, PBKDF2 with many iterations)` };
+  return weak ? { message: `${algo} is a broken hash: do not use it for signatures, integrity of untrusted data, or passwords` } : undefined;
+}
+
+// ------------------------------------------------------------------ weak hash + password hash
+
+const pyHash: Matcher = {
+  kind: 'call',
+  names: ['md5', 'sha1', 'new', 'sha256', 'sha512', 'sha224', 'sha384', 'sha3_256', 'sha3_512', 'blake2b', 'blake2s', 'MD5', 'SHA1', 'SHA256', 'SHA512'],
+  check: (c) => {
+    if (isFalse(kw(c, 'usedforsecurity'))) return undefined;
+    if (/^hashlib\.new$/.test(c.callee)) {
+      const a = c.args[0];
+      if (!a) return undefined;
+      return hashHit(c, a.text.replace(/["']/g, ''), WEAK_HASH_NAME.test(a.text));
+    }
+    if (/^(?:hashlib\.)?(?:md5|sha1)$/.test(c.callee) || /^(?:MD5|SHA1|SHA)\.new$/.test(c.callee) || /^hashes\.(?:MD5|SHA1)$/.test(c.callee)) return hashHit(c, c.name.toUpperCase(), true);
+    if (/^(?:hashlib\.)?(?:sha224|sha256|sha384|sha512|sha3_256|sha3_512|blake2b|blake2s)$/.test(c.callee) || /^(?:SHA256|SHA512)\.new$/.test(c.callee)) return hashHit(c, c.name, false);
+    return undefined;
+  },
+};
+
+const jsHash: Matcher = {
+  kind: 'call',
+  names: ['createHash', 'md5', 'sha1', 'MD5', 'SHA1'],
+  check: (c) => {
+    if (c.name === 'createHash') {
+      const a = c.args[0];
+      if (!a) return undefined;
+      const weak = WEAK_HASH_NAME.test(a.text);
+      // `createHash('sha256').update(password)` — look at the enclosing chain for the password.
+      const chain = c.node.parent?.parent;
+      const pw = chain && chain.type === 'call_expression' && /\.update\s*\(/.test(chain.text) && PASSWORD_ARG.test(chain.childForFieldName('arguments')?.text ?? '');
+      if (pw) return { cwe: 'CWE-916', severity: 'high', message: `Password hashed with ${a.text}, a fast hash: use bcrypt/scrypt/argon2 or crypto.scrypt` };
+      return weak ? { message: `${a.text} is a broken hash: do not use it for security` } : undefined;
+    }
+    if (/^(?:CryptoJS\.)?(?:MD5|SHA1)$|^(?:md5|sha1)$/.test(c.callee) && (c.callee.startsWith('CryptoJS') || hashLib(c))) return hashHit(c, c.name.toUpperCase(), true);
+    return undefined;
+  },
+};
+
+function hashLib(c: CallSite): boolean {
+  const root = c.node.tree.rootNode.text.slice(0, 5000);
+  return /require\(\s*['"](?:md5|sha1|crypto-js[^'"]*)['"]\)|from\s+['"](?:md5|sha1|crypto-js[^'"]*)['"]/.test(root);
+}
+
+const javaHash: Matcher = {
+  kind: 'call',
+  names: ['getInstance', 'md5', 'md5Hex', 'sha1', 'sha1Hex', 'md5Digest', 'shaHex', 'sha256Hex', 'sha256'],
+  check: (c, ctx) => {
+    if (c.name === 'getInstance') {
+      if (!/MessageDigest$/.test(c.receiver?.text ?? '')) return undefined;
+      const a = c.args[0];
+      if (!a) return undefined;
+      const weak = WEAK_HASH_NAME.test(a.text);
+      if (PASSWORD_ARG.test(ctx.functionName()) || /\.(?:update|digest)\s*\([^)]*pass(?:word|wd)/i.test(ctx.functionText())) return { cwe: 'CWE-916', severity: 'high', message: `Password hashed with MessageDigest ${a.text}: use BCryptPasswordEncoder/Argon2/PBKDF2` };
+      return weak ? { message: `MessageDigest ${a.text} is a broken hash: do not use it for security` } : undefined;
+    }
+    if (!/DigestUtils|Hashing/.test(c.receiver?.text ?? '')) return undefined;
+    return hashHit(c, c.name, /md5|sha1|shaHex/i.test(c.name));
+  },
+};
+
+const goHash: Matcher = {
+  kind: 'call',
+  names: ['New', 'Sum', 'Sum256', 'Sum512'],
+  check: (c) => {
+    if (/^(?:md5|sha1)\.(?:New|Sum)$/.test(c.callee)) return hashHit(c, c.callee.split('.')[0].toUpperCase(), true);
+    if (/^(?:sha256|sha512)\.(?:New|Sum256|Sum512|Sum)$/.test(c.callee)) return hashHit(c, c.callee.split('.')[0], false);
+    return undefined;
+  },
+};
+
+const cHash: Matcher = {
+  kind: 'call',
+  names: ['MD5', 'MD5_Init', 'MD4', 'SHA1', 'SHA1_Init', 'EVP_md5', 'EVP_sha1', 'EVP_md4', 'SHA256', 'SHA256_Init', 'EVP_sha256', 'crypt'],
+  check: (c, ctx) => {
+    const weak = /MD5|MD4|SHA1|md5|md4|sha1/.test(c.name);
+    if (c.name === 'crypt') return undefined;
+    if (PASSWORD_ARG.test(c.node.text) || PASSWORD_ARG.test(ctx.functionName())) return { cwe: 'CWE-916', severity: 'high', message: `Password hashed with ${c.name}, a fast hash: use a slow salted KDF (Argon2, scrypt, PBKDF2)` };
+    return weak ? { message: `${c.name} is a broken hash: do not use it for security` } : undefined;
+  },
+};
+
+const rubyHash: Matcher = {
+  kind: 'call',
+  names: ['hexdigest', 'digest', 'base64digest', 'new'],
+  check: (c) => {
+    const r = c.receiver?.text ?? '';
+    if (/^(?:Digest::|OpenSSL::Digest::)(?:MD5|SHA1)$/.test(r)) return hashHit(c, r, true);
+    if (/^(?:Digest::|OpenSSL::Digest::)(?:SHA256|SHA512|SHA2)$/.test(r)) return hashHit(c, r, false);
+    return undefined;
+  },
+};
+
+const phpHash: Matcher = {
+  kind: 'call',
+  names: ['md5', 'sha1', 'hash', 'md5_file', 'sha1_file', 'crypt'],
+  check: (c) => {
+    if (c.receiver) return undefined;
+    if (c.name === 'hash') {
+      const a = c.args[0];
+      if (!a) return undefined;
+      const pw = c.args[1] && PASSWORD_ARG.test(c.args[1].text);
+      if (pw) return { cwe: 'CWE-916', severity: 'high', message: 'Password hashed with a fast hash: use password_hash()' };
+      return WEAK_HASH_NAME.test(a.text) ? { message: `hash(${a.text}) is a broken hash` } : undefined;
+    }
+    if (c.name === 'crypt' || c.name.endsWith('_file')) return undefined;
+    return hashHit(c, c.name, true);
+  },
+};
+
+const csHash: Matcher = {
+  kind: 'call',
+  names: ['Create', 'MD5CryptoServiceProvider', 'SHA1CryptoServiceProvider', 'SHA1Managed', 'ComputeHash', 'HashData'],
+  check: (c, ctx) => {
+    const r = c.receiver?.text ?? '';
+    if ((c.name === 'Create' || c.name === 'HashData') && /^(?:MD5|SHA1)$/.test(r)) return hashHit(c, r, true) ?? (PASSWORD_ARG.test(ctx.functionName()) ? { cwe: 'CWE-916', severity: 'high', message: `Password hashed with ${r}` } : undefined);
+    if (c.isNew && /^(?:MD5CryptoServiceProvider|SHA1CryptoServiceProvider|SHA1Managed)$/.test(c.name)) return { message: `${c.name} is a broken hash: do not use it for security` };
+    return undefined;
+  },
+};
+
+const rustHash: Matcher = {
+  kind: 'call',
+  names: ['compute', 'new', 'digest'],
+  check: (c) => (/^(?:md5\.compute|Md5\.new|Sha1\.new|sha1\.Sha1\.new|md5\.Md5\.new|Md5\.digest|Sha1\.digest)$/.test(c.callee) ? hashHit(c, c.callee, true) : undefined),
+};
+
+export const weakHash = defineRule({
+  id: 'weak-hash',
+  name: 'Broken or fast hash used for security',
+  cwe: 'CWE-328',
+  severity: 'medium',
+  pattern: 12,
+  message: 'MD5/SHA-1 is a broken hash: do not use it for security',
+  why: 'OpenSSF AI code assistant guide: "require strong encryption algorithms" and "prefer high-level libraries"; passwords need a slow salted KDF (CWE-916), not a fast digest.',
+  description: 'MD5/SHA-1 (and MD2/MD4/RIPEMD) digests, and any fast digest (SHA-2 included) applied to a password.',
+  matchers: { python: [pyHash], javascript: [jsHash], java: [javaHash], go: [goHash], c: [cHash], ruby: [rubyHash], php: [phpHash], csharp: [csHash], rust: [rustHash] },
+});
+
+// ------------------------------------------------------------------ weak ciphers / modes
+
+const WEAK_CIPHER_STR = /^["'`](?:des|des-\w+|des3|3des|des-ede\w*|desede(?:\/\w+\/\w+)?|des\/\w+\/\w+|tripledes|rc2(?:-\w+)?|rc4(?:-\w+)?|arc4|arcfour|blowfish|bf-\w+|idea(?:-\w+)?|aes|aes-\d+-ecb|aes\/ecb\/\w+|\w+\/ecb\/\w+|rsa\/ecb\/pkcs1padding|rsa\/none\/pkcs1padding|rsa)["'`]$/i;
+
+function cipherName(text: string): string | undefined {
+  if (!WEAK_CIPHER_STR.test(text)) return undefined;
+  return text.replace(/["'`]/g, '');
+}
+
+const pyCipher: Matcher = {
+  kind: 'call',
+  names: ['new', 'ECB', 'TripleDES', 'Blowfish', 'ARC4', 'IDEA', 'CAST5', 'SEED', 'DES', 'DES3', 'ARC2', 'PKCS1v15', 'NullCipher'],
+  check: (c) => {
+    if (/^(?:DES|DES3|ARC2|ARC4|Blowfish|CAST)\.new$/.test(c.callee)) return { message: `${c.callee.split('.')[0]} is a broken/legacy cipher; use AES-GCM or ChaCha20-Poly1305` };
+    if (/^(?:AES|Cipher\.AES)\.new$/.test(c.callee) && c.args.some((a) => /MODE_ECB$/.test(a.text))) return { message: 'AES in ECB mode leaks patterns in the plaintext; use GCM' };
+    if (/^(?:modes\.)?ECB$/.test(c.callee)) return { message: 'ECB mode leaks patterns in the plaintext; use GCM' };
+    if (/^(?:algorithms\.)?(?:TripleDES|Blowfish|ARC4|IDEA|CAST5|SEED)$/.test(c.callee)) return { message: `${c.name} is a broken/legacy cipher; use AES-GCM or ChaCha20-Poly1305` };
+    if (/^(?:PKCS1_v1_5)\.new$/.test(c.callee) && /Cipher/.test(c.node.tree.rootNode.text.slice(0, 3000))) return { cwe: 'CWE-780', message: 'RSA PKCS#1 v1.5 encryption is vulnerable to padding-oracle attacks; use OAEP' };
+    if (/^padding\.PKCS1v15$/.test(c.callee) && /\.encrypt\s*\(/.test(c.node.parent?.parent?.text ?? '')) return { cwe: 'CWE-780', message: 'RSA PKCS#1 v1.5 encryption padding; use OAEP' };
+    return undefined;
+  },
+};
+
+const jsCipher: Matcher = {
+  kind: 'call',
+  names: ['createCipheriv', 'createDecipheriv', 'createCipher', 'createDecipher', 'encrypt'],
+  check: (c) => {
+    if (c.name === 'createCipher' || c.name === 'createDecipher') return { message: `crypto.${c.name} derives the key with MD5 and no salt/IV (deprecated); use createCipheriv with AES-GCM` };
+    if (c.name === 'encrypt' && /^CryptoJS\.(?:DES|TripleDES|RC4|Rabbit)\./.test(c.callee)) return { message: `${c.callee} uses a broken cipher` };
+    const a = c.args[0];
+    if (!a || c.name === 'encrypt') return undefined;
+    const n = cipherName(a.text);
+    return n && n.toLowerCase() !== 'aes' && n.toLowerCase() !== 'rsa' ? { node: a, message: `Cipher ${n} is broken or leaks patterns (ECB); use aes-256-gcm` } : undefined;
+  },
+};
+
+const javaCipher: Matcher = {
+  kind: 'call',
+  names: ['getInstance', 'NullCipher'],
+  check: (c) => {
+    if (c.isNew && c.name === 'NullCipher') return { message: 'NullCipher does not encrypt' };
+    if (!/^(?:javax\.crypto\.)?(?:Cipher|KeyGenerator|SecretKeyFactory)$/.test(c.receiver?.text ?? '')) return undefined;
+    const a = c.args[0];
+    if (!a) return undefined;
+    const n = cipherName(a.text);
+    if (!n) return undefined;
+    // `Cipher.getInstance("AES")` defaults to AES/ECB/PKCS5Padding.
+    if (/^aes$/i.test(n)) return c.receiver?.text.endsWith('Cipher') ? { node: a, message: 'Cipher.getInstance("AES") defaults to ECB mode; use "AES/GCM/NoPadding"' } : undefined;
+    if (/^rsa$/i.test(n)) return c.receiver?.text.endsWith('Cipher') ? { node: a, cwe: 'CWE-780', message: 'Cipher.getInstance("RSA") defaults to PKCS#1 v1.5 padding; use RSA/ECB/OAEPWithSHA-256AndMGF1Padding' } : undefined;
+    if (/pkcs1padding$/i.test(n)) return { node: a, cwe: 'CWE-780', message: 'RSA PKCS#1 v1.5 padding; use OAEP' };
+    return { node: a, message: `${n} is a broken cipher or mode; use AES/GCM/NoPadding` };
+  },
+};
+
+const goCipher: Matcher = {
+  kind: 'call',
+  names: ['NewCipher', 'NewTripleDESCipher', 'EncryptPKCS1v15', 'DecryptPKCS1v15', 'NewECBEncrypter', 'NewECBDecrypter'],
+  check: (c) => {
+    if (/^(?:des|rc4|blowfish|cast5|tea|xtea|twofish)\.(?:NewCipher|NewTripleDESCipher)$/.test(c.callee)) return { message: `${c.callee.split('.')[0]} is a broken/legacy cipher; use AES-GCM` };
+    if (/^rsa\.(?:EncryptPKCS1v15|DecryptPKCS1v15)$/.test(c.callee)) return { cwe: 'CWE-780', message: 'RSA PKCS#1 v1.5 encryption; use rsa.EncryptOAEP' };
+    if (/ECB(?:En|De)crypter$/.test(c.name)) return { message: 'ECB mode leaks patterns; use GCM' };
+    return undefined;
+  },
+};
+
+const cCipher: Matcher = {
+  kind: 'call',
+  names: ['EVP_des_cbc', 'EVP_des_ecb', 'EVP_des_ede3_cbc', 'EVP_des_ede3', 'EVP_des_ede3_ecb', 'EVP_rc4', 'EVP_bf_cbc', 'EVP_bf_ecb', 'EVP_aes_128_ecb', 'EVP_aes_192_ecb', 'EVP_aes_256_ecb', 'DES_ecb_encrypt', 'DES_set_key', 'DES_ncbc_encrypt', 'RC4', 'RC4_set_key', 'BF_set_key', 'AES_ecb_encrypt', 'EVP_rc2_cbc', 'EVP_idea_cbc'],
+  check: (c) => ({ message: `${c.name}: broken cipher or ECB mode; use AES-GCM (EVP_aes_256_gcm)` }),
+};
+
+const rubyCipher: Matcher = {
+  kind: 'call',
+  names: ['new'],
+  check: (c) => {
+    if (!/^OpenSSL::Cipher(?:::\w+)?$/.test(c.receiver?.text ?? '')) return undefined;
+    const a = c.args[0];
+    const n = a ? cipherName(a.text) : /::(?:DES|RC4|BF|RC2)$/.test(c.receiver!.text) ? c.receiver!.text : undefined;
+    return n && !/^(?:aes|rsa)$/i.test(n) ? { message: `Cipher ${n} is broken or ECB; use aes-256-gcm` } : undefined;
+  },
+};
+
+const phpCipher: Matcher = {
+  kind: 'call',
+  names: ['openssl_encrypt', 'openssl_decrypt', 'mcrypt_encrypt', 'mcrypt_decrypt'],
+  check: (c) => {
+    if (c.name.startsWith('mcrypt')) return { message: 'mcrypt is abandoned and its ciphers/modes are unsafe; use openssl with aes-256-gcm or sodium' };
+    const a = c.args[1];
+    const n = a ? cipherName(a.text) : undefined;
+    return n && !/^(?:aes|rsa)$/i.test(n) ? { node: a, message: `Cipher ${n} is broken or ECB; use aes-256-gcm` } : undefined;
+  },
+};
+
+const csCipher: Matcher = {
+  kind: 'call',
+  names: ['DESCryptoServiceProvider', 'TripleDESCryptoServiceProvider', 'RC2CryptoServiceProvider', 'Create'],
+  check: (c) => {
+    if (c.isNew) return { message: `${c.name} is a broken/legacy cipher; use AesGcm` };
+    if (/^(?:DES|TripleDES|RC2)$/.test(c.receiver?.text ?? '')) return { message: `${c.receiver!.text} is a broken/legacy cipher; use AesGcm` };
+    return undefined;
+  },
+};
+
+const csEcb: Matcher = {
+  kind: 'node',
+  types: ['member_access_expression'],
+  check: (n) => (n.text === 'CipherMode.ECB' ? { message: 'ECB mode leaks patterns; use AesGcm' } : undefined),
+};
+
+const rustCipher: Matcher = {
+  kind: 'call',
+  names: ['new', 'new_from_slice'],
+  check: (c) => (/^(?:Des|TdesEde3|Rc4|Blowfish|ecb\.\w+)\.new/.test(c.callee) ? { message: `${c.callee}: broken cipher or ECB mode` } : undefined),
+};
+
+export const weakCipher = defineRule({
+  id: 'weak-cipher',
+  name: 'Broken cipher, ECB mode or unsafe padding',
+  cwe: 'CWE-327',
+  severity: 'medium',
+  pattern: 13,
+  message: 'Broken or risky cipher configuration',
+  why: 'OpenSSF AI code assistant guide: "require strong encryption algorithms" and prefer high-level crypto libraries; DES/3DES/RC4/Blowfish and ECB are broken, RSA needs OAEP.',
+  description: 'DES/3DES/RC2/RC4/Blowfish/IDEA, ECB mode (including Java Cipher.getInstance("AES") default), NullCipher, Node createCipher, RSA PKCS#1 v1.5 encryption.',
+  matchers: { python: [pyCipher], javascript: [jsCipher], java: [javaCipher], go: [goCipher], c: [cCipher], ruby: [rubyCipher], php: [phpCipher], csharp: [csCipher, csEcb], rust: [rustCipher] },
+});
+
+// ------------------------------------------------------------------ short keys
+
+function smallKey(n: Node | undefined, ctx: RuleContext): number | undefined {
+  if (!n) return undefined;
+  const t = n.text.replace(/_/g, '');
+  const v = /^\d+$/.test(t) ? Number(t) : undefined;
+  if (v !== undefined) return v < 2048 && v >= 256 ? v : undefined;
+  const val = ctx.val(n);
+  if (val.c && /^\d+$/.test(val.text)) {
+    const num = Number(val.text);
+    return num < 2048 && num >= 256 ? num : undefined;
+  }
+  return undefined;
+}
+
+const keyHit = (bits: number | undefined, what = 'RSA/DSA/DH'): Hit | undefined => (bits ? { message: `${what} key of ${bits} bits is too short; use at least 2048 (3072+ for new keys)` } : undefined);
+
+export const weakKeySize = defineRule({
+  id: 'weak-key-size',
+  name: 'RSA/DSA key shorter than 2048 bits',
+  cwe: 'CWE-326',
+  severity: 'medium',
+  pattern: 13,
+  message: 'Asymmetric key is too short',
+  why: 'OpenSSF AI code assistant guide: "require strong encryption algorithms"; NIST SP 800-131A disallows RSA/DSA keys under 2048 bits.',
+  description: 'RSA/DSA/DH key generation with fewer than 2048 bits.',
+  matchers: {
+    python: [
+      { kind: 'call', names: ['generate_private_key', 'generate', 'generate_parameters', 'newkeys'], check: (c, ctx) => (/rsa|dsa|dh|RSA|DSA/.test(c.callee) ? keyHit(smallKey(kw(c, 'key_size') ?? kw(c, 'bits') ?? (c.name === 'generate_private_key' ? c.args[1] : c.args[0]), ctx)) : undefined) },
+    ],
+    javascript: [
+      {
+        kind: 'call',
+        names: ['generateKeyPairSync', 'generateKeyPair', 'generateKey'],
+        check: (c, ctx) => {
+          for (const a of c.args) if (a.type === 'object') for (const p of a.namedChildren) if (/modulusLength|divisorLength/.test(p.childForFieldName('key')?.text ?? '')) return keyHit(smallKey(p.childForFieldName('value') ?? undefined, ctx));
+          return undefined;
+        },
+      },
+    ],
+    java: [{ kind: 'call', names: ['initialize'], check: (c, ctx) => (/[Gg]en|kpg|generator/.test(c.receiver?.text ?? '') ? keyHit(smallKey(c.args[0], ctx)) : undefined) }],
+    go: [{ kind: 'call', names: ['GenerateKey', 'GenerateMultiPrimeKey'], check: (c, ctx) => (/^rsa\./.test(c.callee) ? keyHit(smallKey(c.args[c.args.length - 1], ctx)) : undefined) }],
+    c: [{ kind: 'call', names: ['RSA_generate_key', 'RSA_generate_key_ex', 'DSA_generate_parameters_ex', 'EVP_PKEY_CTX_set_rsa_keygen_bits'], check: (c, ctx) => keyHit(smallKey(c.name === 'RSA_generate_key' ? c.args[0] : c.args[1], ctx)) }],
+    ruby: [{ kind: 'call', names: ['new', 'generate'], check: (c, ctx) => (/^OpenSSL::PKey::(?:RSA|DSA)$/.test(c.receiver?.text ?? '') ? keyHit(smallKey(c.args[0], ctx)) : undefined) }],
+    php: [{ kind: 'call', names: ['openssl_pkey_new'], check: (c) => { const m = /private_key_bits['"]\s*=>\s*(\d+)/.exec(c.node.text); return m && Number(m[1]) < 2048 ? keyHit(Number(m[1])) : undefined; } }],
+    csharp: [{ kind: 'call', names: ['RSACryptoServiceProvider', 'DSACryptoServiceProvider', 'Create'], check: (c, ctx) => ((c.isNew || /^(?:RSA|DSA)$/.test(c.receiver?.text ?? '')) ? keyHit(smallKey(c.args[0], ctx)) : undefined) }],
+    rust: [{ kind: 'call', names: ['new', 'generate'], check: (c, ctx) => (/^(?:RsaPrivateKey\.new|Rsa\.generate)$/.test(c.callee) ? keyHit(smallKey(c.args[c.args.length - 1], ctx)) : undefined) }],
+  },
+});
+
+// ------------------------------------------------------------------ static IV / nonce
+
+function constantBytes(n: Node | undefined, ctx: RuleContext): boolean {
+  if (!n) return false;
+  const t = n.text;
+  if (/urandom|random|Random|rand|token_bytes|randomBytes|getRandomValues|secrets|nextBytes|RAND_bytes|ReadFull|SecureRandom|GetBytes|RandomNumberGenerator/.test(t)) return false;
+  if (/^b?["']/.test(t) || /^bytes\(\s*\d+\s*\)$|^bytearray\(\s*\d+\s*\)$|^new byte\s*\[\s*\d+\s*\]$|^Buffer\.alloc\(\s*\d+\s*\)$|^b["'](?:\\x00)+["']\s*\*\s*\d+$|^["']\\x00["']\s*\*\s*\d+$|^make\(\[\]byte,\s*\w+\)$|^\[\]byte\(\s*".*"\s*\)$|^Buffer\.from\(\s*["']/.test(t)) return true;
+  const v = ctx.val(n);
+  return v.c && v.str;
+}
+
+export const staticIv = defineRule({
+  id: 'static-iv',
+  name: 'Constant IV or nonce',
+  cwe: 'CWE-329',
+  severity: 'medium',
+  pattern: 13,
+  message: 'The IV/nonce is a constant: encrypting twice with the same key and IV leaks plaintext (and breaks GCM entirely)',
+  why: 'OpenSSF AI code assistant guide: use high-level crypto libraries correctly; IVs/nonces must be random or unique per message.',
+  description: 'A literal or zero-filled buffer passed as the IV/nonce of a cipher.',
+  matchers: {
+    python: [{ kind: 'call', names: ['new', 'CBC', 'GCM', 'CTR', 'CFB', 'OFB'], check: (c, ctx) => { const iv = kw(c, 'iv') ?? kw(c, 'nonce') ?? (/^(?:modes\.)?(?:CBC|GCM|CTR|CFB|OFB)$/.test(c.callee) ? c.args[0] : /^AES\.new$/.test(c.callee) ? c.args[2] : undefined); return iv && constantBytes(iv, ctx) ? { node: iv } : undefined; } }],
+    javascript: [{ kind: 'call', names: ['createCipheriv'], check: (c, ctx) => (constantBytes(c.args[2], ctx) ? { node: c.args[2] } : undefined) }],
+    java: [{ kind: 'call', names: ['IvParameterSpec', 'GCMParameterSpec'], check: (c, ctx) => { const a = c.name === 'GCMParameterSpec' ? c.args[1] : c.args[0]; return c.isNew && a && (constantBytes(a, ctx) || /getBytes\(\)$/.test(a.text) && /^"/.test(a.text)) ? { node: a } : undefined; } }],
+    go: [{ kind: 'call', names: ['NewCBCEncrypter', 'NewCFBEncrypter', 'NewCTR', 'NewOFB', 'Seal'], check: (c, ctx) => { const a = c.name === 'Seal' ? c.args[1] : c.args[1]; return a && constantBytes(a, ctx) && !/nonce|iv/i.test(a.text) ? { node: a } : undefined; } }],
+    c: [{ kind: 'call', names: ['EVP_EncryptInit_ex', 'EVP_CipherInit_ex', 'EVP_EncryptInit'], check: (c, ctx) => { const a = c.args[c.args.length - 1]; return a && (/^"/.test(a.text) || constantBytes(a, ctx)) ? { node: a } : undefined; } }],
+  },
+});
+
+// ------------------------------------------------------------------ insecure randomness
+
+function securityContext(ctx: RuleContext, node: Node): string | undefined {
+  // The variable the value lands in, the enclosing function, or a keyword it is passed as.
+  let p: Node | null = node.parent;
+  for (let i = 0; p && i < 6; i++, p = p.parent) {
+    const t = p.type;
+    if (/assignment|declarator|pair|keyword_argument|short_var_declaration|let_declaration/.test(t)) {
+      const target = p.childForFieldName('left') ?? p.childForFieldName('name') ?? p.childForFieldName('key') ?? p.childForFieldName('declarator') ?? p.childForFieldName('pattern') ?? p.namedChildren[0];
+      if (target && SECURITY_CONTEXT.test(lastName(target.text))) return lastName(target.text);
+      break;
+    }
+    if (/statement$|^block$|function|method/.test(t)) break;
+  }
+  const fn = ctx.functionName();
+  if (fn && SECURITY_CONTEXT.test(fn) && !/^(?:test|random_?id|shuffle)/i.test(fn)) return `${fn}()`;
+  return undefined;
+}
+
+const rngHit = (c: CallSite, ctx: RuleContext, api: string): Hit | undefined => {
+  const where = securityContext(ctx, c.node);
+  return where ? { message: `${api} is not cryptographically secure but generates ${where}; use a CSPRNG (secrets / crypto.randomBytes / SecureRandom / crypto/rand)` } : undefined;
+};
+
+export const insecureRandom = defineRule({
+  id: 'insecure-random',
+  name: 'Non-cryptographic RNG for a secret',
+  cwe: 'CWE-338',
+  severity: 'medium',
+  pattern: 14,
+  message: 'Predictable random numbers used for a security value',
+  why: 'OpenSSF AI code assistant guide: use vetted crypto libraries; Math.random/random/rand()/java.util.Random are predictable, so tokens, passwords, salts and keys made from them can be guessed.',
+  description: 'random.*, Math.random, rand()/srand, java.util.Random, math/rand, mt_rand/rand/uniqid, Ruby rand, System.Random used where the result is named or used as a token, password, key, salt, nonce, session id or OTP.',
+  matchers: {
+    python: [{ kind: 'call', names: ['random', 'randint', 'choice', 'choices', 'randrange', 'getrandbits', 'sample', 'uniform', 'shuffle', 'randbytes'], check: (c, ctx) => (/^(?:random|np\.random|numpy\.random|rnd|rng)\.\w+$/.test(c.callee) || (c.callee === c.name && ctx.fileHas(/from\s+random\s+import/)) ? rngHit(c, ctx, c.callee) : undefined) }],
+    javascript: [{ kind: 'call', names: ['random'], check: (c, ctx) => (c.callee === 'Math.random' ? rngHit(c, ctx, 'Math.random()') : undefined) }],
+    java: [
+      { kind: 'call', names: ['Random'], check: (c, ctx) => (c.isNew && !/SecureRandom/.test(c.callee) ? rngHit(c, ctx, 'java.util.Random') : undefined) },
+      { kind: 'call', names: ['random', 'nextInt', 'nextLong', 'nextBytes', 'current'], check: (c, ctx) => (c.callee === 'Math.random' || /^(?:ThreadLocalRandom\.current\(\)|RandomStringUtils|RandomUtils)\./.test(c.callee) || (/^(?:new Random\(\)|random|rand|rnd|r)$/.test(c.receiver?.text ?? '') && !ctx.fileHas(/SecureRandom\s+(?:random|rand|rnd|r)\b/)) ? rngHit(c, ctx, c.callee) : undefined) },
+      { kind: 'call', names: ['randomAlphanumeric', 'randomAlphabetic', 'randomNumeric', 'randomAscii'], check: (c, ctx) => (/RandomStringUtils/.test(c.callee) ? rngHit(c, ctx, c.callee) ?? { message: `${c.callee} uses java.util.Random; use SecureRandom for security values`, severity: 'low' } : undefined) },
+    ],
+    go: [{ kind: 'call', names: ['Intn', 'Int', 'Int63', 'Int31', 'Int31n', 'Int63n', 'Uint32', 'Uint64', 'Read', 'Perm', 'Float64', 'IntN', 'N'], check: (c, ctx) => (/^(?:rand|mrand|mathrand)\./.test(c.callee) && ctx.fileHas(/"math\/rand(?:\/v2)?"/) && !(/^rand\./.test(c.callee) && ctx.fileHas(/"crypto\/rand"/) && !ctx.fileHas(/mrand|mathrand/)) ? rngHit(c, ctx, `math/${c.callee}`) : undefined) }],
+    c: [{ kind: 'call', names: ['rand', 'random', 'drand48', 'lrand48', 'srand'], check: (c, ctx) => (c.name === 'srand' ? (/time\s*\(/.test(c.node.text) && securityContext(ctx, c.node) ? { message: 'srand(time(...)) seeds a predictable generator for a security value' } : undefined) : rngHit(c, ctx, `${c.name}()`)) }],
+    ruby: [{ kind: 'call', names: ['rand', 'random_number', 'shuffle', 'sample'], check: (c, ctx) => (!c.receiver || /^(?:Random|Kernel)$/.test(c.receiver.text) ? rngHit(c, ctx, c.callee) : undefined) }],
+    php: [{ kind: 'call', names: ['rand', 'mt_rand', 'uniqid', 'lcg_value', 'str_shuffle', 'array_rand', 'mt_srand'], check: (c, ctx) => (c.receiver ? undefined : rngHit(c, ctx, `${c.name}()`)) }],
+    csharp: [{ kind: 'call', names: ['Random', 'Next', 'NextBytes'], check: (c, ctx) => (c.isNew || /^(?:random|rand|rnd|r|_random|Random\.Shared)$/.test(c.receiver?.text ?? '') ? rngHit(c, ctx, 'System.Random') : undefined) }],
+    rust: [{ kind: 'call', names: ['thread_rng', 'random', 'gen', 'gen_range'], check: (c, ctx) => (/^(?:rand\.)?(?:thread_rng|random)$/.test(c.callee) && /SmallRng|from_seed|seed_from_u64/.test(ctx.functionText()) ? rngHit(c, ctx, c.callee) : undefined) }],
+  },
+});

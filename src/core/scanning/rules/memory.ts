@@ -1,0 +1,222 @@
+/** C/C++ memory-safety rules: dangerous functions (120/242/676), format strings (134), allocation size overflow (190/680), unchecked allocation (476), use after free (416). */
+import type { Node } from 'web-tree-sitter';
+import type { Matcher, RuleContext } from '../rule';
+import { defineRule } from '../rule';
+import { San, flowHit, taintFor } from './helpers';
+
+function isLiteral(n: Node | undefined): boolean {
+  return !!n && (n.type === 'string_literal' || n.type === 'concatenated_string' || n.type === 'raw_string_literal');
+}
+
+const UNBOUNDED_S = /%(?!\d|\*)[-+ #0]*l?s/;
+
+export const cDangerousFunction = defineRule({
+  id: 'c-dangerous-function',
+  name: 'Unbounded C string function',
+  cwe: 'CWE-120',
+  severity: 'high',
+  pattern: 18,
+  message: 'Unbounded copy into a buffer (buffer overflow)',
+  why: 'OpenSSF AI code assistant guide (C/C++): "always use bounds-checked functions (e.g., strncpy or strlcpy over strcpy), avoid dangerous functions like gets, include buffer size constants".',
+  description: 'gets; strcpy/strcat/wcscpy/wcscat/stpcpy with a non-literal source; sprintf/vsprintf whose format has an unbounded %s or is not a literal; scanf-family %s without a width.',
+  matchers: {
+    c: [
+      {
+        kind: 'call',
+        names: ['gets', '_getws', 'getpw'],
+        check: (c) => ({ cwe: c.name === 'getpw' ? 'CWE-676' : 'CWE-242', message: `${c.name}() cannot limit how much it writes; use fgets(buf, sizeof buf, stdin)` }),
+      },
+      {
+        kind: 'call',
+        names: ['strcpy', 'strcat', 'wcscpy', 'wcscat', 'stpcpy', 'lstrcpy', 'lstrcat', 'StrCpy', 'StrCat', '_tcscpy', '_tcscat', '_mbscpy'],
+        check: (c) => (isLiteral(c.args[1]) && (c.args[1]!.text.length < 16) ? undefined : { message: `${c.name}() copies without a bound; use strlcpy/snprintf (or strncpy + explicit termination) with sizeof the destination` }),
+      },
+      {
+        kind: 'call',
+        names: ['sprintf', 'vsprintf', 'swprintf', 'wsprintf', 'wsprintfA', 'wsprintfW'],
+        check: (c) => {
+          const fmt = c.args[1];
+          if (c.name === 'vsprintf') return { message: 'vsprintf() has no output bound; use vsnprintf' };
+          if (!fmt) return undefined;
+          if (isLiteral(fmt) && !UNBOUNDED_S.test(fmt.text)) return undefined;
+          return { message: `${c.name}() with ${isLiteral(fmt) ? 'an unbounded %s' : 'a non-literal format'} can overflow the destination; use snprintf(buf, sizeof buf, ...)` };
+        },
+      },
+      {
+        kind: 'call',
+        names: ['scanf', 'fscanf', 'sscanf', 'wscanf', 'vscanf'],
+        check: (c) => {
+          const fmt = c.args[c.name === 'scanf' || c.name === 'wscanf' || c.name === 'vscanf' ? 0 : 1];
+          return fmt && isLiteral(fmt) && /%(?!\d|\*)[-+ #0]*[sS[]/.test(fmt.text) ? { message: `${c.name}() with %s/%[ and no width overflows the buffer on long input; use a width (%63s)` } : undefined;
+        },
+      },
+    ],
+  },
+});
+
+const FORMAT_FUNCS: Record<string, number> = { printf: 0, vprintf: 0, wprintf: 0, fprintf: 1, vfprintf: 1, fwprintf: 1, sprintf: 1, vsprintf: 1, snprintf: 2, vsnprintf: 2, syslog: 1, vsyslog: 1, dprintf: 1, err: 1, errx: 1, warn: 0, warnx: 0, asprintf: 1 };
+
+function formatStringHit(fmt: Node | undefined, ctx: RuleContext, fn: string): ReturnType<Extract<Matcher, { kind: 'call' }>['check']> {
+  if (!fmt || isLiteral(fmt)) return undefined;
+  // Macro-like constants (FORMAT_STR) and gettext-style wrappers of literals are fine.
+  if (/^[A-Z_][A-Z0-9_]*$/.test(fmt.text) || /^(?:_|gettext|N_|tr)\(\s*"/.test(fmt.text)) return undefined;
+  const v = ctx.val(fmt);
+  if (v.c) return undefined;
+  return { ...flowHit(v, San.None, fn, fmt), message: `${fn}() format string is not a literal: a % in the data reads or writes memory; use ${fn}(${fn === 'printf' ? '' : '…, '}"%s", value)` };
+}
+
+export const formatString = defineRule({
+  id: 'format-string',
+  name: 'Non-literal format string',
+  cwe: 'CWE-134',
+  severity: 'high',
+  pattern: 20,
+  message: 'Format string is not a literal',
+  why: 'pyscg-0008 "Prevent Format String Injection" and the CERT C rules: a format string from data lets an attacker read/write memory (C) or read attributes (Python str.format).',
+  description: 'printf-family and syslog calls whose format argument is a variable; Python str.format / format_map on an untrusted template.',
+  matchers: {
+    c: [{ kind: 'call', names: Object.keys(FORMAT_FUNCS), check: (c, ctx) => formatStringHit(c.args[FORMAT_FUNCS[c.name]], ctx, c.name) }],
+    python: [
+      {
+        kind: 'call',
+        names: ['format', 'format_map'],
+        check: (c, ctx) => {
+          if (!c.receiver) return undefined;
+          const t = taintFor(ctx.val(c.receiver), San.All & ~San.Html);
+          return t ? { taint: t, sink: 'str.format', severity: 'medium', message: 'An untrusted string is used as a format template: {0.__class__...} reads attributes and globals' } : undefined;
+        },
+      },
+    ],
+  },
+});
+
+function isNonConstFactor(n: Node): boolean {
+  return !/^\(?\s*(?:\d+|sizeof\s*\(?[^)]*\)?|[A-Z_][A-Z0-9_]*)\s*\)?$/.test(n.text);
+}
+
+export const allocOverflow = defineRule({
+  id: 'c-alloc-size-overflow',
+  name: 'Allocation size multiplication can overflow',
+  cwe: 'CWE-190',
+  severity: 'medium',
+  pattern: 19,
+  message: 'The allocation size is a multiplication of non-constant values with no overflow check: it can wrap and allocate too little (CWE-680)',
+  why: 'OpenSSF ML-driven guide on LLM root causes: "incorrect memory allocation (19.5%)"; check n <= SIZE_MAX / size or use calloc/reallocarray.',
+  description: 'malloc/realloc/alloca/new[] sized by a*b where both factors are non-constant and the function has no SIZE_MAX/overflow check.',
+  matchers: {
+    c: [
+      {
+        kind: 'call',
+        names: ['malloc', 'realloc', 'alloca', '_alloca', 'operator new'],
+        check: (c, ctx) => {
+          const size = c.args[c.name === 'realloc' ? 1 : 0];
+          if (!size || size.type !== 'binary_expression' || size.childForFieldName('operator')?.text !== '*') return undefined;
+          const l = size.childForFieldName('left');
+          const r = size.childForFieldName('right');
+          if (!l || !r || !isNonConstFactor(l) || !isNonConstFactor(r)) return undefined;
+          if (/SIZE_MAX|INT_MAX|UINT_MAX|__builtin_mul_overflow|ckd_mul|overflow/.test(ctx.functionText())) return undefined;
+          return { node: size };
+        },
+      },
+    ],
+  },
+});
+
+export const uncheckedAlloc = defineRule({
+  id: 'c-unchecked-allocation',
+  name: 'Allocation result used without a NULL check',
+  cwe: 'CWE-476',
+  severity: 'medium',
+  pattern: 19,
+  message: 'The result of this allocation/open is used without checking for NULL',
+  why: 'OpenSSF ML-driven guide: "missing conditional check (29.3%)" is the top LLM root cause; malloc/fopen return NULL on failure.',
+  description: 'p = malloc/calloc/realloc/strdup/fopen(...) followed by use of p in the same function with no comparison of p to NULL.',
+  matchers: {
+    c: [
+      {
+        kind: 'binding',
+        check: (b, ctx) => {
+          if (!b.value || b.pair) return undefined;
+          let v: Node = b.value;
+          if (v.type === 'cast_expression') v = v.childForFieldName('value') ?? v;
+          if (v.type !== 'call_expression') return undefined;
+          const fn = v.childForFieldName('function')?.text ?? '';
+          if (!/^(?:malloc|calloc|realloc|strdup|strndup|fopen|fdopen|tmpfile|opendir)$/.test(fn)) return undefined;
+          const name = b.targets[0]?.text;
+          if (!name || !/^[A-Za-z_]\w*$/.test(name)) return undefined;
+          const text = ctx.functionText();
+          const after = text.slice(Math.max(0, b.node.endIndex - (ctx.functionNode()?.startIndex ?? 0)));
+          const esc = name.replace(/[$]/g, '\\$&');
+          const checked = new RegExp(`(?:!\\s*${esc}\\b|\\b${esc}\\s*(?:==|!=)\\s*(?:NULL|nullptr|0)\\b|(?:NULL|nullptr|0)\\s*(?:==|!=)\\s*${esc}\\b|if\\s*\\(\\s*${esc}\\s*\\)|if\\s*\\(\\s*${esc}\\s*&&|assert\\s*\\(\\s*${esc}|${esc}\\s*\\?|return\\s+${esc}\\s*;)`);
+          if (checked.test(after)) return undefined;
+          const used = new RegExp(`\\b${esc}\\s*(?:\\[|->)|\\*\\s*${esc}\\b|\\(\\s*${esc}\\s*[,)]|,\\s*${esc}\\s*[,)]`);
+          return used.test(after) ? { node: b.node, message: `\`${name}\` from ${fn}() is used without a NULL check` } : undefined;
+        },
+      },
+    ],
+  },
+});
+
+export const useAfterFree = defineRule({
+  id: 'c-use-after-free',
+  name: 'Use after free',
+  cwe: 'CWE-416',
+  severity: 'high',
+  pattern: 19,
+  message: 'The pointer is used after it was freed',
+  why: 'OpenSSF AI code assistant guide (C/C++): prefer memory-safe patterns; set pointers to NULL after free and do not touch freed memory.',
+  description: 'free(p) followed, in the same block, by a use of p (dereference, call argument, free again) before p is reassigned.',
+  matchers: {
+    c: [
+      {
+        kind: 'call',
+        names: ['free', 'kfree', 'g_free'],
+        check: (c) => {
+          const p = c.args[0];
+          if (!p || !/^[A-Za-z_][\w.>-]*$/.test(p.text)) return undefined;
+          const stmt = c.node.parent;
+          if (!stmt || stmt.type !== 'expression_statement') return undefined;
+          const esc = p.text.replace(/[.>-]/g, (ch) => `\\${ch}`);
+          const reassigned = new RegExp(`^\\s*${esc}\\s*=[^=]`);
+          const use = new RegExp(`(?<![\\w.>])${esc}(?![\\w])`);
+          for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) {
+            const t = s.text;
+            if (reassigned.test(t)) return undefined;
+            if (/^(?:return|break|continue|goto)\b/.test(t) && !use.test(t)) return undefined;
+            if (use.test(t)) {
+              if (new RegExp(`${esc}\\s*=[^=]`).test(t) && !new RegExp(`${esc}\\s*(?:->|\\[)`).test(t)) return undefined;
+              const dbl = new RegExp(`\\bfree\\s*\\(\\s*${esc}\\s*\\)`).test(t);
+              return { node: s, cwe: dbl ? 'CWE-415' : 'CWE-416', message: dbl ? `\`${p.text}\` is freed twice` : `\`${p.text}\` is used after free()` };
+            }
+          }
+          return undefined;
+        },
+      },
+    ],
+  },
+});
+
+export const rustUnsafe = defineRule({
+  id: 'rust-unsafe-without-safety-comment',
+  name: 'unsafe block without a SAFETY comment',
+  cwe: 'CWE-676',
+  severity: 'low',
+  pattern: 0,
+  message: 'unsafe block with no `// SAFETY:` comment explaining why it is sound',
+  why: 'OpenSSF AI code assistant guide (Rust): "avoid using unsafe blocks unless absolutely necessary and document any unsafe usage".',
+  description: 'An unsafe { } block not preceded (on the lines just above) by a // SAFETY: comment.',
+  matchers: {
+    rust: [
+      {
+        kind: 'node',
+        types: ['unsafe_block'],
+        check: (n, ctx) => {
+          const start = n.startIndex;
+          const before = ctx.text.slice(Math.max(0, start - 400), start);
+          const lines = before.split('\n').slice(-4).join('\n');
+          return /SAFETY:|Safety:/i.test(lines) ? undefined : {};
+        },
+      },
+    ],
+  },
+});

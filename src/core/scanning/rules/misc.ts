@@ -1,0 +1,284 @@
+/** File permissions/temp files, regex injection and ReDoS, URL validation, XPath injection, sensitive logging, untrusted system prompts. */
+import type { Node } from 'web-tree-sitter';
+import type { Hit, Matcher, RuleContext } from '../rule';
+import { defineRule } from '../rule';
+import type { CallSite } from '../syntax';
+import { San, dynamicFor, flowHit, kw, taintFor } from './helpers';
+
+// ------------------------------------------------------------------ temp files
+
+export const insecureTempFile = defineRule({
+  id: 'insecure-temp-file',
+  name: 'Predictable temporary file',
+  cwe: 'CWE-377',
+  severity: 'medium',
+  pattern: 23,
+  message: 'The temporary file name is predictable: another local user can pre-create or symlink it',
+  why: 'OpenSSF AI code assistant guide: "avoid temp files without proper randomness"; use mkstemp/NamedTemporaryFile/mkdtemp.',
+  description: 'tempfile.mktemp, tmpnam/tempnam/mktemp in C, os.tmpnam.',
+  matchers: {
+    python: [{ kind: 'call', names: ['mktemp', 'tmpnam', 'tempnam'], check: (c) => (/^(?:tempfile|os)\.(?:mktemp|tmpnam|tempnam)$|^mktemp$/.test(c.callee) ? {} : undefined) }],
+    c: [{ kind: 'call', names: ['tmpnam', 'tempnam', 'mktemp', '_mktemp', 'tmpnam_r'], check: () => ({}) }],
+    javascript: [{ kind: 'call', names: ['tmpNameSync', 'tmpName'], check: (c) => (/^(?:tmp|tempy)\./.test(c.callee) ? { severity: 'low' } : undefined) }],
+    php: [{ kind: 'call', names: ['tempnam'], check: (c) => (/^["']\/tmp/.test(c.args[0]?.text ?? '') ? { severity: 'low' } : undefined) }],
+  },
+});
+
+// ------------------------------------------------------------------ permissions
+
+function modeValue(n: Node | undefined, ctx: RuleContext): number | undefined {
+  if (!n) return undefined;
+  let t = n.text.trim().replace(/^["']|["']$/g, '');
+  if (!/^(?:0[oO]?[0-7]+|[0-7]{3,4}|\d+|0x[0-9a-f]+)$/i.test(t)) {
+    const v = ctx.val(n);
+    if (!v.c) return undefined;
+    t = v.text;
+    if (!/^(?:0[oO]?[0-7]+|\d+)$/.test(t)) return undefined;
+  }
+  if (/^0x/i.test(t)) return parseInt(t, 16);
+  if (/^0[oO]/.test(t)) return parseInt(t.slice(2), 8);
+  if (/^0[0-7]+$/.test(t) || (n.text.startsWith('"') || n.text.startsWith("'"))) return parseInt(t, 8);
+  return ctx.family === 'c' || ctx.family === 'go' || ctx.family === 'php' || ctx.family === 'ruby' ? parseInt(t, 8) : parseInt(t, 10);
+}
+
+function permHit(mode: number | undefined, c: CallSite, ctx: RuleContext): Hit | undefined {
+  if (mode === undefined || mode > 0o7777) return undefined;
+  if (mode & 0o002) return { message: `Mode ${'0o' + mode.toString(8)} makes the file world-writable; use 0o600/0o644 (0o700/0o755 for directories)` };
+  // World-readable secrets (keys, tokens) also leak.
+  if (mode & 0o044 && /secret|key|token|passw|credential|private|\.pem/i.test(c.node.text + ctx.functionName())) return { message: `Mode ${'0o' + mode.toString(8)} lets other users read what looks like a secret file; use 0o600` };
+  return undefined;
+}
+
+const perm = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined): Matcher => ({
+  kind: 'call',
+  names,
+  check: (c, ctx) => (test(c) ? permHit(modeValue(idx(c), ctx), c, ctx) : undefined),
+});
+
+export const permissiveFilePermissions = defineRule({
+  id: 'permissive-file-permissions',
+  name: 'World-writable (or secret world-readable) file mode',
+  cwe: 'CWE-732',
+  severity: 'medium',
+  pattern: 23,
+  message: 'Overly permissive file mode',
+  why: 'OpenSSF AI code assistant guide: "Follow least privilege … secure file modes".',
+  description: 'chmod/open/mkdir/umask/WriteFile with modes writable by others (e.g. 0777, 0666), umask(0), or secret-looking files readable by others.',
+  matchers: {
+    python: [
+      perm(['chmod', 'fchmod', 'lchmod'], (c) => /^os\./.test(c.callee) || c.callee === 'chmod', (c) => c.args[1] ?? kw(c, 'mode')),
+      perm(['open', 'makedirs', 'mkdir', 'mkfifo'], (c) => /^os\./.test(c.callee), (c) => kw(c, 'mode') ?? c.args[c.callee === 'os.open' ? 2 : 1]),
+      perm(['chmod'], (c) => !!c.receiver && !/^os$/.test(c.receiver.text), (c) => c.args[0] ?? kw(c, 'mode')),
+      { kind: 'call', names: ['umask'], check: (c) => (/^0(?:o0+)?$/.test(c.args[0]?.text ?? '') ? { message: 'umask(0) makes every file created afterwards world-writable' } : undefined) },
+    ],
+    c: [
+      perm(['chmod', 'fchmod', 'mkdir', 'mkfifo'], () => true, (c) => c.args[1]),
+      perm(['open', 'creat'], (c) => c.args.length >= 3 || c.name === 'creat', (c) => c.args[c.name === 'creat' ? 1 : 2]),
+      { kind: 'call', names: ['umask'], check: (c) => (/^0+$/.test(c.args[0]?.text ?? '') ? { message: 'umask(0) makes every file created afterwards world-writable' } : undefined) },
+    ],
+    javascript: [perm(['chmod', 'chmodSync', 'mkdir', 'mkdirSync', 'writeFile', 'writeFileSync', 'open', 'openSync'], (c) => /^(?:fs|fsp|fs\.promises|promises)$/.test(c.receiver?.text ?? ''), (c) => (c.name.startsWith('chmod') ? c.args[1] : (optionFromArgs(c) ?? (c.name.startsWith('open') ? c.args[2] : undefined))))],
+    go: [perm(['Chmod', 'WriteFile', 'OpenFile', 'Mkdir', 'MkdirAll'], (c) => /^(?:os|ioutil)\./.test(c.callee), (c) => c.args[c.args.length - 1])],
+    java: [
+      { kind: 'call', names: ['fromString'], check: (c) => (/PosixFilePermissions/.test(c.receiver?.text ?? '') && /"[r-][w-][x-][r-][w-][x-][r-]w[x-]"/.test(c.args[0]?.text ?? '') ? { message: 'World-writable POSIX permissions' } : undefined) },
+      { kind: 'call', names: ['setWritable', 'setReadable', 'setExecutable'], check: (c) => (c.args.length === 2 && /^true$/.test(c.args[0].text) && /^false$/.test(c.args[1].text) && c.name === 'setWritable' ? { message: 'setWritable(true, false) makes the file writable by everyone' } : undefined) },
+    ],
+    ruby: [perm(['chmod', 'mkdir', 'write'], (c) => /^(?:File|FileUtils|Dir)$/.test(c.receiver?.text ?? ''), (c) => (c.receiver?.text === 'FileUtils' || c.receiver?.text === 'File' ? c.args[0] : c.args[1]))],
+    php: [perm(['chmod', 'mkdir'], (c) => !c.receiver, (c) => c.args[1]), { kind: 'call', names: ['umask'], check: (c) => (/^0+$/.test(c.args[0]?.text ?? '') ? {} : undefined) }],
+  },
+});
+
+function optionFromArgs(c: CallSite): Node | undefined {
+  for (const a of c.args) {
+    if (a.type !== 'object') continue;
+    for (const p of a.namedChildren) if (/^mode$/.test(p.childForFieldName('key')?.text ?? '')) return p.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------ regex
+
+/** Nested quantifier: a group containing + or * that is itself quantified, e.g. (a+)+ or (\w+\s?)*. */
+const NESTED_QUANT = /\((?:\?:)?(?:[^()\\]|\\.)*(?:[+*]|\{\d+,\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\})/;
+
+function redosHit(pattern: string): Hit | undefined {
+  return NESTED_QUANT.test(pattern) ? { cwe: 'CWE-1333', message: 'Nested quantifiers make this regular expression backtrack exponentially on crafted input (ReDoS)' } : undefined;
+}
+
+const REGEX_CALL = /^(?:re\.(?:compile|match|search|fullmatch|findall|finditer|sub|subn|split)|regex\.\w+|Pattern\.compile|Pattern\.matches|Regexp\.new|Regexp\.compile|RegExp|preg_match|preg_match_all|preg_replace|preg_split|Regex|Regex\.(?:IsMatch|Match|Matches|Replace)|Regex\.new)$/;
+
+function regexCall(c: CallSite, ctx: RuleContext): Hit | undefined {
+  if (!REGEX_CALL.test(c.callee)) return undefined;
+  const a = c.args[0];
+  if (!a) return undefined;
+  const v = ctx.val(a);
+  const t = taintFor(v, San.Regex);
+  if (t) return { taint: t, sink: c.callee, severity: 'medium', node: a, cwe: 'CWE-1333', message: 'A regular expression is built from untrusted input (regex injection / ReDoS); escape it first' };
+  if (v.c && v.str) return redosHit(v.text);
+  return undefined;
+}
+
+const regexMatcher: Matcher = { kind: 'call', names: ['compile', 'match', 'search', 'fullmatch', 'findall', 'finditer', 'sub', 'subn', 'split', 'matches', 'new', 'RegExp', 'preg_match', 'preg_match_all', 'preg_replace', 'preg_split', 'Regex', 'IsMatch', 'Match', 'Matches', 'Replace'], check: regexCall };
+
+export const regexDos = defineRule({
+  id: 'regex-dos',
+  name: 'ReDoS-prone or injected regular expression',
+  cwe: 'CWE-1333',
+  severity: 'medium',
+  pattern: 25,
+  message: 'Regular expression can be made to backtrack exponentially',
+  why: 'OpenSSF Concise Guide #29 "Correctly Using Regular Expressions": avoid nested quantifiers and never compile untrusted patterns.',
+  description: 'Regex literals/patterns with nested quantifiers ((a+)+, (\\w+\\s?)*), and patterns built from untrusted input (new RegExp(req.query.q), re.compile(user)).',
+  matchers: {
+    python: [regexMatcher],
+    javascript: [
+      regexMatcher,
+      { kind: 'node', types: ['regex'], check: (n) => redosHit(n.childForFieldName('pattern')?.text ?? n.text) },
+    ],
+    java: [regexMatcher],
+    ruby: [regexMatcher, { kind: 'node', types: ['regex'], check: (n) => redosHit(n.text) }],
+    php: [regexMatcher],
+    csharp: [regexMatcher],
+  },
+});
+
+// ------------------------------------------------------------------ incomplete URL/host validation
+
+const DOMAIN_LIT = /^["'`](?:https?:\/\/)?[a-z0-9-]+(?:\.[a-z0-9-]+)+\/?["'`]$/i;
+const URLISH = /url|uri|host|domain|netloc|origin|referr?er|redirect|link|site|target|next|return/i;
+
+export const incompleteUrlValidation = defineRule({
+  id: 'incomplete-url-validation',
+  name: 'Incomplete URL/host check',
+  cwe: 'CWE-20',
+  severity: 'medium',
+  pattern: 22,
+  message: 'Host check by suffix/substring accepts attacker domains (evil-example.com, example.com.evil.io); parse the URL and compare the host exactly or with a leading dot',
+  why: 'OpenSSF AI code assistant guide: "user inputs should be checked for expected format"; substring checks on URLs are a classic bypass (CWEval cwe_020).',
+  description: 'endswith/endsWith/HasSuffix/end_with? with a domain literal lacking a leading dot, and substring tests (in/includes/indexOf/contains/strpos) of a domain literal on a URL-like value.',
+  matchers: {
+    python: [
+      { kind: 'call', names: ['endswith'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) },
+      { kind: 'node', types: ['comparison_operator'], check: (n) => { const l = n.namedChildren[0]; const r = n.namedChildren[1]; return l && r && /\bin\b/.test(n.text.slice(l.endIndex - n.startIndex, r.startIndex - n.startIndex)) && DOMAIN_LIT.test(l.text) && URLISH.test(r.text) ? {} : undefined; } },
+    ],
+    javascript: [{ kind: 'call', names: ['endsWith', 'includes', 'indexOf'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
+    go: [{ kind: 'call', names: ['HasSuffix', 'Contains'], check: (c) => (/^strings\./.test(c.callee) && c.args[1] && DOMAIN_LIT.test(c.args[1].text) && URLISH.test(c.args[0]?.text ?? '') ? {} : undefined) }],
+    java: [{ kind: 'call', names: ['endsWith', 'contains', 'indexOf'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
+    ruby: [{ kind: 'call', names: ['end_with?', 'include?'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
+    c: [{ kind: 'call', names: ['strstr'], check: (c) => (c.args[1] && DOMAIN_LIT.test(c.args[1].text) && URLISH.test(c.args[0]?.text ?? '') ? {} : undefined) }],
+  },
+});
+
+// ------------------------------------------------------------------ XPath injection
+
+const XPATHISH = /^\/\/?[\w*@]|\[@?\w+\s*=|\/text\(\)|::/;
+
+function xpathHit(c: CallSite, ctx: RuleContext, a: Node | undefined): Hit | undefined {
+  if (!a) return undefined;
+  const v = ctx.val(a);
+  if (!dynamicFor(v, San.Html | San.Sql) || !v.str || !XPATHISH.test(v.text)) return undefined;
+  return flowHit(v, San.None, c.callee, a);
+}
+
+export const xpathInjection = defineRule({
+  id: 'xpath-injection',
+  name: 'XPath built from non-constant data',
+  cwe: 'CWE-643',
+  severity: 'medium',
+  pattern: 0,
+  message: 'XPath expression built by string concatenation/formatting; use XPath variables/parameters',
+  why: 'OpenSSF AI code assistant guide: use parameterized interfaces for queries; quotes in the data change the XPath query.',
+  description: 'An XPath-looking string built from non-constant data passed to xpath/evaluate/compile/selectNodes/SelectSingleNode/find.',
+  matchers: {
+    python: [{ kind: 'call', names: ['xpath', 'find', 'findall', 'findtext', 'iterfind', 'XPath'], check: (c, ctx) => xpathHit(c, ctx, c.args[0]) }],
+    java: [{ kind: 'call', names: ['evaluate', 'compile', 'selectNodes', 'selectSingleNode'], check: (c, ctx) => xpathHit(c, ctx, c.args[0]) }],
+    javascript: [{ kind: 'call', names: ['evaluate', 'select', 'select1', 'selectNodes'], check: (c, ctx) => xpathHit(c, ctx, c.args[0]) }],
+    csharp: [{ kind: 'call', names: ['SelectNodes', 'SelectSingleNode', 'Evaluate', 'Compile', 'XPathSelectElement', 'XPathSelectElements'], check: (c, ctx) => xpathHit(c, ctx, c.args[0]) }],
+    php: [{ kind: 'call', names: ['query', 'evaluate', 'xpath'], check: (c, ctx) => xpathHit(c, ctx, c.args[0]) }],
+    ruby: [{ kind: 'call', names: ['xpath', 'at_xpath', 'first', 'each', 'match'], check: (c, ctx) => (c.name === 'xpath' || c.name === 'at_xpath' || /XPath/.test(c.callee) ? xpathHit(c, ctx, c.args[c.args.length > 1 && /XPath/.test(c.callee) ? 1 : 0]) : undefined) }],
+    go: [{ kind: 'call', names: ['Find', 'FindOne', 'QueryAll', 'Query', 'Compile', 'MustCompile'], check: (c, ctx) => (/^(?:xmlquery|htmlquery|xpath)\./.test(c.callee) ? xpathHit(c, ctx, c.args[c.args.length - 1]) : undefined) }],
+    c: [{ kind: 'call', names: ['xmlXPathEvalExpression', 'xmlXPathEval'], check: (c, ctx) => xpathHit(c, ctx, c.args[0]) }],
+  },
+});
+
+// ------------------------------------------------------------------ sensitive data in logs
+
+const SENSITIVE_ID = /\b[A-Za-z_]*(?:password|passwd|passphrase|secret|api_?key|apikey|access_?token|auth_?token|private_?key|credit_?card|card_?number|\bssn\b|\bcvv\b)[A-Za-z_]*\b/i;
+
+function logArgs(c: CallSite): Hit | undefined {
+  for (const a of c.args) {
+    // Identifiers only: strip string literals so "Invalid password" messages do not count.
+    const code = a.text.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '""');
+    if (/^f["']/.test(a.text)) {
+      const holes = a.text.match(/\{[^{}]*\}/g)?.join(' ') ?? '';
+      if (SENSITIVE_ID.test(holes)) return { node: a };
+      continue;
+    }
+    if (SENSITIVE_ID.test(code) && !/(?:len|length|size|count|is_?valid|hash|_?hashed|mask|redact)/i.test(code)) return { node: a };
+  }
+  return undefined;
+}
+
+const LOGGER = /^(?:logging|logger|log|_log|_logger|self\.logger|self\.log|LOG|LOGGER|console|Log|Logger|slog|zap|logrus|Rails\.logger|this\.logger|this\.log|System\.(?:out|err))$/;
+
+const logMatcher: Matcher = {
+  kind: 'call',
+  names: ['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'log', 'trace', 'fatal', 'Printf', 'Println', 'Print', 'Infof', 'Debugf', 'Warnf', 'Errorf', 'println', 'printf', 'print', 'd', 'i', 'v', 'e', 'w', 'LogInformation', 'LogDebug', 'LogWarning', 'LogError'],
+  check: (c) => (c.receiver && LOGGER.test(c.receiver.text) ? logArgs(c) : undefined),
+};
+
+export const sensitiveLogging = defineRule({
+  id: 'sensitive-data-logged',
+  name: 'Secret or personal data written to logs',
+  cwe: 'CWE-532',
+  severity: 'low',
+  pattern: 0,
+  message: 'A password/secret/token (or card/SSN) is written to the log',
+  why: 'OpenSSF AI code assistant guide: "Avoid logging sensitive information or PII"; pyscg-0019; OWASP LLM02 for prompts and completions.',
+  description: 'Logging/console calls whose arguments reference variables named like passwords, secrets, API keys, tokens, card numbers or SSNs.',
+  matchers: { python: [logMatcher], javascript: [logMatcher], java: [logMatcher], go: [logMatcher], ruby: [logMatcher], php: [{ kind: 'call', names: ['error_log'], check: (c) => logArgs(c) }], csharp: [logMatcher] },
+});
+
+// ------------------------------------------------------------------ untrusted text in a system prompt
+
+function systemPromptHit(ctx: RuleContext, value: Node | undefined): Hit | undefined {
+  if (!value) return undefined;
+  const v = ctx.val(value);
+  const t = taintFor(v, San.None);
+  return t && t.kind === 'request' ? { taint: t, sink: 'system prompt', node: value } : undefined;
+}
+
+export const untrustedSystemPrompt = defineRule({
+  id: 'untrusted-input-in-system-prompt',
+  name: 'Untrusted input in an LLM system prompt',
+  cwe: 'CWE-74',
+  severity: 'low',
+  pattern: 25,
+  message: 'Request data is spliced into the system prompt: users can override the model\'s instructions (prompt injection)',
+  why: 'OWASP LLM01 Prompt Injection / LLM07 System Prompt Leakage: keep untrusted text in the user role, delimited, never in system instructions.',
+  description: 'A message dict/object with role "system" whose content is built from request data, or system= built from request data.',
+  matchers: {
+    python: [
+      {
+        kind: 'binding',
+        check: (b, ctx) => {
+          if (!b.pair || !/^["']content["']$|^content$/.test(b.targetText)) return undefined;
+          const obj = b.node.parent;
+          if (!obj || !/["']role["']\s*:\s*["']system["']|role\s*=\s*["']system["']/.test(obj.text)) return undefined;
+          return systemPromptHit(ctx, b.value ?? undefined);
+        },
+      },
+      { kind: 'call', names: ['create', 'SystemMessage', 'stream'], check: (c, ctx) => systemPromptHit(ctx, c.name === 'SystemMessage' ? (c.args[0] ?? kw(c, 'content')) : kw(c, 'system')) },
+    ],
+    javascript: [
+      {
+        kind: 'binding',
+        check: (b, ctx) => {
+          if (!b.pair || !/^["']?content["']?$/.test(b.targetText)) return undefined;
+          const obj = b.node.parent;
+          if (!obj || !/role\s*:\s*["'`]system["'`]/.test(obj.text)) return undefined;
+          return systemPromptHit(ctx, b.value ?? undefined);
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,124 @@
+/** Hard-coded credentials (CWE-798): provider token formats in any string, and literals bound to secret names. */
+import type { Node } from 'web-tree-sitter';
+import type { Matcher } from '../rule';
+import { defineRule } from '../rule';
+import type { RuleLanguage } from '../languages';
+import { lastName, SECRET_NAME } from './helpers';
+
+/** Provider token formats (after gitleaks' rules). Each requires the provider's fixed prefix. */
+const TOKENS: Array<[RegExp, string]> = [
+  [/\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}/, 'OpenAI API key'],
+  [/\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}\b/, 'OpenAI API key'],
+  [/\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}/, 'OpenAI API key'],
+  [/\bsk-ant-(?:api03|admin01|oat01|ort01)-[A-Za-z0-9_-]{20,}/, 'Anthropic API key'],
+  [/\bhf_[A-Za-z]{34}\b/, 'Hugging Face token'],
+  [/\bapi_org_[A-Za-z]{34}\b/, 'Hugging Face org token'],
+  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b/, 'GitHub token'],
+  [/\bgithub_pat_[A-Za-z0-9_]{60,}/, 'GitHub fine-grained token'],
+  [/\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/, 'AWS access key id'],
+  [/\bxox[baprs]-[A-Za-z0-9-]{10,}/, 'Slack token'],
+  [/https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/, 'Slack webhook'],
+  [/\b(?:sk|rk)_live_[A-Za-z0-9]{20,}/, 'Stripe live key'],
+  [/\bAIza[0-9A-Za-z_-]{35}\b/, 'Google API key'],
+  [/\bglpat-[A-Za-z0-9_-]{20}\b/, 'GitLab token'],
+  [/\bnpm_[A-Za-z0-9]{36}\b/, 'npm token'],
+  [/\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/, 'SendGrid key'],
+  [/\bgsk_[A-Za-z0-9]{52}\b/, 'Groq API key'],
+  [/\blsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}\b/, 'LangSmith key'],
+  [/\br8_[A-Za-z0-9]{37}\b/, 'Replicate token'],
+  [/\bpplx-[A-Za-z0-9]{48}\b/, 'Perplexity key'],
+  [/-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----/, 'private key'],
+];
+const TOKEN_PREFILTER = /sk-|hf_|api_org_|gh[pousr]_|github_pat_|A[KSBC][IC]A|xox|hooks\.slack|_live_|AIza|glpat-|npm_|SG\.|gsk_|lsv2_|r8_|pplx-|PRIVATE KEY/;
+
+/** Values that are placeholders, not secrets. */
+const PLACEHOLDER = /^(?:|\s+|x+|\*+|\.+|-+|#+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%\(?\w*\)?s|your[-_ ].*|.*[-_]here|changeme_?|placeholder|example|dummy|test|none|null|undefined|todo|tbd|xxx.*|redacted|secret|password|passwd|token|api[-_]?key|\w+_(?:KEY|TOKEN|SECRET|PASSWORD))$/i;
+
+function literalSecret(value: Node | null | undefined, ctx: { val(n: Node): { c: boolean; str: boolean; text: string } }): string | undefined {
+  if (!value) return undefined;
+  const v = ctx.val(value);
+  if (!v.c || !v.str) return undefined;
+  const s = v.text;
+  if (s.length < 4 || s.length > 300 || /\s/.test(s) || PLACEHOLDER.test(s)) return undefined;
+  // Format strings, paths and URLs without credentials are not secrets.
+  if (/[{}%$]/.test(s) || /^(?:https?:\/\/|\/|\.\/)/.test(s)) return undefined;
+  return s;
+}
+
+const stringToken: Matcher = {
+  kind: 'string',
+  check: (n, content) => {
+    if (!TOKEN_PREFILTER.test(content)) return undefined;
+    for (const [re, what] of TOKENS) if (re.test(content)) return { message: `Hard-coded ${what} in source; load it from the environment or a secret manager and revoke this one` };
+    return undefined;
+  },
+};
+
+const PASSWORD_NAME = /pass(?:word|wd|phrase)?$|pwd$/i;
+
+const secretBinding: Matcher = {
+  kind: 'binding',
+  check: (b, ctx) => {
+    const name = lastName(b.targetText);
+    if (!SECRET_NAME.test(name) || /(?:_|^)(?:name|field|label|prompt|placeholder|type|key_?name|url|path|file|env|header|param|len|length|min|max|count|id|regex|pattern|hint|message|msg|error|column|col)$|^(?:is|has|show|use|enable|require)_?/i.test(name)) return undefined;
+    const s = literalSecret(b.value, ctx);
+    if (!s) return undefined;
+    // A value equal to (or derived from) the name is a label, e.g. PASSWORD_KEY = "password".
+    if (s.toLowerCase().replace(/[-_]/g, '') === name.toLowerCase().replace(/[-_]/g, '')) return undefined;
+    const pw = PASSWORD_NAME.test(name);
+    return { node: b.value ?? undefined, cwe: pw ? 'CWE-259' : 'CWE-798', message: `Hard-coded ${pw ? 'password' : 'secret'} assigned to \`${name}\`; read it from the environment or a secret manager` };
+  },
+};
+
+const SECRET_PARAM = /^(?:password|passwd|pwd|pass|secret|api_key|apikey|api_token|token|access_token|auth_token|client_secret|secret_key|private_key|access_key|aws_secret_access_key|aws_access_key_id|key_password|db_password)$/i;
+
+const secretArg: Matcher = {
+  kind: 'call',
+  check: (c, ctx) => {
+    for (const [k, v] of c.kwargs) {
+      if (!SECRET_PARAM.test(k)) continue;
+      const s = literalSecret(v, ctx);
+      if (s) return { node: v, cwe: /pass|pwd/i.test(k) ? 'CWE-259' : 'CWE-798', message: `Hard-coded credential passed as \`${k}\`; read it from the environment or a secret manager` };
+    }
+    return undefined;
+  },
+};
+
+/** Java/C#/C/Go/Rust: a call like `DriverManager.getConnection(url, "user", "pw")`. */
+const connectPassword: Matcher = {
+  kind: 'call',
+  names: ['getConnection', 'connect', 'PasswordAuthentication', 'SetBasicAuth', 'setPassword', 'withPassword', 'UsernamePasswordCredentials', 'NetworkCredential', 'mysql_real_connect', 'mysqli_connect', 'mysqli', 'PDO', 'auth', 'basic_auth', 'login'],
+  check: (c, ctx) => {
+    const idx = c.name === 'setPassword' || c.name === 'withPassword' ? 0 : c.name === 'mysql_real_connect' ? 3 : c.name === 'PDO' ? 2 : c.name === 'mysqli_connect' || c.name === 'mysqli' ? 2 : c.name === 'SetBasicAuth' || c.name === 'basic_auth' || c.name === 'auth' || c.name === 'login' || c.name === 'PasswordAuthentication' || c.name === 'UsernamePasswordCredentials' || c.name === 'NetworkCredential' ? 1 : 2;
+    const a = c.args[idx];
+    if (!a || !/^["'`@]/.test(a.text)) return undefined;
+    const s = literalSecret(a, ctx);
+    return s ? { node: a, cwe: 'CWE-259', message: `Hard-coded password passed to ${c.name}; read it from configuration or a secret manager` } : undefined;
+  },
+};
+
+const ALL: RuleLanguage[] = ['python', 'javascript', 'java', 'go', 'c', 'ruby', 'php', 'rust', 'csharp'];
+
+export const hardcodedProviderKey = defineRule({
+  id: 'hardcoded-provider-key',
+  name: 'Hard-coded API key or token',
+  cwe: 'CWE-798',
+  severity: 'high',
+  pattern: 10,
+  message: 'Hard-coded API key or token in source',
+  why: 'OpenSSF AI code assistant guide: "Never include API keys, passwords, or secrets in code … use environment variables or secure vault references"; leaked provider keys are abused within minutes.',
+  description: 'String literals matching provider token formats (OpenAI, Anthropic, Hugging Face, GitHub, AWS, Slack, Stripe, Google, GitLab, npm, SendGrid, Groq, LangSmith, Replicate) or a private key block.',
+  matchers: Object.fromEntries(ALL.map((l) => [l, [stringToken]])),
+});
+
+export const hardcodedPassword = defineRule({
+  id: 'hardcoded-password',
+  name: 'Hard-coded password or secret',
+  cwe: 'CWE-798',
+  severity: 'medium',
+  pattern: 10,
+  message: 'Hard-coded password or secret',
+  why: 'OpenSSF AI code assistant guide: "Never include API keys, passwords, or secrets in code"; pyscg-0041. Secrets in source end up in every clone and in the model\'s next training set.',
+  description: 'A literal string assigned to a variable/field/key named like a password, secret, token or API key, or passed as such an argument.',
+  matchers: Object.fromEntries(ALL.map((l) => [l, l === 'python' || l === 'ruby' || l === 'csharp' || l === 'php' ? [secretBinding, secretArg, connectPassword] : [secretBinding, connectPassword]])),
+});

@@ -1,0 +1,401 @@
+/** Web rules driven by data flow: XSS (79), path traversal (22), SSRF (918), open redirect (601), header injection (113). */
+import type { Node } from 'web-tree-sitter';
+import type { Hit, Matcher, RuleContext } from '../rule';
+import { defineRule } from '../rule';
+import type { CallSite } from '../syntax';
+import { San, dynamicFor, flowHit, kw, taintFor } from './helpers';
+
+function tainted(ctx: RuleContext, n: Node | undefined, mask: San, sink: string, guard?: RegExp): Hit | undefined {
+  if (!n) return undefined;
+  const v = ctx.val(n);
+  const t = taintFor(v, mask);
+  if (!t) return undefined;
+  if (guard && guard.test(ctx.functionText())) return undefined;
+  return { taint: t, sink, node: n, severity: 'high' };
+}
+
+// ------------------------------------------------------------------ XSS
+
+function htmlHit(ctx: RuleContext, n: Node | undefined, sink: string, requireTaint: boolean): Hit | undefined {
+  if (!n) return undefined;
+  const v = ctx.val(n);
+  if (requireTaint) {
+    const t = taintFor(v, San.Html);
+    return t ? { taint: t, sink, node: n, severity: 'high' } : undefined;
+  }
+  return dynamicFor(v, San.Html) ? flowHit(v, San.Html, sink, n) : undefined;
+}
+
+function isRouteHandler(ctx: RuleContext): boolean {
+  const fn = ctx.functionNode();
+  const p = fn?.parent;
+  return !!p && p.type === 'decorated_definition' && /@\w+(?:\.\w+)*\.(?:route|get|post|put|patch|delete)\s*\(/.test(p.text.slice(0, 400));
+}
+
+const HTMLISH = /<\s*\/?\s*[a-zA-Z][^>]*>|<\w+/;
+
+const pyXss: Matcher[] = [
+  {
+    kind: 'call',
+    names: ['mark_safe', 'Markup', 'SafeString', 'format_html_join', 'render_template_string', 'HTMLResponse', 'make_response', 'HttpResponse', 'Response', 'write'],
+    check: (c, ctx) => {
+      const a = c.args[0] ?? kw(c, 'content') ?? kw(c, 'source');
+      if (/^(?:mark_safe|Markup|SafeString|markupsafe\.Markup|django\.utils\.safestring\.mark_safe)$/.test(c.callee)) return htmlHit(ctx, a, c.callee, false);
+      if (/^(?:flask\.)?render_template_string$/.test(c.callee)) {
+        const h = htmlHit(ctx, a, c.callee, false);
+        return h ? { ...h, message: 'render_template_string with a non-constant template: template injection (SSTI) and XSS; pass data as context variables', cwe: 'CWE-1336' } : undefined;
+      }
+      if (c.name === 'write' && !/^self\.(?:response\.)?write$|^response\.write$/.test(c.callee)) return undefined;
+      // Response bodies: only untrusted data, and only when it looks like HTML or is raw request data.
+      if (!a) return undefined;
+      const v = ctx.val(a);
+      const t = taintFor(v, San.Html);
+      return t && (v.str ? HTMLISH.test(v.text) || v.text === '{}' : true) && t.kind !== 'env' ? { taint: t, sink: c.callee, node: a, severity: 'high' } : undefined;
+    },
+  },
+  {
+    kind: 'node',
+    types: ['return_statement'],
+    check: (n, ctx) => {
+      const e = n.namedChildren[0];
+      if (!e || !isRouteHandler(ctx)) return undefined;
+      const v = ctx.val(e);
+      const t = taintFor(v, San.Html);
+      if (!t || !v.str || !HTMLISH.test(v.text)) return undefined;
+      return { taint: t, sink: 'HTTP response body', node: e, severity: 'high' };
+    },
+  },
+  {
+    kind: 'call',
+    names: ['Environment', 'Template'],
+    check: (c, ctx) => {
+      if (!ctx.fileHas(/jinja2/)) return undefined;
+      const ae = kw(c, 'autoescape');
+      if (ae && /^False$/.test(ae.text)) return { node: ae, message: 'Jinja2 autoescape=False: every {{ value }} is inserted as raw HTML' };
+      return undefined;
+    },
+  },
+];
+
+const jsXss: Matcher[] = [
+  {
+    kind: 'binding',
+    check: (b, ctx) => {
+      if (!b.value) return undefined;
+      if (!b.pair && /\.(?:innerHTML|outerHTML)$/.test(b.targetText)) return htmlHit(ctx, b.value, b.targetText.replace(/^.*\./, '.'), false);
+      if (b.pair && /^["']?dangerouslySetInnerHTML["']?$/.test(b.targetText)) {
+        const obj = b.value.type === 'object' ? b.value : b.value.namedChildren.find((x) => x.type === 'object');
+        const html = obj?.namedChildren.find((p) => /^["']?__html["']?$/.test(p.childForFieldName('key')?.text ?? ''))?.childForFieldName('value');
+        return htmlHit(ctx, html ?? undefined, 'dangerouslySetInnerHTML', false);
+      }
+      if (!b.pair && /^(?:window\.|document\.)?location(?:\.href)?$/.test(b.targetText)) {
+        const v = ctx.val(b.value);
+        if (v.str && /^\s*javascript:/i.test(v.text)) return undefined;
+        return undefined;
+      }
+      return undefined;
+    },
+  },
+  {
+    kind: 'call',
+    names: ['insertAdjacentHTML', 'write', 'writeln', 'html', 'append', 'prepend', 'after', 'before', 'replaceWith', 'send', 'end', 'createContextualFragment', 'parseFromString'],
+    check: (c, ctx) => {
+      const r = c.receiver?.text ?? '';
+      switch (c.name) {
+        case 'insertAdjacentHTML':
+          return htmlHit(ctx, c.args[1], 'insertAdjacentHTML', false);
+        case 'createContextualFragment':
+          return htmlHit(ctx, c.args[0], 'createContextualFragment', false);
+        case 'write':
+        case 'writeln':
+          if (/^(?:window\.)?document$/.test(r)) return htmlHit(ctx, c.args[0], `document.${c.name}`, false);
+          if (/^(?:res|response|reply)$/.test(r)) return htmlHit(ctx, c.args[0], `${r}.${c.name}`, true);
+          return undefined;
+        case 'html':
+          return /^\$|^jQuery/.test(r) ? htmlHit(ctx, c.args[0], '$.html', false) : undefined;
+        case 'send':
+        case 'end':
+          return /^(?:res|response|reply|ctx)$/.test(r) || /^res\.status\(\)$/.test(r.replace(/\(.*\)/, '()')) ? htmlHit(ctx, c.args[0], `res.${c.name}`, true) : undefined;
+        default:
+          return /^\$|^jQuery/.test(r) ? htmlHit(ctx, c.args[0], `$.${c.name}`, true) : undefined;
+      }
+    },
+  },
+];
+
+const javaXss: Matcher[] = [
+  {
+    kind: 'call',
+    names: ['print', 'println', 'write', 'printf', 'append', 'format'],
+    check: (c, ctx) => {
+      const r = c.receiver?.text ?? '';
+      if (!/getWriter\(\)|getOutputStream\(\)|^(?:out|writer|pw|printWriter|w)$/.test(r) || /System\.(?:out|err)/.test(r)) return undefined;
+      for (const a of c.args) {
+        const h = htmlHit(ctx, a, 'HttpServletResponse writer', true);
+        if (h) return h;
+      }
+      return undefined;
+    },
+  },
+];
+
+const goXss: Matcher[] = [
+  {
+    kind: 'call',
+    names: ['Fprintf', 'Fprint', 'Fprintln', 'Write', 'WriteString'],
+    check: (c, ctx) => {
+      const isFmt = /^fmt\.F/.test(c.callee) || c.callee === 'io.WriteString';
+      const w = isFmt ? c.args[0]?.text : c.receiver?.text;
+      if (!w || !/^(?:w|rw|writer|resp|res|response|wr)$/.test(w) || !ctx.fileHas(/http\.ResponseWriter/)) return undefined;
+      for (const a of isFmt ? c.args.slice(1) : c.args) {
+        const h = htmlHit(ctx, a, `${c.callee} to http.ResponseWriter`, true);
+        if (h) return h;
+      }
+      return undefined;
+    },
+  },
+  {
+    kind: 'call',
+    names: ['HTML', 'JS', 'HTMLAttr', 'URL', 'CSS', 'JSStr'],
+    check: (c, ctx) => (/^template\./.test(c.callee) && ctx.fileHas(/"html\/template"/) ? htmlHit(ctx, c.args[0], c.callee, false) : undefined),
+  },
+];
+
+const rubyXss: Matcher[] = [
+  { kind: 'call', names: ['html_safe'], check: (c, ctx) => (c.receiver ? htmlHit(ctx, c.receiver, '.html_safe', false) : undefined) },
+  { kind: 'call', names: ['raw'], check: (c, ctx) => (!c.receiver ? htmlHit(ctx, c.args[0], 'raw', false) : undefined) },
+  {
+    kind: 'call',
+    names: ['render'],
+    check: (c, ctx) => {
+      const inline = kw(c, 'inline') ?? kw(c, 'html') ?? kw(c, 'text');
+      return inline ? htmlHit(ctx, inline, 'render inline:', kw(c, 'text') !== undefined) : undefined;
+    },
+  },
+];
+
+const phpXss: Matcher[] = [
+  {
+    kind: 'node',
+    types: ['echo_statement', 'print_intrinsic'],
+    check: (n, ctx) => {
+      for (const a of n.namedChildren) {
+        const h = htmlHit(ctx, a, n.type === 'echo_statement' ? 'echo' : 'print', true);
+        if (h) return h;
+      }
+      return undefined;
+    },
+  },
+];
+
+const csXss: Matcher[] = [
+  { kind: 'call', names: ['Raw'], check: (c, ctx) => (/^(?:Html|@Html)$/.test(c.receiver?.text ?? '') ? htmlHit(ctx, c.args[0], 'Html.Raw', false) : undefined) },
+  { kind: 'call', names: ['HtmlString', 'MarkupString'], check: (c, ctx) => (c.isNew ? htmlHit(ctx, c.args[0], c.name, false) : undefined) },
+  { kind: 'call', names: ['Write', 'WriteAsync'], check: (c, ctx) => (/Response$/.test(c.receiver?.text ?? '') ? htmlHit(ctx, c.args[0], 'Response.Write', true) : undefined) },
+];
+
+export const xss = defineRule({
+  id: 'xss',
+  name: 'Untrusted data rendered as HTML',
+  cwe: 'CWE-79',
+  severity: 'medium',
+  pattern: 15,
+  message: 'Non-constant data is inserted into HTML without escaping (cross-site scripting)',
+  why: 'OpenSSF AI code assistant guide: "Escape special characters in user-generated content before rendering it in HTML"; OWASP LLM05: model output rendered as HTML is attacker-controlled.',
+  description: 'innerHTML/outerHTML/insertAdjacentHTML/document.write/jQuery .html, React dangerouslySetInnerHTML, mark_safe/Markup/render_template_string, autoescape=False, request data written to responses (Express, Servlets, Go ResponseWriter, PHP echo, ASP.NET), html/template trust casts, Rails html_safe/raw.',
+  matchers: { python: pyXss, javascript: jsXss, java: javaXss, go: goXss, ruby: rubyXss, php: phpXss, csharp: csXss },
+});
+
+// ------------------------------------------------------------------ path traversal
+
+const PATH_GUARD = /startswith|startsWith|HasPrefix|starts_with|start_with\?|StartsWith|is_relative_to|commonpath|str_starts_with|strpos\s*\(|\.\.["'`]|["'`]\.\.|includes\(\s*['"]\.\.|Contains\([^)]*"\.\."|contains\(\s*"\.\."|realpath\s*\([^)]*\)\s*(?:!==|===|==|!=)|filepath\.Rel\(/;
+
+const pathSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0]): Matcher => ({
+  kind: 'call',
+  names,
+  check: (c, ctx) => (test(c) ? tainted(ctx, idx(c), San.Path, c.callee, PATH_GUARD) : undefined),
+});
+
+export const pathTraversal = defineRule({
+  id: 'path-traversal',
+  name: 'Untrusted data used as a file path',
+  cwe: 'CWE-22',
+  severity: 'high',
+  pattern: 16,
+  message: 'A file path built from untrusted input reaches a file API without normalization and a base-directory check (path traversal)',
+  why: 'GitHub\'s Copilot filter targets "path injections"; OpenSSF AI code assistant guide: validate user input. Resolve the path and check it stays inside the allowed directory, or use basename/secure_filename.',
+  description: 'Request/CLI/LLM-derived strings reaching open/send_file/fs.readFile/new File/os.Open/File.open/include/fopen and similar, with no basename/secure_filename and no containment check in the function; tarfile.extractall without a filter (zip slip).',
+  matchers: {
+    python: [
+      pathSink(['open', 'send_file', 'FileResponse', 'remove', 'unlink', 'rmdir', 'rmtree', 'copy', 'copyfile', 'move', 'listdir', 'read_text', 'read_bytes', 'write_text', 'write_bytes', 'Path', 'load', 'makedirs', 'mkdir'], (c) => /^(?:open|io\.open|codecs\.open|os\.open|send_file|flask\.send_file|FileResponse|os\.(?:remove|unlink|rmdir|listdir|makedirs|mkdir)|shutil\.(?:rmtree|copy|copyfile|move)|Path|pathlib\.Path)$/.test(c.callee)),
+      {
+        kind: 'call',
+        names: ['extractall'],
+        check: (c, ctx) => {
+          if (!ctx.fileHas(/tarfile/) || kw(c, 'filter') || kw(c, 'members')) return undefined;
+          return { cwe: 'CWE-22', severity: 'medium', message: 'tarfile.extractall without filter="data" lets archive members write outside the target directory (../, absolute paths, links)' };
+        },
+      },
+    ],
+    javascript: [
+      pathSink(['readFile', 'readFileSync', 'writeFile', 'writeFileSync', 'createReadStream', 'createWriteStream', 'unlink', 'unlinkSync', 'readdir', 'readdirSync', 'appendFile', 'appendFileSync', 'rm', 'rmSync', 'open', 'openSync', 'access', 'stat', 'statSync', 'existsSync', 'mkdir', 'mkdirSync'], (c) => /^(?:fs|fsp|fse|fs\.promises|promises|fsPromises|fs-extra)$/.test(c.receiver?.text ?? '') || (!c.receiver && /^(?:readFile|readFileSync|writeFile|writeFileSync|createReadStream|unlink)$/.test(c.name))),
+      pathSink(['sendFile', 'download', 'sendfile'], (c) => /^(?:res|response)$/.test(c.receiver?.text ?? '')),
+    ],
+    java: [
+      pathSink(['File', 'FileInputStream', 'FileOutputStream', 'FileReader', 'FileWriter', 'RandomAccessFile', 'PrintWriter'], (c) => c.isNew, (c) => c.args[c.args.length > 1 && c.name === 'File' ? 1 : 0]),
+      pathSink(['get', 'of', 'resolve'], (c) => /^(?:Paths|Path|java\.nio\.file\.Paths)$/.test(c.receiver?.text ?? '') || (c.name === 'resolve' && !!c.receiver), (c) => c.args[c.args.length - 1]),
+      pathSink(['readAllBytes', 'readAllLines', 'readString', 'newInputStream', 'newBufferedReader', 'delete', 'copy', 'write', 'lines'], (c) => c.receiver?.text === 'Files'),
+    ],
+    go: [
+      pathSink(['Open', 'OpenFile', 'ReadFile', 'Create', 'Remove', 'RemoveAll', 'WriteFile', 'ReadDir', 'Stat', 'Mkdir', 'MkdirAll'], (c) => /^(?:os|ioutil)\./.test(c.callee)),
+      pathSink(['ServeFile'], (c) => /^http\./.test(c.callee), (c) => c.args[2]),
+      pathSink(['File', 'FileAttachment'], (c) => /^(?:c|ctx)$/.test(c.receiver?.text ?? '')),
+    ],
+    c: [pathSink(['fopen', 'open', 'freopen', 'remove', 'unlink', 'opendir', 'creat'], () => true)],
+    ruby: [
+      pathSink(['open', 'read', 'readlines', 'write', 'delete', 'unlink', 'binread', 'foreach', 'new'], (c) => /^(?:File|IO|FileUtils|Pathname)$/.test(c.receiver?.text ?? '') && !(c.receiver?.text === 'IO' && c.name === 'new')),
+      pathSink(['send_file', 'send_data'], (c) => !c.receiver && c.name === 'send_file'),
+      { kind: 'call', names: ['render'], check: (c, ctx) => tainted(ctx, kw(c, 'file') ?? kw(c, 'template') ?? kw(c, 'partial'), San.Path, 'render file:', PATH_GUARD) },
+    ],
+    php: [
+      pathSink(['file_get_contents', 'fopen', 'readfile', 'file', 'unlink', 'file_put_contents', 'opendir', 'scandir', 'rmdir', 'copy', 'rename', 'fpassthru', 'parse_ini_file', 'show_source', 'highlight_file'], (c) => !c.receiver),
+      {
+        kind: 'node',
+        types: ['include_expression', 'include_once_expression', 'require_expression', 'require_once_expression'],
+        check: (n, ctx) => {
+          const h = tainted(ctx, n.namedChildren[0], San.Path, 'include', PATH_GUARD);
+          return h ? { ...h, message: 'include/require of a path from untrusted input (local/remote file inclusion)', cwe: 'CWE-98' } : undefined;
+        },
+      },
+    ],
+    csharp: [
+      pathSink(['ReadAllText', 'ReadAllBytes', 'ReadAllLines', 'OpenRead', 'OpenWrite', 'Open', 'WriteAllText', 'WriteAllBytes', 'Delete', 'Exists', 'OpenText', 'Copy', 'Move'], (c) => /^(?:System\.IO\.)?(?:File|Directory)$/.test(c.receiver?.text ?? '')),
+      pathSink(['FileStream', 'StreamReader', 'StreamWriter', 'FileInfo', 'DirectoryInfo'], (c) => c.isNew),
+      pathSink(['PhysicalFile', 'File'], (c) => !c.receiver),
+    ],
+    rust: [pathSink(['open', 'create', 'read_to_string', 'read', 'remove_file', 'remove_dir_all', 'write'], (c) => /^(?:std\.)?(?:fs\.)?(?:File\.(?:open|create)|fs\.\w+)$/.test(c.callee))],
+  },
+});
+
+// ------------------------------------------------------------------ SSRF
+
+const URL_GUARD = /allow(?:ed)?_?(?:hosts?|domains?|list|urls?)|ALLOW(?:ED)?_(?:HOSTS?|DOMAINS?|LIST|URLS?)|allowlist|whitelist|WHITELIST|ALLOWLIST|AllowedHosts|allowedHosts|\.netloc\s*(?:not\s+)?in\b|\.hostname\s*(?:not\s+)?in\b|\.host\s*(?:not\s+)?in\b|url_has_allowed_host/;
+
+const ssrfSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0]): Matcher => ({
+  kind: 'call',
+  names,
+  check: (c, ctx) => {
+    if (!test(c)) return undefined;
+    return tainted(ctx, idx(c), San.Url, c.callee, URL_GUARD);
+  },
+});
+
+export const ssrf = defineRule({
+  id: 'ssrf',
+  name: 'Untrusted URL fetched by the server',
+  cwe: 'CWE-918',
+  severity: 'high',
+  pattern: 21,
+  message: 'The server fetches a URL that comes from untrusted input (SSRF): it can reach internal services and cloud metadata',
+  why: 'OWASP LLM05 and the OpenSSF ML-driven guide\'s "lethal trifecta": user- or model-controlled URLs let an attacker use your server to reach private networks. Check the host against an allow-list.',
+  description: 'Request/CLI/LLM-derived URLs (or URLs interpolated with such data) reaching requests/urllib/httpx, fetch/axios/http.get, new URL/RestTemplate/HttpClient, http.Get/NewRequest, Net::HTTP/URI.open, curl_init, HttpClient.GetAsync with no allow-list in the function.',
+  matchers: {
+    python: [
+      ssrfSink(['get', 'post', 'put', 'delete', 'patch', 'head', 'options', 'request', 'urlopen', 'Request', 'stream', 'urlretrieve'], (c) => /^(?:requests|httpx|urllib\.request|urllib2|urllib|session|client|s|http|aiohttp|self\.session)\.\w+$|^(?:urlopen|urlretrieve|Request)$/.test(c.callee), (c) => (c.name === 'request' ? c.args[1] : c.args[0]) ?? kw(c, 'url')),
+    ],
+    javascript: [
+      ssrfSink(['fetch', 'axios', 'got', 'request', 'needle', 'get', 'post', 'put', 'delete', 'head', 'patch'], (c) => /^(?:fetch|axios|got|request|needle|superagent|nodeFetch)$/.test(c.callee) || /^(?:axios|got|http|https|request|superagent|needle|ky)\.\w+$/.test(c.callee)),
+    ],
+    java: [
+      ssrfSink(['URL', 'HttpGet', 'HttpPost', 'HttpPut', 'HttpDelete', 'HttpHead'], (c) => c.isNew),
+      ssrfSink(['create'], (c) => /^(?:URI|java\.net\.URI)$/.test(c.receiver?.text ?? '')),
+      ssrfSink(['getForObject', 'getForEntity', 'postForObject', 'postForEntity', 'exchange', 'execute', 'connect', 'uri'], (c) => /restTemplate|RestTemplate|Jsoup|webClient|WebClient|template/.test(c.receiver?.text ?? '') || /\.uri$/.test(c.callee)),
+    ],
+    go: [
+      ssrfSink(['Get', 'Post', 'Head', 'PostForm', 'NewRequest', 'NewRequestWithContext'], (c) => /^(?:http|client|httpClient|c\.client|s\.client)\.\w+$/.test(c.callee), (c) => (c.name === 'NewRequest' ? c.args[1] : c.name === 'NewRequestWithContext' ? c.args[2] : c.args[0])),
+    ],
+    ruby: [
+      ssrfSink(['get', 'get_response', 'post', 'open', 'new', 'start'], (c) => /^(?:Net::HTTP|URI|HTTParty|Faraday|RestClient|Excon|HTTP|OpenURI)$/.test(c.receiver?.text ?? '') && !(c.receiver?.text === 'URI' && c.name !== 'open')),
+      ssrfSink(['URI', 'parse'], (c) => c.callee === 'URI' || c.callee === 'URI.parse'),
+    ],
+    php: [ssrfSink(['curl_init', 'fsockopen', 'get_headers'], (c) => !c.receiver), ssrfSink(['curl_setopt'], (c) => /CURLOPT_URL$/.test(c.args[1]?.text ?? ''), (c) => c.args[2])],
+    csharp: [
+      ssrfSink(['GetAsync', 'GetStringAsync', 'GetByteArrayAsync', 'GetStreamAsync', 'PostAsync', 'SendAsync', 'Create', 'DownloadString', 'DownloadData', 'OpenRead'], (c) => /client|Client|WebRequest|HttpWebRequest/.test(c.receiver?.text ?? '')),
+    ],
+  },
+});
+
+// ------------------------------------------------------------------ open redirect
+
+const REDIRECT_GUARD = /url_has_allowed_host_and_scheme|is_safe_url|isSafeUrl|is_safe_redirect|allowed_hosts|ALLOWED_HOSTS|allow(?:ed)?_?(?:list|hosts|domains|redirects)|whitelist|startswith\(\s*["']\/["']\)|startsWith\(\s*["']\/["']\)|HasPrefix\([^)]*"\/"\)|\.netloc|\.hostname|\.host\b|\.Host\b|getHost\(\)|Url\.IsLocalUrl|IsLocalUrl|LocalRedirect/;
+
+const redirectSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0]): Matcher => ({
+  kind: 'call',
+  names,
+  check: (c, ctx) => (test(c) ? tainted(ctx, idx(c), San.Url, c.callee, REDIRECT_GUARD) : undefined),
+});
+
+export const openRedirect = defineRule({
+  id: 'open-redirect',
+  name: 'Redirect to an untrusted URL',
+  cwe: 'CWE-601',
+  severity: 'medium',
+  pattern: 22,
+  message: 'The redirect target comes from untrusted input (open redirect): phishing links can bounce through your domain',
+  why: 'OpenSSF AI code assistant guide: check inputs for expected format; redirect only to relative paths or allow-listed hosts.',
+  description: 'Request-derived URLs passed to redirect()/HttpResponseRedirect/res.redirect/sendRedirect/http.Redirect/redirect_to/header("Location: …")/Redirect() without a host allow-list or relative-path check.',
+  matchers: {
+    python: [redirectSink(['redirect', 'HttpResponseRedirect', 'RedirectResponse', 'HttpResponsePermanentRedirect'], () => true, (c) => c.args[0] ?? kw(c, 'url') ?? kw(c, 'location'))],
+    javascript: [
+      redirectSink(['redirect'], (c) => /^(?:res|response|reply|ctx)$/.test(c.receiver?.text ?? ''), (c) => c.args[c.args.length - 1]),
+      redirectSink(['assign', 'replace'], (c) => /^(?:window\.)?location$/.test(c.receiver?.text ?? '')),
+      {
+        kind: 'binding',
+        check: (b, ctx) => (!b.pair && /^(?:window\.|document\.)?location(?:\.href)?$/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Url, 'location', REDIRECT_GUARD) : undefined),
+      },
+    ],
+    java: [redirectSink(['sendRedirect'], () => true)],
+    go: [redirectSink(['Redirect'], (c) => /^http\.Redirect$/.test(c.callee), (c) => c.args[2]), redirectSink(['Redirect'], (c) => /^(?:c|ctx)$/.test(c.receiver?.text ?? ''), (c) => c.args[1])],
+    ruby: [redirectSink(['redirect_to', 'redirect'], (c) => !c.receiver)],
+    php: [
+      {
+        kind: 'call',
+        names: ['header'],
+        check: (c, ctx) => {
+          const a = c.args[0];
+          if (!a || !/^["']Location:/i.test(a.text.replace(/^\(/, ''))) return undefined;
+          return tainted(ctx, a, San.Url, 'header(Location)', REDIRECT_GUARD);
+        },
+      },
+    ],
+    csharp: [redirectSink(['Redirect', 'RedirectPermanent'], (c) => !c.receiver || /Response$/.test(c.receiver.text))],
+  },
+});
+
+// ------------------------------------------------------------------ header injection
+
+const HEADER_GUARD = /\\r|\\n|CRLF|replace\(\s*["'`]\\n|strip\(\)|splitlines/;
+
+export const headerInjection = defineRule({
+  id: 'header-injection',
+  name: 'Untrusted data in an HTTP header',
+  cwe: 'CWE-113',
+  severity: 'medium',
+  pattern: 0,
+  message: 'An HTTP response header is set from untrusted input; CR/LF in it can split the response or inject headers',
+  why: 'OpenSSF AI code assistant guide: check inputs for expected format and length before use; strip CR/LF from header values.',
+  description: 'Request-derived values passed to setHeader/addHeader/headers[...]=/Header().Set with no CR/LF removal in the function.',
+  matchers: {
+    python: [
+      { kind: 'binding', check: (b, ctx) => (!b.pair && /\.headers\[/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Header, 'response header', HEADER_GUARD) : undefined) },
+      { kind: 'call', names: ['add_header', 'set_header'], check: (c, ctx) => tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) },
+    ],
+    javascript: [{ kind: 'call', names: ['setHeader', 'set', 'header', 'append'], check: (c, ctx) => (/^(?:res|response|reply|ctx)$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
+    java: [{ kind: 'call', names: ['setHeader', 'addHeader'], check: (c, ctx) => (/response|resp|res/i.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
+    go: [{ kind: 'call', names: ['Set', 'Add'], check: (c, ctx) => (/Header\(\)$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
+    php: [{ kind: 'call', names: ['header'], check: (c, ctx) => (c.args[0] && !/^["']Location:/i.test(c.args[0].text) ? tainted(ctx, c.args[0], San.Header, 'header()', HEADER_GUARD) : undefined) }],
+    csharp: [{ kind: 'call', names: ['Add', 'Append', 'AppendHeader', 'AddHeader'], check: (c, ctx) => (/Headers$|Response$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
+    ruby: [{ kind: 'binding', check: (b, ctx) => (!b.pair && /headers\[/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Header, 'response header', HEADER_GUARD) : undefined) }],
+  },
+});
+
