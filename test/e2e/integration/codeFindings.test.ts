@@ -14,11 +14,11 @@ interface SnippetView {
   reason?: string;
 }
 
-/** What an assistant typically inserts: a checkpoint loader with two unsafe deserialisations. */
+/** What an assistant typically inserts: a checkpoint loader with a shell command and two unsafe deserialisations. */
 const ASSISTANT_BLOCK = [
   'def load_checkpoint(path, config_path):',
-  '    import torch',
-  '    import yaml',
+  '    import subprocess, torch, yaml',
+  '    subprocess.run("tar xzf " + path, shell=True)',
   '    model = torch.load(path)',
   '    with open(config_path) as f:',
   '        config = yaml.load(f)',
@@ -76,16 +76,21 @@ describe('AI code lens in a real VS Code host', function () {
     it('publishes diagnostics with the CWE as a clickable code, raised inside AI code', async () => {
       const diags = await until(() => {
         const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'TrustLens');
-        return d.length >= 2 ? d : undefined;
+        return d.length >= 1 ? d : undefined;
       }, 20_000, 'TrustLens diagnostics');
+      const shell = diags.find((d) => d.range.start.line === 5);
+      assert.ok(shell, `no diagnostic on the subprocess line: ${JSON.stringify(diags.map((d) => [d.range.start.line, d.message]))}`);
+      const code = shell.code as { value: string; target: vscode.Uri };
+      assert.equal(code.value, 'CWE-78');
+      assert.match(code.target.toString(), /cwe\.mitre\.org\/data\/definitions\/78\.html/);
+      assert.match(shell.message, /AI-generated code/);
       const torch = diags.find((d) => d.range.start.line === 6);
-      assert.ok(torch, `no diagnostic on the torch.load line: ${JSON.stringify(diags.map((d) => [d.range.start.line, d.message]))}`);
-      const code = torch.code as { value: string; target: vscode.Uri };
-      assert.equal(code.value, 'CWE-502');
-      assert.match(code.target.toString(), /cwe\.mitre\.org\/data\/definitions\/502\.html/);
-      assert.match(torch.message, /AI-generated code/);
+      assert.equal((torch?.code as { value: string } | undefined)?.value, 'CWE-502', 'torch.load without weights_only=True');
       const report = (await api()).report(uri.toString());
-      assert.ok(report?.findings.some((f) => f.inAi && f.ruleId === 'torch-load-unsafe'));
+      const finding = report?.findings.find((f) => f.line === 5);
+      assert.equal(finding?.inAi, true);
+      // Raised one step because it sits in AI-generated code (command injection is medium by rule).
+      assert.equal(shell.severity, vscode.DiagnosticSeverity.Error);
     });
 
     it('shows a lens above the block that says how many findings and why it is AI code', async () => {
@@ -100,11 +105,14 @@ describe('AI code lens in a real VS Code host', function () {
     });
 
     it('explains a finding on hover with the OpenSSF guidance line', async () => {
-      const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(6, 14))) ?? [];
+      const diag = vscode.languages.getDiagnostics(uri).find((d) => d.source === 'TrustLens' && d.range.start.line === 5);
+      assert.ok(diag);
+      const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, diag.range.start.translate(0, 1))) ?? [];
       const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
       assert.match(text, /OpenSSF guidance/);
-      assert.match(text, /deserialization/);
-      assert.match(text, /CWE-502/);
+      assert.match(text, /shell=False/);
+      assert.match(text, /CWE-78/);
+      assert.match(text, /AI-generated/);
     });
 
     it('offers the mechanical quick fix and applying it removes the finding', async () => {
