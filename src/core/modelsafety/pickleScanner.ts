@@ -103,8 +103,6 @@ export interface ReadOptions {
   limits: SafetyLimits;
   sink: PickleSink;
   signal?: AbortSignal;
-  /** Joblib streams interleave raw array bytes after NumpyArrayWrapper BUILDs. */
-  joblib?: boolean;
 }
 
 /**
@@ -602,7 +600,8 @@ class PickleMachine {
           const target = this.top();
           this.checkMutation(target, 'BUILD');
           if (target.k === 'call') target.state = state;
-          if (this.o.joblib && target.k === 'call' && target.fn.k === 'global' && target.fn.name === 'NumpyArrayWrapper') {
+          // joblib streams interleave raw array bytes after NumpyArrayWrapper BUILDs.
+          if (target.k === 'call' && target.fn.k === 'global' && target.fn.module === 'joblib.numpy_pickle' && target.fn.name === 'NumpyArrayWrapper') {
             await this.skipJoblibArray(state);
           }
           break;

@@ -8,6 +8,8 @@ import { TORCH_LEGACY_MAGIC } from './pickleOpcodes';
 import { readOnePickle, type PickleSink } from './pickleScanner';
 import { bufferAccess } from './randomAccess';
 import { ReportBuilder } from './report';
+// Circular by design (nested payloads are blobs too); only used at call time.
+import { scanBlob } from './scanBlob';
 import { at, nestedContext, note, type ScanContext } from './scanContext';
 
 /** What a pickle stream turned out to be. */
@@ -41,8 +43,8 @@ function sinkFor(ctx: ScanContext, report: ReportBuilder, member: string | undef
         return;
       }
       report.addFinding('suspicious', 'PICKLE_NESTED_PAYLOAD', `${label} loads an embedded ${data.length}-byte payload; scanned as ${where}`, at(member, offset));
-      const { scanBlob } = await import('./scanBlob');
-      await scanBlob(bufferAccess(data), nestedContext({ ...ctx, report }, where), label);
+      // The loader tells the format: pickle.loads & co. take a pickle, torch loaders a torch.save blob.
+      await scanBlob(bufferAccess(data), nestedContext({ ...ctx, report }, where), label.startsWith('torch') ? 'nested.pt' : 'nested.pkl');
     },
   };
 }

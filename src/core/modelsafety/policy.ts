@@ -2,8 +2,8 @@
  * Which Python globals a model pickle may import. An allowlist of what PyTorch, NumPy and joblib
  * weight files actually use, and a denylist of what gives code execution, file, network or
  * interpreter access. Anything on neither list is "suspicious". The denylist merges the rule sets
- * of picklescan, modelscan and fickling with every published bypass of them we found (see
- * docs/model-safety-bypasses.md); matching covers submodules, aliases, case and dotted names.
+ * of picklescan, modelscan and fickling with every published bypass of them we found (table in
+ * test/unit/core/modelsafety/bypasses.test.ts); matching covers submodules, aliases, case and dotted names.
  */
 
 /** Classification of one (module, name) pair. */

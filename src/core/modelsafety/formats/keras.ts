@@ -35,12 +35,14 @@ export function analyzeKerasConfig(config: unknown, ctx: ScanContext, member: st
     }
     if (mod !== undefined && cls !== undefined) {
       const fn = typeof o.config === 'string' ? o.config : cls;
-      const v = classifyGlobal(mod, fn);
-      if (v.verdict === 'dangerous' || classifyGlobal(mod, cls).verdict === 'dangerous') {
-        note(ctx, 'dangerous', 'KERAS_DANGEROUS_OBJECT', `${where}: object ${mod}.${fn} (${v.reason}) is imported on load (CVE-2025-1550 style)`, member);
-      } else if (KERAS_MODULE.test(mod) && (KERAS_GADGETS.test(fn) || KERAS_GADGETS.test(cls))) {
-        note(ctx, 'dangerous', 'KERAS_GADGET', `${where}: Keras function ${mod}.${fn} named in a config can download files or disable safe mode (CVE-2025-8747/9906)`, member);
-      } else if (!KERAS_MODULE.test(mod) && mod !== 'builtins') {
+      const v = KERAS_MODULE.test(mod) ? undefined : classifyGlobal(mod, fn);
+      if (KERAS_MODULE.test(mod)) {
+        if (KERAS_GADGETS.test(fn) || KERAS_GADGETS.test(cls)) {
+          note(ctx, 'dangerous', 'KERAS_GADGET', `${where}: Keras function ${mod}.${fn} named in a config can download files or disable safe mode (CVE-2025-8747/9906)`, member);
+        }
+      } else if (v?.verdict === 'dangerous' || classifyGlobal(mod, cls).verdict === 'dangerous') {
+        note(ctx, 'dangerous', 'KERAS_DANGEROUS_OBJECT', `${where}: object ${mod}.${fn} (${v?.reason}) is imported on load (CVE-2025-1550 style)`, member);
+      } else if (mod !== 'builtins') {
         note(ctx, 'suspicious', 'KERAS_CUSTOM_OBJECT', `${where}: ${mod}.${cls} comes from outside Keras and needs custom code to load`, member);
       } else if (mod === 'builtins' && fn !== cls) {
         note(ctx, 'suspicious', 'KERAS_CUSTOM_OBJECT', `${where}: builtins.${fn} named in a config`, member);

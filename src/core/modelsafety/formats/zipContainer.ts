@@ -8,6 +8,7 @@ import { throwIfAborted } from '../../abort';
 import { Cursor, type ByteSource } from '../byteSource';
 import { scanPickleStream } from '../pickleStream';
 import { bufferAccess, subAccess, type RandomAccess } from '../randomAccess';
+import { scanBlob } from '../scanBlob';
 import { memberLabel, nestedContext, note, type ScanContext } from '../scanContext';
 import type { ModelFormat } from '../types';
 import { listZip, looksLikeZip, type ZipEntry } from '../zipReader';
@@ -94,7 +95,6 @@ async function peek(cur: Cursor, n: number): Promise<number[] | undefined> {
 
 async function scanNestedZip(ra: RandomAccess, e: ZipEntry, ctx: ScanContext, member: string): Promise<void> {
   if (ctx.depth + 1 > ctx.limits.maxDepth) return note(ctx, 'unknown', 'NESTING_LIMIT', 'archive nested too deeply: not checked', member);
-  const { scanBlob } = await import('../scanBlob');
   if (e.method === 0) return void (await scanBlob(subAccess(ra, e.dataStart, e.compressedSize), nestedContext(ctx, member), e.name));
   if (e.uncompressedSize > MAX_INMEMORY_NESTED) return note(ctx, 'unknown', 'NESTED_TOO_LARGE', 'compressed nested archive too large to inspect', member);
   const cur = new Cursor(ra.inflate(e.dataStart, e.compressedSize, ctx.signal), ctx.signal);
