@@ -42,6 +42,9 @@ const ENTRIES = {
     target: 'node20',
     external: ['vscode'],
     keepNames: true,
+    // web-tree-sitter (ESM) calls createRequire(import.meta.url), which is undefined in a CJS bundle.
+    define: { 'import.meta.url': '__trustlensImportMetaUrl' },
+    banner: { js: "const __trustlensImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
     minify: production,
     sourcemap: !production,
     sourcesContent: false,
