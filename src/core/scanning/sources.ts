@@ -129,6 +129,10 @@ const SANITIZERS: Array<[RegExp, San]> = [
   [/(?:^|\.)(?:shellescape)$/, San.Shell],
   [/^(?:html\.escape|cgi\.escape|escape|markupsafe\.escape|Markup\.escape|bleach\.clean|bleach\.linkify|DOMPurify\.sanitize|purify\.sanitize|sanitize|sanitizeHtml|sanitizeHTML|escapeHtml|escapeHTML|escape_html|xss|filterXSS|he\.encode|he\.escape|_\.escape|lodash\.escape|validator\.escape|encodeURIComponent|encodeURI|StringEscapeUtils\.escapeHtml\d?|HtmlUtils\.htmlEscape|Encode\.forHtml\w*|ESAPI\.encoder\(\)\.encodeForHTML\w*|html\.EscapeString|template\.HTMLEscapeString|template\.HTMLEscaper|url\.QueryEscape|url\.PathEscape|h|html_escape|ERB\.Util\.html_escape|CGI\.escapeHTML|Rack\.Utils\.escape_html|sanitize|strip_tags|htmlspecialchars|htmlentities|HttpUtility\.HtmlEncode|WebUtility\.HtmlEncode|HtmlEncoder\.Default\.Encode|Encoder\.HtmlEncode|escape_javascript|json\.dumps|JSON\.stringify|jsonify|json_encode)$/, San.Html],
   [/(?:^|\.)(?:escape|sanitize|escapeHtml|escape_html|htmlEscape|textContent)$/, San.Html],
+  // Functions named for escaping/sanitizing/encoding HTML do that (html_escape_once, escapeXml, encodeForHTML…).
+  [/(?:escape|sanitiz|purif|encodeFor|htmlencode|xml_?encode|strip_?tags)\w*$/i, San.Html],
+  // jQuery's text-then-html idiom escapes: $('<div/>').text(x).html().
+  [/\.text\(\)\.html$/, San.Html],
   [/^(?:os\.path\.basename|basename|secure_filename|werkzeug\.utils\.secure_filename|safe_join|werkzeug\.security\.safe_join|path\.basename|filepath\.Base|path\.Base|FilenameUtils\.getName|Path\.GetFileName|File\.basename|sanitize_filename|sanitizeFilename|pathlib\.Path\(\)\.name)$/, San.Path],
   [/(?:^|\.)(?:getFileName\(\)\.toString|getName|basename|name)$/, San.Path],
   [/^(?:conn\.escape|connection\.escape|mysql\.escape|db\.escape|pool\.escape|escapeLiteral|escapeIdentifier|pg\.escapeLiteral|mysqli_real_escape_string|mysql_real_escape_string|pg_escape_string|pg_escape_literal|sqlite3\.escape|quote_identifier|sql\.Identifier|SqlString\.escape)$/, San.Sql],

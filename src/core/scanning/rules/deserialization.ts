@@ -59,7 +59,9 @@ export const unsafeDeserialization = defineRule({
         names: ['load', 'unsafe_load', 'load_file', 'load_documents', 'load_stream', 'unsafe_load_file'],
         check: (c) => {
           if (!/^(?:YAML|Psych)$/.test(c.receiver?.text ?? '')) return undefined;
-          if (c.name === 'load' || c.name === 'load_file') {
+          // load_file reads a local (usually app-owned config) file: not untrusted input by itself.
+          if (c.name === 'load_file') return undefined;
+          if (c.name === 'load') {
             // Psych 4 made load safe by default, but only for code pinned to it; permitted classes
             // or an explicit safe load are the portable form.
             if (c.kwargs.has('permitted_classes') && !isTrue(kw(c, 'unsafe'))) return undefined;

@@ -63,7 +63,9 @@ export function taintFor(v: Val, mask: San): Val['taint'] {
 /** A data-flow hit: `high` when an untrusted source is proven, the rule's severity otherwise. */
 export function flowHit(v: Val, mask: San, sink: string, node?: Node, message?: string): Hit {
   const taint = taintFor(v, mask);
-  return taint ? { taint, sink, node, severity: 'high', message } : { node, sink, message };
+  if (taint) return { taint, sink, node, severity: 'high', message };
+  // No proven source and not built here (a parameter passed straight through): lower confidence.
+  return v.str && v.dyn ? { node, sink, message } : { node, sink, message, severity: 'low' };
 }
 
 /** Replace a node's text. */

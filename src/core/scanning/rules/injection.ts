@@ -7,6 +7,8 @@ import { San, dynamicFor, flowHit, isTrue, kw, looksLikeSql, optionIn, taintFor 
 
 // ---------------------------------------------------------------- SQL
 
+const VALUE_HOLE = /(?:=|<>|!=|<|>|\blike\b|\bin\s*\(|\bvalues\s*\(|\blimit\b|\boffset\b|,|\bthen\b|\band\b|\bor\b)\s*\(?\s*['"`]?\s*(?:\{[^}]*\}|%[-\w]*[sv]|\$\{|\$\w|#\{)|['"`]\s*(?:\{[^}]*\}|%[sv]|#\{|\$\{|\$\w)|(?:\{[^}]*\}|%[sv])\s*['"`]/i;
+
 function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false): Hit | undefined {
   const a = call.args[idx] ?? call.kwargs.get('sql') ?? call.kwargs.get('query');
   if (!a) return undefined;
@@ -14,7 +16,11 @@ function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false):
   if (!dynamicFor(v, San.Sql)) return undefined;
   const sqlish = looksLikeSql(v.text) || (conditionOk && v.str && /[=<>]|\blike\b|\bin\s*\(/i.test(v.text));
   if (!sqlish) return undefined;
-  return flowHit(v, San.Sql, call.callee, a);
+  const hit = flowHit(v, San.Sql, call.callee, a);
+  // Data spliced where a value goes (after =, LIKE, IN (, VALUES (, or inside quotes) is the
+  // classic injection; splicing only identifiers (table/column names from code) is weaker.
+  if (!hit.taint && !VALUE_HOLE.test(v.text)) hit.severity = 'low';
+  return hit;
 }
 
 const sqlCall = (names: string[], idx = 0, conditionNames: string[] = []): Matcher => ({

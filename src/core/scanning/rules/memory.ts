@@ -29,7 +29,15 @@ export const cDangerousFunction = defineRule({
       {
         kind: 'call',
         names: ['strcpy', 'strcat', 'wcscpy', 'wcscat', 'stpcpy', 'lstrcpy', 'lstrcat', 'StrCpy', 'StrCat', '_tcscpy', '_tcscat', '_mbscpy'],
-        check: (c) => (isLiteral(c.args[1]) && (c.args[1]!.text.length < 16) ? undefined : { message: `${c.name}() copies without a bound; use strlcpy/snprintf (or strncpy + explicit termination) with sizeof the destination` }),
+        check: (c, ctx) => {
+          const [dst, src] = c.args;
+          if (!dst || !src || (isLiteral(src) && src.text.length < 16)) return undefined;
+          // Destination allocated from the source's own length in this function: sized to fit.
+          const d = dst.text.replace(/[^\w]/g, '');
+          const s = src.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          if (d && new RegExp(`\\b${d}\\s*=\\s*(?:\\([^)]*\\)\\s*)?(?:malloc|calloc|realloc|alloca|new\\s+char)\\s*[([][^;]*strlen\\s*\\(\\s*${s}\\s*\\)`).test(ctx.functionText())) return undefined;
+          return { message: `${c.name}() copies without a bound; use strlcpy/snprintf (or strncpy + explicit termination) with sizeof the destination` };
+        },
       },
       {
         kind: 'call',
@@ -126,7 +134,7 @@ export const uncheckedAlloc = defineRule({
   id: 'c-unchecked-allocation',
   name: 'Allocation result used without a NULL check',
   cwe: 'CWE-476',
-  severity: 'medium',
+  severity: 'low',
   pattern: 19,
   message: 'The result of this allocation/open is used without checking for NULL',
   why: 'OpenSSF ML-driven guide: "missing conditional check (29.3%)" is the top LLM root cause; malloc/fopen return NULL on failure.',

@@ -23,6 +23,7 @@ function htmlHit(ctx: RuleContext, n: Node | undefined, sink: string, requireTai
     const t = taintFor(v, San.Html);
     return t ? { taint: t, sink, node: n, severity: 'high' } : undefined;
   }
+  // Without a proven source, markup built from data is medium; an opaque variable is low (flowHit).
   return dynamicFor(v, San.Html) ? flowHit(v, San.Html, sink, n) : undefined;
 }
 
