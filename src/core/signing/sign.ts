@@ -10,7 +10,7 @@ import { isCancellation } from '../errors';
 import { DEFAULT_SHARD_SIZE, type BundleJson, type Manifest, type ModelSigner, type SerializationOptions } from './types';
 import { buildStatement, serializeStatement } from './statement';
 import { IN_TOTO_PAYLOAD_TYPE } from './dsse';
-import { serializeBundle } from './bundle';
+import { MAX_BUNDLE_BYTES, serializeBundle } from './bundle';
 import { SigningError } from './verificationError';
 import { insideModel } from './verify';
 import { serializeModel } from './serialization';
@@ -74,8 +74,42 @@ export async function signModel(options: SignModelOptions): Promise<SignResult> 
   throwIfAborted(options.signal);
   const bundle = await options.signer.sign(payload, IN_TOTO_PAYLOAD_TYPE, options.signal);
   throwIfAborted(options.signal);
+  await checkSignatureTarget(signaturePath, modelPath);
   await writeFileAtomic(signaturePath, serializeBundle(bundle));
   return { manifest, bundle, signaturePath, payload };
+}
+
+/**
+ * The signature may only replace nothing, an empty file, or an earlier signature bundle: a
+ * mistyped `--signature` (the model file itself, config.json, notes.txt) must not destroy a
+ * user file, since the rename at the end would replace it without a trace.
+ */
+async function checkSignatureTarget(signaturePath: string, modelPath: string): Promise<void> {
+  const refuse = (why: string) => new SigningError('SIGNATURE_WRITE', `refusing to write the signature to '${signaturePath}': ${why}`);
+  if (signaturePath === modelPath) throw refuse('it is the model itself');
+  let st;
+  try {
+    st = await fs.lstat(signaturePath);
+  } catch {
+    return; // nothing there yet (or an unreachable directory, which the write reports)
+  }
+  const real = await fs.realpath(signaturePath).catch(() => signaturePath);
+  if (real === (await fs.realpath(modelPath).catch(() => modelPath))) throw refuse('it is the model itself');
+  if (st.isSymbolicLink()) return; // the rename replaces the link, never its target
+  if (!st.isFile()) throw refuse('it exists and is not a regular file');
+  if (st.size === 0) return;
+  if (st.size > MAX_BUNDLE_BYTES || !looksLikeBundle(await fs.readFile(signaturePath, 'utf8').catch(() => ''))) {
+    throw refuse('the existing file is not a signature bundle; remove it or choose another path');
+  }
+}
+
+function looksLikeBundle(text: string): boolean {
+  try {
+    const json = JSON.parse(text) as { mediaType?: unknown };
+    return typeof json?.mediaType === 'string' && json.mediaType.startsWith('application/vnd.dev.sigstore.bundle');
+  } catch {
+    return false;
+  }
 }
 
 /** Writes via a temp file in the same directory and renames over the target. */
