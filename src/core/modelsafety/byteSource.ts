@@ -4,6 +4,7 @@
  * callers `skip` over tensor payloads, which costs no I/O on file regions.
  */
 import type { FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { throwIfAborted } from '../abort';
 
@@ -81,7 +82,14 @@ export function inflateRawSource(
   kind: 'raw' | 'zlib' | 'gzip' = 'raw',
 ): ByteSource {
   if (compressedSize <= 0) return bufferSource(new Uint8Array(0));
-  const rs = fh.createReadStream({ start, end: start + compressedSize - 1, autoClose: false, highWaterMark: CHUNK });
+  // Read through our own range source: a FileHandle read stream would close the shared handle when destroyed.
+  const raw = fileRangeSource(fh, start, start + compressedSize, signal);
+  const rs = Readable.from(
+    (async function* () {
+      for (let c = await raw.read(CHUNK); c; c = await raw.read(CHUNK)) yield c;
+    })(),
+    { objectMode: false },
+  );
   const opts = { chunkSize: 64 * 1024 };
   const inflate = kind === 'raw' ? zlib.createInflateRaw(opts) : kind === 'zlib' ? zlib.createInflate(opts) : zlib.createGunzip(opts);
   rs.on('error', (e) => inflate.destroy(e));
@@ -106,7 +114,7 @@ export function inflateRawSource(
   }
   return {
     get diskBytes() {
-      return rs.bytesRead;
+      return raw.diskBytes;
     },
     async read(max) {
       const b = carry ?? (await next());

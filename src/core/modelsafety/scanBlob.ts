@@ -15,7 +15,7 @@ import { scanPickleStream } from './pickleStream';
 import type { RandomAccess } from './randomAccess';
 import { note, type ScanContext } from './scanContext';
 import type { ModelFormat } from './types';
-import { looksLikeZip } from './zipReader';
+import { hasZipTrailer, looksLikeZip } from './zipReader';
 
 /** Extensions that name pickle-bearing files (modelscan's list plus a few). */
 export const PICKLE_EXTENSIONS = /\.(pkl|pickle|joblib|dill|dat|data|p|pck|pt|pth|ckpt|bin|mar|pyt|pkl\.gz)$/i;
@@ -70,6 +70,11 @@ export async function scanBlob(ra: RandomAccess, ctx: ScanContext, name: string)
   if (looksLikeProtoPickle(head) || (PICKLE_EXTENSIONS.test(name) && startsLikeOldPickle(head))) {
     setFormat('pickle');
     const r = await scanPickleStream(ra.range(0, ra.size, ctx.signal), ctx, { member });
+    if (await hasZipTrailer(ra)) {
+      // A pickle that is also a zip (fickling's polyglot check): different loaders see different files.
+      note(ctx, 'suspicious', 'POLYGLOT_ZIP', 'file is both a pickle and a zip archive (polyglot): the zip part was scanned too', member);
+      await scanZip(ra, ctx);
+    }
     if (r.torchLegacy) {
       setFormat('pytorch-legacy');
       note(ctx, 'safe', 'TORCH_LEGACY', 'legacy torch.save stream: 5 pickles checked, raw storage bytes skipped', member);
@@ -90,6 +95,11 @@ export async function scanBlob(ra: RandomAccess, ctx: ScanContext, name: string)
       src.close?.();
     }
     return 'pickle';
+  }
+  if (await hasZipTrailer(ra)) {
+    // Python's zipfile accepts data prepended to an archive (self-extractors, polyglots).
+    note(ctx, 'suspicious', 'ZIP_PREPENDED_DATA', 'zip archive with data prepended before the first member', member);
+    return setFormat(await scanZip(ra, ctx));
   }
   note(ctx, 'unknown', 'UNKNOWN_FORMAT', `unrecognised format${PICKLE_EXTENSIONS.test(name) ? ' (extension suggests a pickle, but the content does not start like one)' : ''}`, member);
   return 'unknown';

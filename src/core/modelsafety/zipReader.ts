@@ -63,6 +63,12 @@ interface Eocd {
   cdEnd: number;
 }
 
+/** True when the blob ends with a zip end-of-central-directory record whose directory is in the blob. */
+export async function hasZipTrailer(ra: RandomAccess): Promise<boolean> {
+  const e = await findEocd(ra);
+  return !!e && e.entries > 0 && e.cdSize > 0 && e.cdSize <= e.cdEnd;
+}
+
 async function findEocd(ra: RandomAccess): Promise<Eocd | undefined> {
   const tailLen = Math.min(ra.size, 22 + 65535 + 20);
   const tailStart = ra.size - tailLen;
