@@ -91,8 +91,20 @@ export async function startMockSigstore(options: { withTsa?: boolean } = {}): Pr
   const ctlog = await initializeCTLog(keyPair());
   const ca = await initializeCA(keyPair(), ctlog);
   const tlog = await initializeTLog(url, keyPair());
-  const tsa = await initializeTSA(keyPair());
-  handlers.push(fulcioHandler(ca), rekorDsseHandler(rekorHandler(tlog)), tsaHandler(tsa));
+  // The mock TSA stamps `clock` (a Date it reads at each request) and, with a live clock, writes
+  // fractional seconds that @sigstore/core's GeneralizedTime parser rejects ("invalid time").
+  // Keep the clock on whole seconds, advanced before every timestamp request.
+  const tsaClock = new Date();
+  const tsa = await initializeTSA(keyPair(), tsaClock);
+  const tsaTicking = tsaHandler(tsa) as Handler;
+  const wholeSecondTsa: Handler = {
+    path: tsaTicking.path,
+    fn: async (body) => {
+      tsaClock.setTime(Math.floor(Date.now() / 1000) * 1000);
+      return tsaTicking.fn(body);
+    },
+  };
+  handlers.push(fulcioHandler(ca), rekorDsseHandler(rekorHandler(tlog)), wholeSecondTsa);
 
   const start = { start: '2020-01-01T00:00:00Z' };
   const trustedRoot = {
