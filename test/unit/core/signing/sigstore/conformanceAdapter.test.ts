@@ -21,6 +21,14 @@ describe('OMS conformance adapter: protocol → trustlens CLI', () => {
     assert.deepEqual(toCliArgs(argv, { TRUSTLENS_SIGSTORE_OFFLINE: '1' }), [...base, '--offline']);
   });
 
+  it('adds the runner trust config to sigstore signing and verification only', () => {
+    const env = { TRUSTLENS_SIGSTORE_TRUST_CONFIG: '/tmp/tc.json' };
+    assert.deepEqual(toCliArgs(['sign-model', '--method', 'sigstore', '--model-path', '/m', '--output-bundle', 'b', '--identity-token', 't.o.k'], env), [
+      'sign', 'sigstore', '/m', '--signature', 'b', '--identity-token', 't.o.k', '--trust-config', '/tmp/tc.json',
+    ]);
+    assert.ok(!toCliArgs(['verify-model', '--method', 'key', '--model-path', '/m', '--bundle', 'b'], env).includes('--trust-config'));
+  });
+
   it('maps verify-model for keys and staging', () => {
     assert.deepEqual(toCliArgs(['verify-model', '--method', 'key', '--model-path', '/m', '--bundle', 'b', '--public-key', 'p.pem', '--use-staging'], {}), [
       'verify', 'key', '/m', '--signature', 'b', '--public-key', 'p.pem', '--use-staging',
