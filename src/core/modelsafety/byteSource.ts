@@ -230,6 +230,13 @@ export class Cursor {
     this.pos += 8;
     return v;
   }
+  /** Consumes `n` buffered bytes as a string, without allocating a view. */
+  text(n: number, encoding: 'utf8' | 'latin1'): string {
+    const v = this.buf.toString(encoding, this.off, this.off + n);
+    this.off += n;
+    this.pos += n;
+    return v;
+  }
   /** Consumes `n` buffered bytes (a view, valid until the next ensure). */
   take(n: number): Buffer {
     const out = this.buf.subarray(this.off, this.off + n);

@@ -15,7 +15,7 @@ import type { SafetyLimits, SafetyVerdict } from './types';
 export type Sym =
   | { k: 'str'; v: string | null; len: number }
   | { k: 'bytes'; data: Buffer | null; len: number; offset: number }
-  | { k: 'int'; v: bigint | null }
+  | { k: 'int'; v: number | bigint | null }
   | { k: 'const'; v: 'none' | 'true' | 'false' | 'float' }
   | { k: 'global'; module: string; name: string; resolved: boolean; offset: number }
   | { k: 'call'; fn: Sym; args: Sym[]; offset: number; op: string; state?: Sym }
@@ -42,6 +42,43 @@ export interface OnePickleResult {
 }
 
 const KEEP_ITEMS = 64;
+/** Memo entries beyond this count are stored shallow (see memoPut). */
+const MEMO_FULL_VALUES = 200_000;
+/** Keys below this live in a plain array (fast, and holes stay cheap for such sizes). */
+const DENSE_MEMO = 1 << 23;
+const NONE: Sym = { k: 'const', v: 'none' };
+const TRUE: Sym = { k: 'const', v: 'true' };
+const FALSE: Sym = { k: 'const', v: 'false' };
+const FLOAT: Sym = { k: 'const', v: 'float' };
+const SMALL_INTS: Sym[] = Array.from({ length: 1024 }, (_, i) => ({ k: 'int', v: i }));
+
+function intSym(n: number): Sym {
+  return n >= 0 && n < SMALL_INTS.length ? SMALL_INTS[n] : { k: 'int', v: n };
+}
+
+const SHALLOW: Record<'tuple' | 'list' | 'dict' | 'set', Sym> = {
+  tuple: { k: 'tuple', items: [], n: -1 },
+  list: { k: 'list', items: [], n: -1 },
+  dict: { k: 'dict', items: [], n: -1 },
+  set: { k: 'set', items: [], n: -1 },
+};
+
+/** A memo copy that keeps names, imports and callables but drops container contents and call arguments. */
+function shallow(v: Sym): Sym {
+  switch (v.k) {
+    case 'tuple':
+    case 'list':
+    case 'dict':
+    case 'set':
+      return SHALLOW[v.k];
+    case 'call':
+      return { k: 'call', fn: v.fn.k === 'global' ? v.fn : { k: 'opaque', what: 'callable' }, args: [], offset: v.offset, op: v.op };
+    case 'bytes':
+      return v.data ? { k: 'bytes', data: null, len: v.len, offset: v.offset } : v;
+    default:
+      return v;
+  }
+}
 const MAX_LINE = 1 << 16;
 const utf8 = new TextDecoder('utf-8');
 
@@ -124,7 +161,10 @@ class PickleMachine {
   private stack: Sym[] = [];
   private readonly metastack: Sym[][] = [];
   private depth = 0;
-  private readonly memo = new Map<bigint, Sym>();
+  // The memo: dense keys (the common case, MEMOIZE) in an array, others in a Map; `memoSize` is len(memo).
+  private readonly memoDense: Array<Sym | undefined> = [];
+  private readonly memoSparse = new Map<number, Sym>();
+  private memoSize = 0;
   private op = 0;
   private opOffset = 0;
   private ops = 0;
@@ -141,6 +181,11 @@ class PickleMachine {
 
   private async need(n: number): Promise<void> {
     if (this.cur.available < n && !(await this.cur.ensure(n))) this.fail('PICKLE_TRUNCATED', `stream ends inside ${this.name()} (needs ${n} more bytes)`);
+  }
+
+  /** Fixed-size argument right after the opcode: the loop buffered 9 bytes, so this never awaits. */
+  private needNow(n: number): void {
+    if (this.cur.available < n) this.fail('PICKLE_TRUNCATED', `stream ends inside ${this.name()} (needs ${n} more bytes)`);
   }
 
   private name(): string {
@@ -185,11 +230,17 @@ class PickleMachine {
     const offset = this.cur.pos;
     if (!Number.isFinite(len) || len < 0) this.fail('PICKLE_MALFORMED', `${this.name()} with an invalid length`);
     if (len <= keepMax) {
-      await this.need(len);
+      if (this.cur.available < len) await this.need(len);
       return { data: Buffer.from(this.cur.take(len)), offset };
     }
     if (!(await this.cur.skip(len))) this.fail('PICKLE_TRUNCATED', `stream ends inside a ${len}-byte ${this.name()} payload`);
     return { data: null, offset };
+  }
+
+  /** The payload as a value when it is already buffered and small enough to keep; else undefined. */
+  private strNow(len: number, latin1 = false): Sym | undefined {
+    if (!Number.isFinite(len) || len > this.cur.available || len > this.o.limits.maxKeptString) return undefined;
+    return { k: 'str', v: this.cur.text(len, latin1 ? 'latin1' : 'utf8'), len };
   }
 
   private async strPayload(len: number, latin1 = false): Promise<Sym> {
@@ -197,22 +248,40 @@ class PickleMachine {
     return { k: 'str', v: data === null ? null : latin1 ? data.toString('latin1') : utf8.decode(data), len };
   }
 
+  private bytesNow(len: number): Sym | undefined {
+    if (!Number.isFinite(len) || len > this.cur.available || len > this.o.limits.maxKeptBytes) return undefined;
+    const offset = this.cur.pos;
+    return { k: 'bytes', data: Buffer.from(this.cur.take(len)), len, offset };
+  }
+
   private async bytesPayload(len: number): Promise<Sym> {
     const { data, offset } = await this.payload(len, this.o.limits.maxKeptBytes);
     return { k: 'bytes', data, len, offset };
   }
 
-  private memoGet(key: bigint | null): Sym {
-    if (key === null) this.fail('PICKLE_MALFORMED', `${this.name()} with a non-integer memo key`);
-    const v = this.memo.get(key);
+  private memoGet(big: bigint | number | null): Sym {
+    const key = big === null ? NaN : Number(big);
+    if (!Number.isSafeInteger(key)) this.fail('PICKLE_MALFORMED', `${this.name()} with a non-integer memo key`);
+    const v = key < DENSE_MEMO ? this.memoDense[key] : this.memoSparse.get(key);
     if (!v) this.fail('PICKLE_MALFORMED', `${this.name()} of memo key ${key} that was never stored (CPython raises KeyError here)`);
     return v;
   }
 
-  private memoPut(key: bigint | null): void {
-    if (key === null || key < 0n) this.fail('PICKLE_MALFORMED', `${this.name()} with an invalid memo key`);
-    this.memo.set(key, this.top());
-    if (this.memo.size > this.o.limits.maxMemo) this.fail('PICKLE_LIMIT', `memo exceeds ${this.o.limits.maxMemo} entries`);
+  private memoPut(big: bigint | number | null): void {
+    const key = big === null ? NaN : Number(big);
+    if (!Number.isSafeInteger(key) || key < 0) this.fail('PICKLE_MALFORMED', `${this.name()} with an invalid memo key`);
+    const v = this.top();
+    // Past a soft size, keep only what analysis needs (names, imports, callables) so that a
+    // multi-million-entry memo does not keep every container alive.
+    const stored = this.memoSize < MEMO_FULL_VALUES ? v : shallow(v);
+    if (key < DENSE_MEMO) {
+      if (this.memoDense[key] === undefined) this.memoSize++;
+      this.memoDense[key] = stored;
+    } else {
+      if (!this.memoSparse.has(key)) this.memoSize++;
+      this.memoSparse.set(key, stored);
+    }
+    if (this.memoSize > this.o.limits.maxMemo) this.fail('PICKLE_LIMIT', `memo exceeds ${this.o.limits.maxMemo} entries`);
   }
 
   private importGlobal(module: string, name: string, opcode: string): Sym {
@@ -227,7 +296,7 @@ class PickleMachine {
   }
 
   /** Flags calls whose callable is not an imported global, and scans nested payloads. */
-  private async checkCall(fn: Sym, args: Sym[], kind: string): Promise<void> {
+  private checkCall(fn: Sym, args: Sym[], kind: string): Promise<void> | undefined {
     if (fn.k !== 'global') {
       this.o.sink.finding(
         'dangerous',
@@ -241,13 +310,14 @@ class PickleMachine {
     if (full === '_codecs.encode') {
       const [text, enc] = args;
       const encName = symString(enc)?.toLowerCase();
-      if (text?.k !== 'str' || !(encName === 'latin1' || encName === 'latin-1' || encName === undefined && args.length === 1)) {
+      // An empty list means the arguments came from a memo entry stored shallow: nothing to judge.
+      if (args.length > 0 && (text?.k !== 'str' || !(encName === 'latin1' || encName === 'latin-1' || (encName === undefined && args.length === 1)))) {
         this.o.sink.finding('suspicious', 'PICKLE_CODECS_UNUSUAL', '_codecs.encode called other than as NumPy/PyTorch do (str, "latin1")', this.opOffset);
       }
     }
     if (NESTED_LOADERS.has(full)) {
       const first = args[0];
-      if (first?.k === 'bytes' && first.data && this.o.sink.nested) await this.o.sink.nested(first.data, full, first.offset);
+      if (first?.k === 'bytes' && first.data && this.o.sink.nested) return this.o.sink.nested(first.data, full, first.offset);
       else if (first?.k === 'bytes') this.o.sink.finding('suspicious', 'PICKLE_NESTED_TOO_LARGE', `${full} payload of ${first.len} bytes is too large to inspect`, this.opOffset);
     }
   }
@@ -281,14 +351,14 @@ class PickleMachine {
       const op = (this.op = cur.u8());
       switch (op) {
         case OP.PROTO: {
-          await this.need(1);
+          this.needNow(1);
           const p = cur.u8();
           if (p > HIGHEST_PROTOCOL) this.fail('PICKLE_MALFORMED', `unsupported pickle protocol ${p}`);
           this.proto = p;
           break;
         }
         case OP.FRAME:
-          await this.need(8);
+          this.needNow(8);
           cur.u64();
           break;
         case OP.STOP:
@@ -310,18 +380,18 @@ class PickleMachine {
           break;
         // --- constants
         case OP.NONE:
-          this.push({ k: 'const', v: 'none' });
+          this.push(NONE);
           break;
         case OP.NEWTRUE:
-          this.push({ k: 'const', v: 'true' });
+          this.push(TRUE);
           break;
         case OP.NEWFALSE:
-          this.push({ k: 'const', v: 'false' });
+          this.push(FALSE);
           break;
         case OP.INT: {
           const t = (await this.line()).toString('latin1');
-          if (t === '00') this.push({ k: 'const', v: 'false' });
-          else if (t === '01') this.push({ k: 'const', v: 'true' });
+          if (t === '00') this.push(FALSE);
+          else if (t === '01') this.push(TRUE);
           else {
             const v = parsePyInt(t);
             if (v === null) this.fail('PICKLE_MALFORMED', 'INT argument is not an integer');
@@ -336,25 +406,25 @@ class PickleMachine {
           break;
         }
         case OP.BININT:
-          await this.need(4);
-          this.push({ k: 'int', v: BigInt(cur.i32()) });
+          this.needNow(4);
+          this.push(intSym(cur.i32()));
           break;
         case OP.BININT1:
-          await this.need(1);
-          this.push({ k: 'int', v: BigInt(cur.u8()) });
+          this.needNow(1);
+          this.push(intSym(cur.u8()));
           break;
         case OP.BININT2:
-          await this.need(2);
-          this.push({ k: 'int', v: BigInt(cur.u16()) });
+          this.needNow(2);
+          this.push(intSym(cur.u16()));
           break;
         case OP.LONG1:
         case OP.LONG4: {
           let n: number;
           if (op === OP.LONG1) {
-            await this.need(1);
+            this.needNow(1);
             n = cur.u8();
           } else {
-            await this.need(4);
+            this.needNow(4);
             n = cur.i32();
             if (n < 0) this.fail('PICKLE_MALFORMED', 'LONG4 with a negative length');
           }
@@ -364,12 +434,12 @@ class PickleMachine {
         }
         case OP.FLOAT:
           await this.line();
-          this.push({ k: 'const', v: 'float' });
+          this.push(FLOAT);
           break;
         case OP.BINFLOAT:
-          await this.need(8);
+          this.needNow(8);
           cur.f64();
-          this.push({ k: 'const', v: 'float' });
+          this.push(FLOAT);
           break;
         // --- strings and bytes
         case OP.STRING: {
@@ -385,40 +455,57 @@ class PickleMachine {
           break;
         }
         case OP.BINSTRING: {
-          await this.need(4);
+          this.needNow(4);
           const n = cur.i32();
           if (n < 0) this.fail('PICKLE_MALFORMED', 'BINSTRING with a negative length');
-          this.push(await this.strPayload(n, true));
+          this.push(this.strNow(n, true) ?? (await this.strPayload(n, true)));
           break;
         }
-        case OP.SHORT_BINSTRING:
-          await this.need(1);
-          this.push(await this.strPayload(cur.u8(), true));
+        case OP.SHORT_BINSTRING: {
+          this.needNow(1);
+          const n = cur.u8();
+          this.push(this.strNow(n, true) ?? (await this.strPayload(n, true)));
           break;
-        case OP.BINUNICODE:
-          await this.need(4);
-          this.push(await this.strPayload(cur.u32()));
+        }
+        case OP.BINUNICODE: {
+          this.needNow(4);
+          const n = cur.u32();
+          this.push(this.strNow(n) ?? (await this.strPayload(n)));
           break;
-        case OP.SHORT_BINUNICODE:
-          await this.need(1);
-          this.push(await this.strPayload(cur.u8()));
+        }
+        case OP.SHORT_BINUNICODE: {
+          this.needNow(1);
+          const n = cur.u8();
+          this.push(this.strNow(n) ?? (await this.strPayload(n)));
           break;
-        case OP.BINUNICODE8:
-          await this.need(8);
-          this.push(await this.strPayload(cur.u64()));
+        }
+        case OP.BINUNICODE8: {
+          this.needNow(8);
+          const n = cur.u64();
+          this.push(this.strNow(n) ?? (await this.strPayload(n)));
           break;
+        }
         case OP.BINBYTES:
-          await this.need(4);
-          this.push(await this.bytesPayload(cur.u32()));
+          this.needNow(4);
+          {
+          const n = cur.u32();
+          this.push(this.bytesNow(n) ?? (await this.bytesPayload(n)));
+        }
           break;
         case OP.SHORT_BINBYTES:
-          await this.need(1);
-          this.push(await this.bytesPayload(cur.u8()));
+          this.needNow(1);
+          {
+          const n = cur.u8();
+          this.push(this.bytesNow(n) ?? (await this.bytesPayload(n)));
+        }
           break;
         case OP.BINBYTES8:
         case OP.BYTEARRAY8:
-          await this.need(8);
-          this.push(await this.bytesPayload(cur.u64()));
+          this.needNow(8);
+          {
+          const n = cur.u64();
+          this.push(this.bytesNow(n) ?? (await this.bytesPayload(n)));
+        }
           break;
         case OP.NEXT_BUFFER:
           this.push({ k: 'opaque', what: 'out-of-band buffer' });
@@ -511,26 +598,26 @@ class PickleMachine {
           this.memoPut(parsePyInt((await this.line()).toString('latin1')));
           break;
         case OP.BINPUT:
-          await this.need(1);
-          this.memoPut(BigInt(cur.u8()));
+          this.needNow(1);
+          this.memoPut(cur.u8());
           break;
         case OP.LONG_BINPUT:
-          await this.need(4);
-          this.memoPut(BigInt(cur.u32()));
+          this.needNow(4);
+          this.memoPut(cur.u32());
           break;
         case OP.MEMOIZE:
-          this.memoPut(BigInt(this.memo.size));
+          this.memoPut(this.memoSize);
           break;
         case OP.GET:
           this.push(this.memoGet(parsePyInt((await this.line()).toString('latin1'))));
           break;
         case OP.BINGET:
-          await this.need(1);
-          this.push(this.memoGet(BigInt(cur.u8())));
+          this.needNow(1);
+          this.push(this.memoGet(cur.u8()));
           break;
         case OP.LONG_BINGET:
-          await this.need(4);
-          this.push(this.memoGet(BigInt(cur.u32())));
+          this.needNow(4);
+          this.push(this.memoGet(cur.u32()));
           break;
         // --- imports and calls
         case OP.GLOBAL: {
@@ -558,7 +645,10 @@ class PickleMachine {
           const cls = this.importGlobal(module, name, 'INST');
           const args = this.popMark();
           this.depth -= args.length;
-          await this.checkCall(cls, args, 'INST');
+          {
+            const pending = this.checkCall(cls, args, 'INST');
+            if (pending) await pending;
+          }
           this.push({ k: 'call', fn: cls, args, offset: this.opOffset, op: 'INST' });
           break;
         }
@@ -567,7 +657,10 @@ class PickleMachine {
           this.depth -= items.length;
           const cls = items.shift();
           if (!cls) this.fail('PICKLE_MALFORMED', 'OBJ without a class');
-          await this.checkCall(cls, items, 'OBJ');
+          {
+            const pending = this.checkCall(cls, items, 'OBJ');
+            if (pending) await pending;
+          }
           this.push({ k: 'call', fn: cls, args: items, offset: this.opOffset, op: 'OBJ' });
           break;
         }
@@ -576,14 +669,20 @@ class PickleMachine {
           const fn = this.pop();
           const list = args.k === 'tuple' ? args.items : [];
           if (args.k !== 'tuple') this.o.sink.finding('suspicious', 'PICKLE_REDUCE_ARGS', `REDUCE arguments are a ${args.k}, not a tuple`, this.opOffset);
-          await this.checkCall(fn, list, 'REDUCE');
+          {
+            const pending = this.checkCall(fn, list, 'REDUCE');
+            if (pending) await pending;
+          }
           this.push({ k: 'call', fn, args: list, offset: this.opOffset, op: 'REDUCE' });
           break;
         }
         case OP.NEWOBJ: {
           const args = this.pop();
           const cls = this.pop();
-          await this.checkCall(cls, args.k === 'tuple' ? args.items : [], 'NEWOBJ');
+          {
+            const pending = this.checkCall(cls, args.k === 'tuple' ? args.items : [], 'NEWOBJ');
+            if (pending) await pending;
+          }
           this.push({ k: 'call', fn: cls, args: args.k === 'tuple' ? args.items : [], offset: this.opOffset, op: 'NEWOBJ' });
           break;
         }
@@ -591,7 +690,10 @@ class PickleMachine {
           this.pop(); // kwargs
           const args = this.pop();
           const cls = this.pop();
-          await this.checkCall(cls, args.k === 'tuple' ? args.items : [], 'NEWOBJ_EX');
+          {
+            const pending = this.checkCall(cls, args.k === 'tuple' ? args.items : [], 'NEWOBJ_EX');
+            if (pending) await pending;
+          }
           this.push({ k: 'call', fn: cls, args: args.k === 'tuple' ? args.items : [], offset: this.opOffset, op: 'NEWOBJ_EX' });
           break;
         }
@@ -610,7 +712,7 @@ class PickleMachine {
         case OP.EXT2:
         case OP.EXT4: {
           const n = op === OP.EXT1 ? 1 : op === OP.EXT2 ? 2 : 4;
-          await this.need(n);
+          this.needNow(n);
           const code = n === 1 ? cur.u8() : n === 2 ? cur.u16() : cur.i32();
           const why = `extension code ${code} (copyreg registry of the loading process)`;
           this.o.sink.finding('dangerous', 'PICKLE_UNRESOLVED_IMPORT', `${this.name()} imports ${why}: cannot be resolved statically`, this.opOffset);

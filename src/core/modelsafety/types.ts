@@ -92,7 +92,7 @@ export interface FolderSafetyReport {
 
 /** Bounds that keep a scan's memory and time finite on hostile input. */
 export interface SafetyLimits {
-  /** Max entries in the pickle memo. */
+  /** Max entries in the pickle memo (beyond 200k, entries are stored without container contents). */
   maxMemo: number;
   /** Max items on the pickle stack (all mark levels together). */
   maxStack: number;
@@ -119,7 +119,7 @@ export interface ScanOptions {
 }
 
 export const DEFAULT_LIMITS: SafetyLimits = {
-  maxMemo: 500_000,
+  maxMemo: 4_000_000,
   maxStack: 200_000,
   maxKeptString: 4096,
   maxKeptBytes: 4 * 1024 * 1024,
