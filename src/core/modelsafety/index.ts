@@ -18,4 +18,4 @@ export { DEFAULT_LIMITS } from './types';
 export { scanModelFile, scanModelFolder, isModelFileCandidate, MODEL_FILE_EXTENSIONS, type ModelSafetyErrorCode } from './scanFile';
 export { scanModelBytes } from './scanBytes';
 export { classifyGlobal, type GlobalVerdict } from './policy';
-export { verdictRank, worstVerdict } from './verdict';
+export { filesAtLeast, verdictRank, worstVerdict } from './verdict';

@@ -205,7 +205,7 @@ const SAFE_NAMES: Record<string, Set<string>> = {
     'set', 'frozenset', 'dict', 'list', 'tuple', 'bytearray', 'bytes', 'str', 'int', 'float', 'complex', 'bool',
     'slice', 'range', 'object', 'NoneType', 'Ellipsis', 'NotImplemented',
   ]),
-  copyreg: new Set(['_reconstructor']),
+  copyreg: new Set(['_reconstructor', '__newobj__', '__newobj_ex__']),
   torch: new Set([
     'Size', 'device', 'dtype', 'layout', 'memory_format', 'qscheme', 'Tensor', 'Generator',
     'strided', 'sparse_coo', 'sparse_csr', 'sparse_csc', 'sparse_bsr', 'sparse_bsc', '_mkldnn', 'jagged',
@@ -305,7 +305,8 @@ export function classifyGlobal(module: string, name: string): GlobalVerdict {
     const viaPrefix = classifyGlobal(`${module}.${nameParts.slice(0, -1).join('.')}`, nameParts[nameParts.length - 1]);
     if (viaPrefix.verdict === 'dangerous') return { verdict: 'dangerous', reason: `dotted name: ${viaPrefix.reason}` };
   }
-  if (/^__.*__$/.test(name) && !(canon === 'builtins' && SAFE_NAMES.builtins.has(name))) {
+  if (isSafe(module, name)) return { verdict: 'safe', reason: 'on the allowlist of globals used by weight files' };
+  if (/^__.*__$/.test(name)) {
     return { verdict: 'dangerous', reason: `dunder attribute ${name} exposes interpreter internals (e.g. __builtins__)` };
   }
   const nameWhy = lookupName(DANGEROUS_NAMES[canon], name) ?? lookupName(DANGEROUS_NAMES[canon], nameParts[0]);
@@ -313,7 +314,6 @@ export function classifyGlobal(module: string, name: string): GlobalVerdict {
   if (canon === 'builtins' && !SAFE_NAMES.builtins.has(name)) {
     return { verdict: 'suspicious', reason: `builtin ${name} is not on the safe list` };
   }
-  if (isSafe(module, name)) return { verdict: 'safe', reason: 'on the allowlist of globals used by weight files' };
   if (!module.split('.').every((p) => IDENTIFIER.test(p)) || !nameParts.every((p) => IDENTIFIER.test(p))) {
     return { verdict: 'suspicious', reason: 'not a valid Python module/attribute name' };
   }

@@ -13,3 +13,11 @@ export function worstVerdict(...verdicts: SafetyVerdict[]): SafetyVerdict {
   for (const v of verdicts) if (RANK[v] > RANK[worst]) worst = v;
   return worst;
 }
+
+/**
+ * The files of a folder report at or above `atLeast` (default `dangerous`), worst first: what the
+ * signing flow lists when it warns before signing a folder.
+ */
+export function filesAtLeast<T extends { verdict: SafetyVerdict }>(files: readonly T[], atLeast: SafetyVerdict = 'dangerous'): T[] {
+  return files.filter((f) => RANK[f.verdict] >= RANK[atLeast]).sort((a, b) => RANK[b.verdict] - RANK[a.verdict]);
+}

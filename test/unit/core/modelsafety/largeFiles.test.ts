@@ -152,6 +152,79 @@ describe('modelsafety on large files (bounded memory)', function () {
     assert.ok(growthMb < 200, `RSS grew ${growthMb.toFixed(1)} MB`);
   });
 
+  it('reads zip64 archives: a 4.5 GB stored storage member, then data.pkl at an offset past 4 GB', async () => {
+    const file = path.join(t.dir, 'zip64.pt');
+    const big = 4.5 * 1024 * 1024 * 1024;
+    const pkl = reducePickle('os', 'system');
+    const zip64Extra = (...vals: number[]) => {
+      const e = Buffer.alloc(4 + 8 * vals.length);
+      e.writeUInt16LE(1, 0);
+      e.writeUInt16LE(8 * vals.length, 2);
+      vals.forEach((v, i) => e.writeBigUInt64LE(BigInt(v), 4 + 8 * i));
+      return e;
+    };
+    const local = (name: string, size: number, extra: Buffer) => {
+      const n = Buffer.from(name);
+      const h = Buffer.alloc(30);
+      h.writeUInt32LE(0x04034b50, 0);
+      h.writeUInt16LE(45, 4);
+      h.writeUInt32LE(size > 0xfffffffe ? 0xffffffff : size, 18);
+      h.writeUInt32LE(size > 0xfffffffe ? 0xffffffff : size, 22);
+      h.writeUInt16LE(n.length, 26);
+      h.writeUInt16LE(extra.length, 28);
+      return Buffer.concat([h, n, extra]);
+    };
+    const central = (name: string, size: number, offset: number) => {
+      const n = Buffer.from(name);
+      const big32 = size > 0xfffffffe;
+      const off32 = offset > 0xfffffffe;
+      const extra = zip64Extra(...(big32 ? [size, size] : []), ...(off32 ? [offset] : []));
+      const h = Buffer.alloc(46);
+      h.writeUInt32LE(0x02014b50, 0);
+      h.writeUInt16LE(45, 4);
+      h.writeUInt16LE(45, 6);
+      h.writeUInt32LE(big32 ? 0xffffffff : size, 20);
+      h.writeUInt32LE(big32 ? 0xffffffff : size, 24);
+      h.writeUInt16LE(n.length, 28);
+      h.writeUInt16LE(extra.length, 30);
+      h.writeUInt32LE(off32 ? 0xffffffff : offset, 42);
+      return Buffer.concat([h, n, extra]);
+    };
+    const fd = fs.openSync(file, 'w');
+    const l1 = local('archive/data/0', big, zip64Extra(big, big));
+    fs.writeSync(fd, l1, 0, l1.length, 0);
+    const off2 = l1.length + big;
+    const l2 = Buffer.concat([local('archive/data.pkl', pkl.length, Buffer.alloc(0)), pkl]);
+    fs.writeSync(fd, l2, 0, l2.length, off2);
+    const cdOff = off2 + l2.length;
+    const cd = Buffer.concat([central('archive/data/0', big, 0), central('archive/data.pkl', pkl.length, off2)]);
+    const z64 = Buffer.alloc(56);
+    z64.writeUInt32LE(0x06064b50, 0);
+    z64.writeBigUInt64LE(44n, 4);
+    z64.writeBigUInt64LE(2n, 24);
+    z64.writeBigUInt64LE(2n, 32);
+    z64.writeBigUInt64LE(BigInt(cd.length), 40);
+    z64.writeBigUInt64LE(BigInt(cdOff), 48);
+    const loc = Buffer.alloc(20);
+    loc.writeUInt32LE(0x07064b50, 0);
+    loc.writeBigUInt64LE(BigInt(cdOff + cd.length), 8);
+    loc.writeUInt32LE(1, 16);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(0xffff, 8);
+    end.writeUInt16LE(0xffff, 10);
+    end.writeUInt32LE(0xffffffff, 12);
+    end.writeUInt32LE(0xffffffff, 16);
+    const tail = Buffer.concat([cd, z64, loc, end]);
+    fs.writeSync(fd, tail, 0, tail.length, cdOff);
+    fs.closeSync(fd);
+    const r = await scanModelFile(file);
+    assert.equal(r.format, 'pytorch-zip');
+    assert.equal(r.verdict, 'dangerous', JSON.stringify(r.findings));
+    assert.ok(!r.findings.some((f) => f.code === 'ZIP_HIDDEN_ENTRY' || f.verdict === 'unknown'), JSON.stringify(r.findings));
+    fs.rmSync(file);
+  });
+
   it('aborts a scan in progress with CancellationError', async () => {
     const file = path.join(t.dir, 'deflated.pt'); // written by the previous test; inflating it takes ~1 s
     const ac = new AbortController();

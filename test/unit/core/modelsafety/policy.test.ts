@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { classifyGlobal, worstVerdict } from '../../../../src/core/modelsafety';
+import { classifyGlobal, filesAtLeast, worstVerdict } from '../../../../src/core/modelsafety';
 
 describe('modelsafety policy', () => {
   it('allows the globals PyTorch, NumPy and joblib weight files use', () => {
@@ -64,5 +64,16 @@ describe('modelsafety policy', () => {
     assert.equal(worstVerdict('safe', 'unknown'), 'unknown');
     assert.equal(worstVerdict('suspicious', 'unknown', 'safe'), 'suspicious');
     assert.equal(worstVerdict('dangerous', 'suspicious'), 'dangerous');
+  });
+
+  it('lists the files at or above a level, worst first (for the signing warning)', () => {
+    const files = [
+      { path: 'a', verdict: 'suspicious' as const },
+      { path: 'b', verdict: 'dangerous' as const },
+      { path: 'c', verdict: 'safe' as const },
+      { path: 'd', verdict: 'unknown' as const },
+    ];
+    assert.deepEqual(filesAtLeast(files).map((f) => f.path), ['b']);
+    assert.deepEqual(filesAtLeast(files, 'unknown').map((f) => f.path), ['b', 'a', 'd']);
   });
 });
