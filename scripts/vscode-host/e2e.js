@@ -72,8 +72,9 @@ async function ui() {
   const h = await host.startHost({ workspace, vsix, smokeDriver: !vsix, keepRunDir: process.env.KEEP_RUN_DIR === '1' });
   log(`code-server (UI) at ${h.url}${vsix ? `, extension installed from the .vsix into ${h.installedPath}` : ' (unpacked extension)'}`);
   try {
-    const files = fs.readdirSync(path.join(REPO, 'test/e2e/ui')).filter((f) => f.endsWith('.ui.ts')).sort().map((f) => `test/e2e/ui/${f}`);
-    const r = spawnSync(process.execPath, [require.resolve('mocha/bin/mocha.js'), '--no-config', '--require', 'tsx/cjs', '--ui', 'bdd', '--timeout', '120000', '--exit', ...files], {
+    const only = process.env.TRUSTLENS_UI_FILES; // e.g. "modelExplorer" to run test/e2e/ui/modelExplorer.ui.ts only
+    const files = fs.readdirSync(path.join(REPO, 'test/e2e/ui')).filter((f) => f.endsWith('.ui.ts') && (!only || only.split(',').some((o) => f.startsWith(o)))).sort().map((f) => `test/e2e/ui/${f}`);
+    const r = spawnSync(process.execPath, [require.resolve('mocha/bin/mocha.js'), '--no-config', '--require', 'tsx/cjs', '--require', 'test/e2e/ui/hooks.ts', '--ui', 'bdd', '--timeout', '120000', '--exit', ...files], {
       cwd: REPO,
       stdio: 'inherit',
       env: {
@@ -95,6 +96,7 @@ async function ui() {
   host.ensureHost();
   log('host ready');
   if (process.env.TRUSTLENS_E2E_SKIP_BUILD !== '1') run(process.execPath, ['esbuild.js']);
+  if (ONLY !== 'integration') fs.rmSync(path.join(REPO, 'test-results/screenshots'), { recursive: true, force: true });
   fs.mkdirSync(path.join(REPO, 'test-results/screenshots'), { recursive: true });
   const results = [];
   if (ONLY !== 'ui') results.push(...(await integration()));

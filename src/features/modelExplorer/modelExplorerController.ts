@@ -357,8 +357,10 @@ export class ModelExplorerController extends DisposableBase {
 
   async showDetails(folder: vscode.Uri): Promise<SignatureDetails | undefined> {
     const sigPath = this.signatureUri(folder).fsPath;
-    const d = await runWithProgress(`Reading signature of ${path.basename(folder.fsPath)}`, (signal, report) =>
-      this.deps.engine.details(folder.fsPath, sigPath, { signal, onProgress: report, withCurrentDigests: true }),
+    const d = await vscode.window.withProgress({ location: { viewId: ViewId.details }, title: 'Reading signature' }, () =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading signature of ${path.basename(folder.fsPath)}` }, () =>
+        this.deps.engine.details(folder.fsPath, sigPath, { withCurrentDigests: true }),
+      ),
     );
     this.details.show(path.basename(folder.fsPath), d, this.store.get(folder)?.state);
     await vscode.commands.executeCommand(`${ViewId.details}.focus`);

@@ -48,7 +48,8 @@ export function describeState(s: ModelState): string {
       return `invalid · ${s.code}`;
     case 'modified': {
       const n = s.changed.length + s.added.length + s.missing.length;
-      return `modified · ${n} file${n === 1 ? '' : 's'} ${s.source === 'watcher' ? 'changed since verification' : 'differ from the signature'}`;
+      const files = `${n} file${n === 1 ? '' : 's'}`;
+      return `modified · ${files} ${s.source === 'watcher' ? 'changed since verification' : n === 1 ? 'differs from the signature' : 'differ from the signature'}`;
     }
     case 'untrusted':
       return `cannot verify · signer not trusted`;
