@@ -2,11 +2,12 @@
 // Hashing benchmark: TrustLens serialization vs the machine limit, side by side in one run.
 //
 //   npm run bench:hash            (builds, then runs this script)
-//   node scripts/bench/hash.js    [--big-mb 1600] [--small 400] [--runs 3] [--no-10g]
+//   node scripts/bench/hash.js    [--big-mb 1600] [--small 400] [--runs 5] [--no-10g] [--reference-src DIR]
 //
 // 1. Builds (or reuses) a synthetic model in .bench/model: one big file (default 1.6 GB) plus
 //    a few hundred 1 MB files, and warms the page cache by reading everything once.
-// 2. Measures, with a warm cache, best of --runs:
+// 2. Measures, with a warm cache, best of --runs rounds (each round runs every contender once,
+//    so background load affects them alike):
 //    - limit: `openssl dgst -sha256` over the same files, one process per core, files spread
 //      biggest-first (greedy onto the least-loaded process);
 //    - TrustLens files mode (one resource per file, the model_signing CLI default);
@@ -31,7 +32,7 @@ const { values: args } = parseArgs({
   options: {
     'big-mb': { type: 'string', default: '1600' },
     small: { type: 'string', default: '400' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
     'no-10g': { type: 'boolean', default: false },
     'reference-src': { type: 'string', default: process.env.MODEL_SIGNING_SRC ?? '' },
   },
@@ -44,6 +45,7 @@ const CORES = os.availableParallelism();
 const MODEL = path.join(BENCH, 'model');
 const MODEL_10G = path.join(BENCH, 'model-10g-sparse');
 const CACHE_DIR = path.join(BENCH, 'cache');
+const CACHE_DIR_10G = path.join(BENCH, 'cache-10g');
 const DIST = path.join(BENCH, 'dist');
 
 const fmtGBs = (bytes, s) => `${(bytes / s / 1e9).toFixed(2)} GB/s`;
@@ -172,15 +174,24 @@ async function best(label, fn) {
   return { label, best: Math.min(...times), times };
 }
 
+/** Runs every contender once per round, RUNS rounds; reports each one's best time. */
+async function interleaved(contenders) {
+  const times = contenders.map(() => []);
+  for (let r = 0; r < RUNS; r++) {
+    for (let i = 0; i < contenders.length; i++) times[i].push(await contenders[i].fn());
+  }
+  return contenders.map((c, i) => ({ label: c.label, best: Math.min(...times[i]), times: times[i] }));
+}
+
 /** Runs a quick re-verify in a fresh process and returns its internal time (cache load + stat + lookup). */
-function freshProcessCachedVerify(model, method) {
+function freshProcessCachedVerify(model, method, cacheDir = CACHE_DIR) {
   const code = `
     const s = require(${JSON.stringify(path.join(DIST, 'serialization.js'))});
     const t = process.hrtime.bigint();
-    s.serializeModel(${JSON.stringify(model)}, { method: ${JSON.stringify(method)}, hashAlgorithm: 'sha256', ignorePaths: ['.complete'], ignoreGitPaths: true, allowSymlinks: false, useCache: true, inlineThresholdBytes: 0, cacheDir: ${JSON.stringify(CACHE_DIR)},
+    s.serializeModel(${JSON.stringify(model)}, { method: ${JSON.stringify(method)}, hashAlgorithm: 'sha256', ignorePaths: ['.complete'], ignoreGitPaths: true, allowSymlinks: false, useCache: true, inlineThresholdBytes: 0, cacheDir: ${JSON.stringify(cacheDir)},
       pool: { hashAll() { throw new Error('cache miss: hashing was needed'); } } })
       .then((m) => { console.log(JSON.stringify({ s: Number(process.hrtime.bigint() - t) / 1e9, root: m.rootDigest })); });`;
-  const out = execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['-e', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return JSON.parse(out);
 }
 
@@ -199,28 +210,21 @@ except ImportError:
     sys.modules['blake3'] = stub
 pkg = types.ModuleType('model_signing'); pkg.__path__ = [os.path.join(src, 'model_signing')]; sys.modules['model_signing'] = pkg
 import model_signing.hashing as h
-m = pathlib.Path(sys.argv[2]); runs = int(sys.argv[3])
-for mode in ['files', 'shards']:
-    best = None
-    for i in range(runs):
-        cfg = h.Config().set_ignored_paths(paths=['.complete'])
-        cfg = cfg.use_shard_serialization() if mode == 'shards' else cfg.use_file_serialization()
-        t = time.perf_counter(); man = cfg.hash(m); dt = time.perf_counter() - t
-        best = dt if best is None else min(best, dt)
-    root = hashlib.sha256(b''.join(d.digest.digest_value for d in man.resource_descriptors())).hexdigest()
-    print(mode, best, root, flush=True)
+m = pathlib.Path(sys.argv[2]); mode = sys.argv[3]
+cfg = h.Config().set_ignored_paths(paths=['.complete'])
+cfg = cfg.use_shard_serialization() if mode == 'shards' else cfg.use_file_serialization()
+t = time.perf_counter(); man = cfg.hash(m); dt = time.perf_counter() - t
+root = hashlib.sha256(b''.join(d.digest.digest_value for d in man.resource_descriptors())).hexdigest()
+print(dt, root, flush=True)
 `;
 
-function runReference(src) {
+/** One timed model_signing run (interpreter start and imports are not timed). */
+function runReference(src, mode) {
   const script = path.join(BENCH, 'reference_hash.py');
-  fs.writeFileSync(script, REFERENCE_PY);
-  const out = execFileSync('python3', [script, path.resolve(src), MODEL, String(RUNS)], { encoding: 'utf8' });
-  const res = {};
-  for (const line of out.trim().split('\n')) {
-    const [mode, s, root] = line.split(' ');
-    res[mode] = { s: Number(s), root };
-  }
-  return res;
+  if (!fs.existsSync(script) || fs.readFileSync(script, 'utf8') !== REFERENCE_PY) fs.writeFileSync(script, REFERENCE_PY);
+  const out = execFileSync('python3', [script, path.resolve(src), MODEL, mode], { encoding: 'utf8' });
+  const [s, root] = out.trim().split(' ');
+  return { s: Number(s), root };
 }
 
 (async () => {
@@ -236,29 +240,45 @@ function runReference(src) {
   // Warm-up: start the workers and JIT once (not measured).
   await ser.serializeModel(path.join(MODEL, 'small'), { ...opts, method: 'files', inlineThresholdBytes: 0 });
 
-  const single = await best('openssl 1 process, big file', () => opensslSingleCore(files[0].file));
-  const limit = await best(`openssl x${CORES} processes (limit)`, () => opensslLimit(files));
+  // Rounds interleave all contenders so that load from other processes hits them alike.
   let filesRoot;
   let shardsRoot;
-  const tlFiles = await best('TrustLens files mode', async () => {
-    const t = now();
-    filesRoot = (await ser.serializeModel(MODEL, { ...opts, method: 'files' })).rootDigest;
-    return now() - t;
-  });
-  const tlShards = await best('TrustLens shards mode (1e9)', async () => {
-    const t = now();
-    shardsRoot = (await ser.serializeModel(MODEL, { ...opts, method: 'shards' })).rootDigest;
-    return now() - t;
-  });
-
-  let ref;
+  const refRoots = {};
+  const contenders = [
+    { label: 'openssl 1 process, big file', fn: () => opensslSingleCore(files[0].file) },
+    { label: `openssl x${CORES} processes (limit)`, fn: () => opensslLimit(files) },
+    {
+      label: 'TrustLens files mode',
+      fn: async () => {
+        const t = now();
+        filesRoot = (await ser.serializeModel(MODEL, { ...opts, method: 'files' })).rootDigest;
+        return now() - t;
+      },
+    },
+    {
+      label: 'TrustLens shards mode (1e9)',
+      fn: async () => {
+        const t = now();
+        shardsRoot = (await ser.serializeModel(MODEL, { ...opts, method: 'shards' })).rootDigest;
+        return now() - t;
+      },
+    },
+  ];
   if (args['reference-src']) {
-    try {
-      ref = runReference(args['reference-src']);
-    } catch (e) {
-      console.error(`reference run failed: ${e.message}`);
+    for (const mode of ['files', 'shards']) {
+      contenders.push({
+        label: `reference model_signing ${mode} mode${mode === 'shards' ? ' (1e9)' : ''}`,
+        fn: async () => {
+          const r = runReference(args['reference-src'], mode);
+          refRoots[mode] = r.root;
+          return r.s;
+        },
+      });
     }
   }
+  const results = await interleaved(contenders);
+  const [single, limit, tlFiles, tlShards, refFiles, refShards] = results;
+  const ref = refFiles && refShards ? { files: { s: refFiles.best, root: refRoots.files }, shards: { s: refShards.best, root: refRoots.shards } } : undefined;
 
   // Cache: one full pass that refreshes it, then quick re-verifies that must not hash at all.
   fs.rmSync(CACHE_DIR, { recursive: true, force: true });
@@ -276,10 +296,17 @@ function runReference(src) {
   let tenG;
   if (!args['no-10g']) {
     ensureSparse10G();
-    const t = now();
-    await ser.serializeModel(MODEL_10G, { ...opts, method: 'shards', refreshCache: true, cacheDir: CACHE_DIR });
-    const fill = now() - t;
-    const f10 = freshProcessCachedVerify(MODEL_10G, 'shards');
+    // Its own cache dir, kept between runs: filling it hashes 10 GB (~10 s on 2 cores) only once.
+    let fill;
+    let f10;
+    try {
+      f10 = freshProcessCachedVerify(MODEL_10G, 'shards', CACHE_DIR_10G);
+    } catch {
+      const t = now();
+      await ser.serializeModel(MODEL_10G, { ...opts, method: 'shards', refreshCache: true, cacheDir: CACHE_DIR_10G });
+      fill = now() - t;
+      f10 = freshProcessCachedVerify(MODEL_10G, 'shards', CACHE_DIR_10G);
+    }
     tenG = { fill, fresh: f10.s };
   }
 
@@ -304,8 +331,10 @@ function runReference(src) {
   }
   console.log(`\n  quick re-verify from cache, in-process:   ${(cached.best * 1000).toFixed(1)} ms (target < 100 ms)`);
   console.log(`  quick re-verify from cache, new process:  ${(fresh.s * 1000).toFixed(1)} ms (includes loading the cache file)`);
-  if (tenG) console.log(`  10 GB sparse model (shards): full hash + cache fill ${tenG.fill.toFixed(2)} s, quick re-verify in a new process ${(tenG.fresh * 1000).toFixed(1)} ms`);
-  console.log(`\n  all runs (s): ${[single, limit, tlFiles, tlShards, cached].map((r) => `${r.label}: ${r.times.map((x) => x.toFixed(3)).join('/')}`).join('; ')}`);
+  if (tenG) console.log(`  10 GB sparse model (shards, 10 resources): quick re-verify in a new process ${(tenG.fresh * 1000).toFixed(1)} ms${tenG.fill ? ` (cache filled now by a full hash: ${tenG.fill.toFixed(2)} s)` : ''}`);
+  console.log(`\n  all runs (s): ${[...results, cached].map((r) => `${r.label}: ${r.times.map((x) => x.toFixed(3)).join('/')}`).join('; ')}`);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`  medians (s): ${results.map((r) => `${r.label}: ${median(r.times).toFixed(3)}`).join('; ')}`);
   console.log(`  roots: files ${filesRoot}, shards ${shardsRoot}`);
   process.exit(0);
 })().catch((e) => {

@@ -1,19 +1,28 @@
 /**
  * Worker-thread entry of the hash pool (bundled by esbuild to dist/hashWorker.js). It receives
- * batches of HashJobs, hashes them one after another with one reused read buffer, and posts
+ * batches of HashJobs, hashes them one after another with two reused read buffers, and posts
  * progress (bytes) and results back. Cancellation is done by the pool terminating the thread.
+ *
+ * Big ranges overlap reading and hashing (double buffering). Measured on this 2-core machine:
+ * page-cache reads run at ~14 GB/s against ~2 GB/s for SHA-256, so reads are ~13% of a
+ * sequential read+hash loop; overlapping can win that back only when a core is free (files mode
+ * once the small files are done). Under load it measured the same as sequential reads (1.71 GB/s
+ * both, one worker, 1.6 GB file).
  */
 import { parentPort } from 'node:worker_threads';
-import { hashRangeSync, HashJobFailure } from './hashing/hashRange';
+import { hashRangeOverlapped, hashRangeSync, HashJobFailure } from './hashing/hashRange';
 import type { HashBatchRequest, HashJobResult, HashWorkerMessage } from './hashing/job';
 
 /** Post progress at most every this many bytes to keep message traffic low. */
 const PROGRESS_STEP = 8 * 1024 * 1024;
 
-let buffer: Buffer | undefined;
+/** Jobs smaller than this are read synchronously: overlapping only pays off across several chunks. */
+const OVERLAP_MIN_BYTES = 2 * 1024 * 1024;
+
+let buffers: [Buffer, Buffer] | undefined;
 
 async function runBatch(req: HashBatchRequest): Promise<HashJobResult[]> {
-  if (!buffer || buffer.length !== req.chunkSize) buffer = Buffer.allocUnsafe(req.chunkSize);
+  if (!buffers || buffers[0].length !== req.chunkSize) buffers = [Buffer.allocUnsafe(req.chunkSize), Buffer.allocUnsafe(req.chunkSize)];
   const results: HashJobResult[] = [];
   let pending = 0;
   const flush = () => {
@@ -22,10 +31,14 @@ async function runBatch(req: HashBatchRequest): Promise<HashJobResult[]> {
   };
   for (const job of req.jobs) {
     try {
-      const digest = await hashRangeSync(job, buffer, (n) => {
+      const onBytes = (n: number) => {
         pending += n;
         if (pending >= PROGRESS_STEP) flush();
-      });
+      };
+      const digest =
+        job.end - job.start >= OVERLAP_MIN_BYTES
+          ? await hashRangeOverlapped(job, buffers, onBytes)
+          : await hashRangeSync(job, buffers[0], onBytes);
       results.push({ digest });
     } catch (e) {
       const detail = e instanceof HashJobFailure ? e.detail : { code: 'IO_ERROR' as const, message: String(e), path: job.path };

@@ -1,7 +1,7 @@
 /**
- * Streams a byte range of one file through a hasher with a single reused buffer: never a
- * whole-file buffer. The synchronous variant runs in worker threads (no event loop to keep
- * responsive, fewest syscalls); the async variant runs on the main thread for tiny inputs.
+ * Streams a byte range of one file through a hasher with reused buffers: never a whole-file
+ * buffer. Workers use the double-buffered variant for big ranges and the synchronous one for
+ * small ranges (fewest round-trips); the async variant runs on the main thread for tiny inputs.
  */
 import * as fs from 'node:fs';
 import { throwIfAborted } from '../../abort';
@@ -51,6 +51,46 @@ export async function hashRangeSync(job: HashJob, buf: Buffer, onBytes: (n: numb
   } catch (e) {
     throw ioFailure(e, job);
   } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function readAt(fd: number, buf: Buffer, length: number, pos: number): Promise<number> {
+  return new Promise((resolve, reject) => fs.read(fd, buf, 0, length, pos, (err, n) => (err ? reject(err) : resolve(n))));
+}
+
+/**
+ * Like hashRangeSync, but overlaps I/O with hashing: while one buffer is hashed on this thread,
+ * the next chunk is read into the other buffer by libuv's thread pool. Used by the workers;
+ * `bufs` are two equally sized buffers owned by the caller.
+ */
+export async function hashRangeOverlapped(job: HashJob, bufs: [Buffer, Buffer], onBytes: (n: number) => void): Promise<string> {
+  const hasher = await createStreamHasher(job.algorithm);
+  let fd: number | undefined;
+  let pending: Promise<number> | undefined;
+  try {
+    fd = fs.openSync(job.path, 'r');
+    let [cur, next] = bufs;
+    let pos = job.start;
+    const want = (p: number) => Math.min(cur.length, job.end - p);
+    pending = pos < job.end ? readAt(fd, cur, want(pos), pos) : undefined;
+    while (pending) {
+      const n = await pending;
+      pending = undefined;
+      if (n === 0) throw changed(job, `expected ${job.end} bytes, file ends at ${pos}`);
+      pos += n;
+      if (pos < job.end) pending = readAt(fd, next, want(pos), pos);
+      hasher.update(n === cur.length ? cur : cur.subarray(0, n));
+      onBytes(n);
+      [cur, next] = [next, cur];
+    }
+    if (job.wholeFile && fs.readSync(fd, cur, 0, 1, pos) !== 0) throw changed(job, `grew beyond ${job.end} bytes`);
+    return hasher.digestHex();
+  } catch (e) {
+    throw ioFailure(e, job);
+  } finally {
+    // Never close the fd under an in-flight read.
+    if (pending) await pending.catch(() => undefined);
     if (fd !== undefined) fs.closeSync(fd);
   }
 }
