@@ -316,7 +316,9 @@ class PickleMachine {
       }
     }
     if (NESTED_LOADERS.has(full)) {
-      const first = args[0];
+      let first = args[0];
+      // torch.load(io.BytesIO(b'...')): look through the wrapper.
+      if (first?.k === 'call' && first.fn.k === 'global' && /^_?io$/.test(first.fn.module) && first.fn.name === 'BytesIO') first = first.args[0];
       if (first?.k === 'bytes' && first.data && this.o.sink.nested) return this.o.sink.nested(first.data, full, first.offset);
       else if (first?.k === 'bytes') this.o.sink.finding('suspicious', 'PICKLE_NESTED_TOO_LARGE', `${full} payload of ${first.len} bytes is too large to inspect`, this.opOffset);
     }

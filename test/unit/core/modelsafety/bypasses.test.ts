@@ -35,6 +35,8 @@
  * |28 | malicious pickle after a joblib raw array payload                      | NumpyArrayWrapper + raw bytes + os.system                | joblib payload skipping |
  * |29 | Keras Lambda / module-function config (CVE-2024-3660, CVE-2025-1550, CVE-2025-8747) | .keras config.json                           | Keras config walk |
  * |30 | GGUF chat-template SSTI (CVE-2024-34359)                               | tokenizer.chat_template with __globals__                 | GGUF reader |
+ * |31 | other eval/exec/download gadgets (sympy parse_expr, _winapi, transformers remote code, hf_hub) | one GLOBAL each             | denylist |
+ * |32 | pickle/zip polyglot (fickling polyglot checks)                         | a benign pickle with a malicious zip appended            | zip trailer check on pickles |
  */
 import { strict as assert } from 'node:assert';
 import { scanModelBytes } from '../../../../src/core/modelsafety';
@@ -132,6 +134,10 @@ const singleGlobals: Array<[string, string, string]> = [
   ['#24 upper-case OS', 'OS', 'system'],
   ['#24 mixed-case Subprocess', 'Subprocess', 'Popen'],
   ['#24 commands (py2)', 'commands', 'getoutput'],
+  ['#31 sympy parse_expr (eval)', 'sympy.parsing.sympy_parser', 'parse_expr'],
+  ['#31 _winapi.CreateProcess', '_winapi', 'CreateProcess'],
+  ['#31 transformers remote code', 'transformers.dynamic_module_utils', 'get_class_from_dynamic_module'],
+  ['#31 huggingface_hub download', 'huggingface_hub', 'hf_hub_download'],
 ];
 
 describe('modelsafety: published scanner bypasses are caught', () => {
@@ -263,6 +269,26 @@ describe('modelsafety: published scanner bypasses are caught', () => {
     const r = await scanModelBytes(data, 'x.pkl');
     assert.equal(r.verdict, 'dangerous');
     assert.ok(r.globals.some((g) => g.module === 'os' && g.name === 'system' && /archive\/data\.pkl/.test(g.locations[0].member ?? '')), JSON.stringify(r.globals));
+  });
+
+  it('#26b torch.load(io.BytesIO(payload)) is looked through and the payload scanned', async () => {
+    const data = pk(
+      P.proto(2),
+      P.global('torch', 'load'),
+      P.global('_io', 'BytesIO'), P.binbytes(reducePickle('subprocess', 'getoutput')), P.tuple1, P.reduce,
+      P.tuple1, P.reduce, P.stop,
+    );
+    const r = await scanModelBytes(data, 'x.pkl');
+    assert.ok(r.globals.some((g) => g.module === 'subprocess' && /torch\.load/.test(g.locations[0].member ?? '')), JSON.stringify(r.globals));
+  });
+
+  it('#32 a pickle that is also a zip (polyglot): both views are scanned', async () => {
+    const zip = makeZip([{ name: 'archive/data.pkl', data: evil }]);
+    const benignPickle = torchStyleDataPkl();
+    // Zip offsets are relative to the archive start; Python's zipfile finds it after the pickle.
+    const r = await scanModelBytes(Buffer.concat([benignPickle, zip]), 'model.pkl');
+    assert.equal(r.verdict, 'dangerous');
+    assert.ok(r.findings.some((f) => f.code === 'POLYGLOT_ZIP'));
   });
 
   it('#27 a malicious member present only as a local header (not in the central directory)', async () => {
