@@ -22,6 +22,8 @@ Options:
   --ai-only                  report only findings in AI-generated code (evidence: Agent Trace /
                              TrustLens hook records, git-ai notes, git blame + AI commit trailers,
                              saved marks in .trustlens/ai-ranges.json, @ai-generated marker comments)
+  --provenance               keep every finding but tag those in AI-generated code (JSON "ai", SARIF
+                             result properties aiGenerated/aiTool/aiSource/aiEvidence)
   --min-severity S           report findings at or above S (info|low|medium|high|critical; default info)
   --fail-on S|none           exit 1 when a reported finding is at or above S (default high)
   --time-budget MS           per-file scan budget in ms (default 10000); cut-short files are reported
@@ -32,6 +34,7 @@ const OPTIONS = {
   format: { type: 'string' },
   output: { type: 'string' },
   'ai-only': { type: 'boolean' },
+  provenance: { type: 'boolean' },
   'min-severity': { type: 'string' },
   'fail-on': { type: 'string' },
   'time-budget': { type: 'string' },
@@ -66,7 +69,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       return ok;
     },
   });
-  const provenance = values['ai-only'] ? new WorkspaceProvenance(root) : undefined;
+  const aiOnly = values['ai-only'] === true;
+  const provenance = aiOnly || values.provenance ? new WorkspaceProvenance(root) : undefined;
   const scanner = createScanner();
   const reports: ReportFile[] = [];
   const truncated: string[] = [];
@@ -95,7 +99,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       let ai: Array<AiRange | undefined> | undefined;
       if (provenance && findings.length > 0) {
         const ranges = await provenance.aiRanges(file.abs, text);
-        const tagged = findings.map((f) => ({ f, a: aiRangeAtLine(ranges, f.range.startLine) })).filter((x) => x.a);
+        const tagged = findings.map((f) => ({ f, a: aiRangeAtLine(ranges, f.range.startLine) })).filter((x) => !aiOnly || x.a);
         findings = tagged.map((x) => x.f);
         ai = tagged.map((x) => x.a);
       }

@@ -125,6 +125,9 @@ describe('trustlens scan', function () {
     assert.equal(byPath['ai.py'].source, 'git');
     assert.equal(byPath['ai.py'].tool, 'Claude');
     assert.equal(byPath['marked.py'].source, 'marker');
+    const tagged = await scanJson(dir, ['.', '--provenance', '--fail-on', 'none']);
+    const ais = Object.fromEntries(tagged.json.files.map((f: { path: string; findings: Array<{ ai?: { source: string } }> }) => [f.path, f.findings[0].ai?.source ?? null]));
+    assert.deepEqual(ais, { 'ai.py': 'git', 'human.py': null, 'marked.py': 'marker' });
   });
 
   it('fails clearly on a corrupt provenance store with --ai-only', async () => {
