@@ -35,6 +35,12 @@ export interface LiveEditOptions {
   /** A burst faster than this (non-whitespace chars per second) is not typing. Default 40. */
   maxTypingCharsPerSecond: number;
   /**
+   * Keystrokes insert one or two characters per event (auto-closed pairs); streamed output
+   * arrives in chunks. At least half the events of a burst must insert this many non-whitespace
+   * characters. Default 3.
+   */
+  minChunkChars: number;
+  /**
    * Pasted code counts as AI only when true. Default false: a paste is a deliberate human act
    * of unknown origin (the user can still mark it), and counting it would flag every
    * copy-and-move refactor.
@@ -48,6 +54,7 @@ export const DEFAULT_LIVE_EDIT_OPTIONS: LiveEditOptions = {
   minCharsBackground: 20,
   burstGapMs: 150,
   maxTypingCharsPerSecond: 40,
+  minChunkChars: 3,
   pasteIsAi: false,
 };
 
@@ -155,6 +162,8 @@ interface Burst {
   start: number;
   last: number;
   chars: number;
+  events: number;
+  chunkEvents: number;
   pending: RangeTracker<{ range: Range }>;
 }
 
@@ -186,15 +195,18 @@ export class LiveEditClassifier {
     if (chars === 0) return single; // deletions and whitespace neither start nor end a burst
     let b = burst && event.time - burst.last <= o.burstGapMs ? burst : undefined;
     if (!b) {
-      b = { start: event.time, last: event.time, chars: 0, pending: new RangeTracker<{ range: Range }>() };
+      b = { start: event.time, last: event.time, chars: 0, events: 0, chunkEvents: 0, pending: new RangeTracker<{ range: Range }>() };
       this.bursts.set(docKey, b);
     }
     b.last = event.time;
     b.chars += chars;
+    b.events++;
+    if (chars >= o.minChunkChars) b.chunkEvents++;
     for (const r of inserted) b.pending.add({ range: r });
     const seconds = Math.max((b.last - b.start) / 1000, 0.001);
     const lines = new Set(b.pending.items.flatMap((i) => Array.from({ length: i.range.endLine - i.range.startLine + 1 }, (_, k) => i.range.startLine + k)));
-    if (b.chars >= o.minChars && lines.size >= o.minLines && b.chars / seconds > o.maxTypingCharsPerSecond) {
+    const chunked = b.chunkEvents * 2 >= b.events;
+    if (chunked && b.chars >= o.minChars && lines.size >= o.minLines && b.chars / seconds > o.maxTypingCharsPerSecond) {
       const ranges = mergeTouching(b.pending.items.map((i) => i.range));
       this.bursts.delete(docKey);
       return { ai: true, ranges, evidence: `${b.chars} characters streamed in ${Math.round(seconds * 1000)} ms (faster than typing)` };

@@ -76,6 +76,21 @@ describe('live edit classifier', () => {
     assert.equal(streamed[0].startLine, 3);
     assert.deepEqual(run(1000), []); // one chunk a second: a person typing
   });
+  it('does not treat very fast single-character typing (or a key held down) as streaming', () => {
+    const c = new LiveEditClassifier();
+    let line = 0;
+    let col = 0;
+    let flagged = false;
+    [...block].forEach((ch, i) => {
+      const v = c.classify('doc', { time: i * 10, isActiveEditor: true, changes: [{ range: at(line, col), text: ch }] });
+      flagged ||= v.ai;
+      if (ch === '\n') {
+        line++;
+        col = 0;
+      } else col++;
+    });
+    assert.equal(flagged, false);
+  });
 });
 
 describe('narrowChange (property)', () => {
