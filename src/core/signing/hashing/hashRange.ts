@@ -24,6 +24,21 @@ function ioFailure(e: unknown, job: HashJob): HashJobFailure {
   return new HashJobFailure({ code: 'IO_ERROR', message: `Cannot read '${job.path}': ${message}`, path: job.path });
 }
 
+/**
+ * Non-blocking open: the path was a regular file when listed, but it may have been swapped for a
+ * FIFO since, and a blocking open() of a FIFO waits forever for a writer. (No-op on Windows.)
+ */
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+function notAFile(job: HashJob): HashJobFailure {
+  return new HashJobFailure({ code: 'NOT_A_FILE', message: `Cannot read '${job.path}': it is no longer a regular file`, path: job.path });
+}
+
+/** The job's range ends the file, so the file must end exactly there (it must not have grown). */
+function endsFile(job: HashJob): boolean {
+  return job.wholeFile || job.lastRange === true;
+}
+
 function changed(job: HashJob, got: string): HashJobFailure {
   return new HashJobFailure({ code: 'FILE_CHANGED', message: `'${job.path}' changed while it was being hashed (${got})`, path: job.path });
 }
@@ -36,7 +51,8 @@ export async function hashRangeSync(job: HashJob, buf: Buffer, onBytes: (n: numb
   const hasher = await createStreamHasher(job.algorithm);
   let fd: number | undefined;
   try {
-    fd = fs.openSync(job.path, 'r');
+    fd = fs.openSync(job.path, OPEN_FLAGS);
+    if (!fs.fstatSync(fd).isFile()) throw notAFile(job);
     let pos = job.start;
     while (pos < job.end) {
       const want = Math.min(buf.length, job.end - pos);
@@ -46,7 +62,7 @@ export async function hashRangeSync(job: HashJob, buf: Buffer, onBytes: (n: numb
       pos += n;
       onBytes(n);
     }
-    if (job.wholeFile && fs.readSync(fd, buf, 0, 1, pos) !== 0) throw changed(job, `grew beyond ${job.end} bytes`);
+    if (endsFile(job) && fs.readSync(fd, buf, 0, 1, pos) !== 0) throw changed(job, `grew beyond ${job.end} bytes`);
     return hasher.digestHex();
   } catch (e) {
     throw ioFailure(e, job);
@@ -100,7 +116,8 @@ export async function hashRangeAsync(job: HashJob, buf: Buffer, onBytes: (n: num
   const hasher = await createStreamHasher(job.algorithm);
   let fh: fs.promises.FileHandle | undefined;
   try {
-    fh = await fs.promises.open(job.path, 'r');
+    fh = await fs.promises.open(job.path, OPEN_FLAGS);
+    if (!(await fh.stat()).isFile()) throw notAFile(job);
     let pos = job.start;
     while (pos < job.end) {
       throwIfAborted(signal);
@@ -111,7 +128,7 @@ export async function hashRangeAsync(job: HashJob, buf: Buffer, onBytes: (n: num
       pos += n;
       onBytes(n);
     }
-    if (job.wholeFile && (await fh.read(buf, 0, 1, pos)).bytesRead !== 0) throw changed(job, `grew beyond ${job.end} bytes`);
+    if (endsFile(job) && (await fh.read(buf, 0, 1, pos)).bytesRead !== 0) throw changed(job, `grew beyond ${job.end} bytes`);
     return hasher.digestHex();
   } catch (e) {
     if (signal?.aborted) throw e;

@@ -11,6 +11,11 @@ export interface HashJob {
    * it was listed, the job fails with FILE_CHANGED instead of hashing a moving target.
    */
   wholeFile: boolean;
+  /**
+   * The last shard of a file (shards mode): the file must still end at `end`, so that bytes
+   * appended after listing fail the job instead of leaving the tail unhashed.
+   */
+  lastRange?: boolean;
 }
 
 /** Error detail that crosses the worker boundary (Error objects lose their class there). */

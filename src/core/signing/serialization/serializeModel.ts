@@ -77,7 +77,7 @@ function planUnits(files: readonly ModelFile[], method: 'files' | 'shards', opts
           file,
           key: { path: file.name, start, end },
           name: shardName(file.name, start, end),
-          job: { path: file.absPath, start, end, algorithm: opts.hashAlgorithm, wholeFile: false },
+          job: { path: file.absPath, start, end, algorithm: opts.hashAlgorithm, wholeFile: false, lastRange: end === file.size },
         });
       }
     }
