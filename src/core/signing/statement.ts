@@ -8,7 +8,7 @@ import { IN_TOTO_PAYLOAD_TYPE } from './dsse';
 import { VerificationError } from './verificationError';
 import { describeZodError } from './bundle';
 import { computeRootDigest } from './serialization';
-import { parseShardName, pathCovers, relativePathProblem } from './resourceNames';
+import { parseShardName, relativePathProblem } from './resourceNames';
 
 export const IN_TOTO_STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 /** The predicate every current OMS signer writes. */
@@ -215,11 +215,21 @@ function checkResources(resources: ResourceDescriptor[], s: SerializationParams)
  * would silently drop that file from verification.
  */
 function checkIgnorePaths(ignorePaths: string[], resources: ResourceDescriptor[], s: SerializationParams): void {
-  const resourcePaths = resources.map((r) => (s.method === 'shards' ? parseShardName(r.name)!.path : r.name));
+  // Every signed path and each of its ancestor directories → that signed path: an ignore path
+  // covers a signed file exactly when it is one of these keys (linear, not ignores × resources).
+  const covered = new Map<string, string>();
+  for (const r of resources) {
+    const rp = s.method === 'shards' ? parseShardName(r.name)!.path : r.name;
+    for (let i = rp.length; i !== -1; i = rp.lastIndexOf('/', i - 1)) {
+      const prefix = rp.slice(0, i);
+      if (covered.has(prefix)) break; // its ancestors were added with it
+      covered.set(prefix, rp);
+    }
+  }
   for (const p of ignorePaths) {
     const problem = relativePathProblem(p);
     if (problem) throw new VerificationError('IGNORE_PATHS_INVALID', `ignore path '${printable(p)}' ${problem}`);
-    const hidden = resourcePaths.find((rp) => pathCovers(p, rp));
+    const hidden = covered.get(p);
     if (hidden !== undefined) throw new VerificationError('IGNORE_PATHS_INVALID', `ignore path '${printable(p)}' would hide the signed file '${printable(hidden)}'`);
   }
 }

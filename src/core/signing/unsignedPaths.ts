@@ -6,11 +6,19 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { throwIfAborted } from '../abort';
-import { pathCovers } from './resourceNames';
 
 /** Model-relative POSIX paths under `modelRoot` that are not signed and not already ignored. */
 export async function unsignedEntries(modelRoot: string, signedPaths: readonly string[], ignored: readonly string[], signal?: AbortSignal): Promise<string[]> {
   const signed = new Set(signedPaths);
+  // Directories holding a signed file, and the ignore paths as a set: lookups stay O(depth) per
+  // entry instead of scanning every signed path / ignore path (models with 100k files).
+  const signedDirs = new Set<string>();
+  for (const s of signedPaths) for (let i = s.lastIndexOf('/'); i > 0; i = s.lastIndexOf('/', i - 1)) signedDirs.add(s.slice(0, i));
+  const ignoredSet = new Set(ignored);
+  const isIgnored = (p: string) => {
+    for (let i = p.length; i > 0; i = p.lastIndexOf('/', i - 1)) if (ignoredSet.has(p.slice(0, i))) return true;
+    return false;
+  };
   const out: string[] = [];
   const walk = async (rel: string): Promise<void> => {
     throwIfAborted(signal);
@@ -22,9 +30,9 @@ export async function unsignedEntries(modelRoot: string, signedPaths: readonly s
     }
     for (const e of entries) {
       const p = rel ? `${rel}/${e.name}` : e.name;
-      if (ignored.some((i) => pathCovers(i, p))) continue;
+      if (isIgnored(p)) continue;
       if (e.isDirectory()) {
-        if (signedPaths.some((s) => s.startsWith(p + '/'))) await walk(p);
+        if (signedDirs.has(p)) await walk(p);
         else out.push(p);
       } else if (!signed.has(p)) out.push(p);
     }
