@@ -10,10 +10,12 @@ import { SigningError, VerificationError } from '../verificationError';
 import { throwIfAborted } from '../../abort';
 import { canonicalSpkiPem, hashForKey, loadPrivateKey, parseCertificatesPem } from './pem';
 import { signDsse, verifyDsse } from './ecdsa';
-import { keyUsageDigitalSignature } from './der';
+import { certificateConstraints, type CertificateConstraints } from './der';
 
 /** EKU id-kp-codeSigning. */
 const EKU_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
+/** anyExtendedKeyUsage. */
+const EKU_ANY = '2.5.29.37.0';
 /** Longest chain we walk (leaf + intermediates) before giving up. */
 const MAX_CHAIN_LENGTH = 10;
 
@@ -164,35 +166,83 @@ function buildPath(leaf: X509Certificate, intermediates: X509Certificate[], anch
   checkValidAt(leaf, at, 'signing');
   const isAnchor = (c: X509Certificate) => anchors.some((a) => a.fingerprint256 === c.fingerprint256);
   const used = new Set<string>([leaf.fingerprint256]);
+  // Issuers above the leaf, in order; the last one is the trust anchor once found.
+  const issuers: X509Certificate[] = [];
   let current = leaf;
   for (let depth = 0; depth < MAX_CHAIN_LENGTH; depth++) {
-    if (isAnchor(current)) return; // the certificate itself is trusted (model_signing trusts every given cert)
+    // The certificate itself is trusted (model_signing trusts every given cert).
+    if (isAnchor(current)) return checkIssuerConstraints(issuers, true);
     const anchor = anchors.find((a) => a.fingerprint256 !== current.fingerprint256 && issued(current, a));
     if (anchor) {
       if (!anchor.ca) throw new VerificationError('CERT_POLICY', `trust anchor '${anchor.subject}' is not a CA certificate`);
       checkValidAt(anchor, at, 'trust anchor');
-      return;
+      return checkIssuerConstraints([...issuers, anchor], true);
     }
     const next = intermediates.find((c) => !used.has(c.fingerprint256) && issued(current, c));
     if (!next) break;
     if (!next.ca) throw new VerificationError('CERT_POLICY', `intermediate '${next.subject}' is not a CA certificate (basicConstraints/keyUsage)`);
     checkValidAt(next, at, 'intermediate');
     used.add(next.fingerprint256);
+    issuers.push(next);
     current = next;
   }
   throw new VerificationError('UNTRUSTED_SIGNER', `the certificate chain of '${leaf.subject.replace(/\n/g, ', ')}' does not lead to a configured trust anchor`);
 }
 
-/** model_signing requires KeyUsage digitalSignature or EKU codeSigning on the signing certificate. */
-function checkLeafUsage(leaf: X509Certificate): void {
-  let digitalSignature: boolean | undefined;
+function constraintsOf(cert: X509Certificate, role: string): CertificateConstraints {
+  let c: CertificateConstraints;
   try {
-    digitalSignature = keyUsageDigitalSignature(leaf.raw);
+    c = certificateConstraints(cert.raw);
   } catch (e) {
-    throw new VerificationError('BUNDLE_MALFORMED', `signing certificate extensions are malformed: ${(e as Error).message}`);
+    throw new VerificationError('BUNDLE_MALFORMED', `${role} certificate extensions are malformed: ${(e as Error).message}`);
   }
-  const codeSigning = (leaf.keyUsage ?? []).includes(EKU_CODE_SIGNING);
-  if (digitalSignature !== true && !codeSigning) {
+  if (c.unknownCritical.length > 0) {
+    throw new VerificationError('CERT_POLICY', `${role} certificate '${cert.subject.replace(/\n/g, ', ')}' has critical extensions TrustLens does not understand (${c.unknownCritical.join(', ')})`);
+  }
+  return c;
+}
+
+/**
+ * RFC 5280 checks on the issuing certificates (leaf's issuer first, anchor last), as OpenSSL
+ * applies them: KeyUsage (when present) must allow keyCertSign, pathLenConstraint bounds the
+ * number of intermediates below, unknown critical extensions are refused (not for the anchor,
+ * which the user configured).
+ */
+function checkIssuerConstraints(issuers: X509Certificate[], lastIsAnchor: boolean): void {
+  issuers.forEach((cert, i) => {
+    const anchor = lastIsAnchor && i === issuers.length - 1;
+    const role = anchor ? 'trust anchor' : 'intermediate';
+    const c = anchor ? certificateConstraintsOrMalformed(cert, role) : constraintsOf(cert, role);
+    const name = cert.subject.replace(/\n/g, ', ');
+    if (c.keyCertSign === false) throw new VerificationError('CERT_POLICY', `${role} '${name}' may not sign certificates (KeyUsage lacks keyCertSign)`);
+    if (c.pathLen !== undefined && i > c.pathLen) {
+      throw new VerificationError('CERT_POLICY', `${role} '${name}' allows ${c.pathLen} intermediate(s) below it (pathLenConstraint), the chain has ${i}`);
+    }
+  });
+}
+
+function certificateConstraintsOrMalformed(cert: X509Certificate, role: string): CertificateConstraints {
+  try {
+    return certificateConstraints(cert.raw);
+  } catch (e) {
+    throw new VerificationError('BUNDLE_MALFORMED', `${role} certificate extensions are malformed: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The signing certificate must be meant for signing: KeyUsage (when present) must allow
+ * digitalSignature and ExtendedKeyUsage (when present) must allow codeSigning (or any), and at
+ * least one of the two must be present, as model_signing requires. Stricter than model_signing,
+ * which accepts digitalSignature alone: with a web PKI trust store, any TLS server certificate
+ * (EKU serverAuth) would otherwise count as a model signer.
+ */
+function checkLeafUsage(leaf: X509Certificate): void {
+  const c = constraintsOf(leaf, 'signing');
+  const eku = leaf.keyUsage ?? [];
+  const ekuOk = eku.includes(EKU_CODE_SIGNING) || eku.includes(EKU_ANY);
+  if (c.digitalSignature === false) throw new VerificationError('CERT_POLICY', 'the signing certificate does not allow KeyUsage digitalSignature');
+  if (c.hasExtKeyUsage && !ekuOk) throw new VerificationError('CERT_POLICY', `the signing certificate's ExtendedKeyUsage (${eku.join(', ') || 'none'}) does not include codeSigning`);
+  if (c.digitalSignature !== true && !c.hasExtKeyUsage) {
     throw new VerificationError('CERT_POLICY', 'the signing certificate allows neither KeyUsage digitalSignature nor EKU codeSigning');
   }
 }

@@ -81,10 +81,72 @@ export function certificateExtensions(certDer: Buffer): Map<string, { critical: 
  * present, undefined when it is absent.
  */
 export function keyUsageDigitalSignature(certDer: Buffer): boolean | undefined {
-  const ku = certificateExtensions(certDer).get(OID_KEY_USAGE.toString('hex'));
+  return keyUsageBit(certificateExtensions(certDer), 0);
+}
+
+/** KeyUsage bit `n` (0 = digitalSignature, 5 = keyCertSign) or undefined without the extension. */
+function keyUsageBit(exts: Map<string, { critical: boolean; value: Buffer }>, n: number): boolean | undefined {
+  const ku = exts.get(OID_KEY_USAGE.toString('hex'));
   if (!ku) return undefined;
   const bits = readElement(ku.value, 0);
   if (bits.tag !== TAG_BIT_STRING || bits.value.length < 1) throw new RangeError('DER: KeyUsage is not a BIT STRING');
-  // value[0] = number of unused bits; digitalSignature is bit 0 = MSB of the first content byte.
-  return bits.value.length >= 2 && (bits.value[1] & 0x80) !== 0;
+  // value[0] = number of unused bits; bit n is bit (7 - n % 8) of content byte 1 + n / 8.
+  const byte = 1 + (n >> 3);
+  return bits.value.length > byte && (bits.value[byte] & (0x80 >> (n & 7))) !== 0;
+}
+
+const OID_BASIC_CONSTRAINTS = '551d13';
+const OID_EXT_KEY_USAGE = '551d25';
+const TAG_INTEGER = 0x02;
+
+/**
+ * Extensions whose criticality TrustLens may accept: the ones the chain check evaluates (KeyUsage,
+ * BasicConstraints, EKU) and ones that do not restrict what a certificate may sign for this use
+ * (SubjectAltName, key identifiers, certificate policies, as OpenSSL without a policy set).
+ */
+const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set(['551d0f', OID_BASIC_CONSTRAINTS, OID_EXT_KEY_USAGE, '551d11', '551d0e', '551d23', '551d20']);
+
+/** The X.509 facts the certificate-method chain check needs, read from the DER. */
+export interface CertificateConstraints {
+  /** KeyUsage digitalSignature / keyCertSign; undefined when there is no KeyUsage extension. */
+  digitalSignature?: boolean;
+  keyCertSign?: boolean;
+  /** BasicConstraints pathLenConstraint, when present. */
+  pathLen?: number;
+  /** True when the certificate has an ExtendedKeyUsage extension (its OIDs come from X509Certificate.keyUsage). */
+  hasExtKeyUsage: boolean;
+  /** Dotted OIDs of critical extensions TrustLens does not understand (RFC 5280 §4.2: must reject). */
+  unknownCritical: string[];
+}
+
+/** Reads KeyUsage, BasicConstraints pathLen, EKU presence and unknown critical extensions. Throws RangeError on bad DER. */
+export function certificateConstraints(certDer: Buffer): CertificateConstraints {
+  const exts = certificateExtensions(certDer);
+  let pathLen: number | undefined;
+  const bc = exts.get(OID_BASIC_CONSTRAINTS);
+  if (bc) {
+    const seq = readElement(bc.value, 0);
+    if (seq.tag !== TAG_SEQUENCE) throw new RangeError('DER: BasicConstraints is not a SEQUENCE');
+    const n = readChildren(seq.value).find((e) => e.tag === TAG_INTEGER);
+    if (n) {
+      if (n.value.length === 0 || n.value.length > 4 || n.value[0] & 0x80) throw new RangeError('DER: bad pathLenConstraint');
+      pathLen = n.value.reduce((acc, b) => acc * 256 + b, 0);
+    }
+  }
+  const unknownCritical = [...exts].filter(([oid, e]) => e.critical && !UNDERSTOOD_EXTENSIONS.has(oid)).map(([oid]) => oidToDotted(Buffer.from(oid, 'hex')));
+  return { digitalSignature: keyUsageBit(exts, 0), keyCertSign: keyUsageBit(exts, 5), pathLen, hasExtKeyUsage: exts.has(OID_EXT_KEY_USAGE), unknownCritical };
+}
+
+function oidToDotted(b: Buffer): string {
+  if (b.length === 0) return '';
+  const out = [Math.floor(Math.min(b[0], 80) / 40), b[0] >= 80 ? b[0] - 80 : b[0] % 40];
+  let v = 0;
+  for (let i = 1; i < b.length; i++) {
+    v = v * 128 + (b[i] & 0x7f);
+    if (!(b[i] & 0x80)) {
+      out.push(v);
+      v = 0;
+    }
+  }
+  return out.join('.');
 }
