@@ -19,6 +19,8 @@ export interface Taint {
   /** Human-readable source, e.g. `request.args.get('q')` (HTTP request data). */
   label: string;
   range: Range;
+  /** Sink categories (San bits) the tainted data was sanitized for on its way here. */
+  san?: number;
 }
 
 /** Abstract value of an expression. */
@@ -74,7 +76,7 @@ function join(parts: Val[], str: boolean): Val {
       dyn = true;
       san &= p.san;
     }
-    if (!taint && p.taint) taint = p.taint;
+    if (p.taint) taint = taint ? { ...taint, san: (taint.san ?? 0) & (p.taint.san ?? 0) } : p.taint;
     if (p.dyn) dyn = true;
     if (text.length < MAX_TEXT) text += p.str || p.c ? p.text : '{}';
   }
@@ -116,6 +118,8 @@ export class Evaluator {
       return UNKNOWN;
     }
     switch (t) {
+      case 'cast_expression':
+        return this.eval(n.childForFieldName('value') ?? n.namedChildren[n.namedChildCount - 1], scope, depth + 1);
       case 'parenthesized_expression':
       case 'await_expression':
       case 'await':
@@ -124,7 +128,6 @@ export class Evaluator {
       case 'as_expression':
       case 'type_assertion':
       case 'satisfies_expression':
-      case 'cast_expression':
       case 'type_conversion_expression':
       case 'reference_expression':
       case 'pointer_expression':
@@ -275,12 +278,19 @@ export class Evaluator {
       recv = fn.childForFieldName('object') ?? fn.childForFieldName('operand') ?? fn.childForFieldName('value') ?? fn.childForFieldName('expression');
     }
     const argVals = args.slice(0, 20).map((a) => this.eval(a.type === 'keyword_argument' ? a.childForFieldName('value') : a, scope, depth + 1));
-    const parts = recv ? [this.eval(recv, scope, depth + 1), ...argVals] : argVals;
+    let parts = argVals;
+    if (recv) {
+      const rv = this.eval(recv, scope, depth + 1);
+      // An opaque receiver (a module or object: `os.path`, `path`, `db`) carries no data facts,
+      // but still makes the result non-constant without restricting sanitization.
+      parts = rv.taint || rv.str || rv.c ? [rv, ...argVals] : [{ c: false, san: San.All, text: '{}', str: false, dyn: true }, ...argVals];
+    }
     if (san === San.All) return { c: true, san: San.All, text: '', str: false, dyn: false };
     const joined = parts.length ? join(parts, false) : { ...UNKNOWN };
     if (san) {
       // The value is still data, but safe for the sanitizer's sink categories.
-      return { c: joined.c, taint: joined.taint, san: joined.san | san, text: joined.text, str: true, dyn: joined.dyn };
+      const taint = joined.taint ? { ...joined.taint, san: (joined.taint.san ?? 0) | san } : undefined;
+      return { c: joined.c, taint, san: joined.san | san, text: joined.text, str: true, dyn: joined.dyn };
     }
     if (STRING_BUILDERS.test(name) || STRING_BUILDERS.test(callee)) {
       const first = parts[0];

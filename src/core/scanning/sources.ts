@@ -138,6 +138,7 @@ const SANITIZERS: Array<[RegExp, San]> = [
   [/^(?:conn\.escape|connection\.escape|mysql\.escape|db\.escape|pool\.escape|escapeLiteral|escapeIdentifier|pg\.escapeLiteral|mysqli_real_escape_string|mysql_real_escape_string|pg_escape_string|pg_escape_literal|sqlite3\.escape|quote_identifier|sql\.Identifier|SqlString\.escape)$/, San.Sql],
   [/(?:^|\.)(?:real_escape_string|escape_string|escapeLiteral|quote|sanitize_sql\w*|quote_column_name)$/, San.Sql],
   [/^(?:re\.escape|escapeRegExp|_\.escapeRegExp|lodash\.escapeRegExp|escapeStringRegexp|Pattern\.quote|regexp\.QuoteMeta|Regexp\.escape|Regexp\.quote|preg_quote|Regex\.Escape)$/, San.Regex],
+  [/^(?:encodeURIComponent|url\.QueryEscape|url\.PathEscape|URLEncoder\.encode|CGI\.escape|ERB\.Util\.url_encode|rawurlencode|Uri\.EscapeDataString|HttpUtility\.UrlEncode|WebUtility\.UrlEncode)$/, San.Url | San.Html | San.Header | San.Path],
   [/^(?:url_has_allowed_host_and_scheme|is_safe_url|urlencode|quote_plus|urllib\.parse\.quote|urllib\.parse\.quote_plus|urllib\.parse\.urlencode)$/, San.Url | San.Html | San.Header],
   [/^(?:ast\.literal_eval|json\.loads|JSON\.parse)$/, San.Code],
 ];

@@ -148,7 +148,7 @@ export interface CallSite {
 /** Collapses nested argument lists and whitespace so callees compare as text. */
 export function compactCallee(text: string): string {
   let t = text.length > 300 ? text.slice(-300) : text;
-  t = t.replace(/\s+/g, '');
+  t = t.replace(/\s+/g, '').replace(/::<[^<>]*>/g, '');
   for (let i = 0; i < 4 && /\([^()]*\)/.test(t) && /\(.*\)/.test(t); i++) {
     const next = t.replace(/\(([^()]*)\)/g, '()');
     if (next === t) break;

@@ -159,7 +159,7 @@ export const weakHash = defineRule({
 
 // ------------------------------------------------------------------ weak ciphers / modes
 
-const WEAK_CIPHER_STR = /^["'`](?:des|des-\w+|des3|3des|des-ede\w*|desede(?:\/\w+\/\w+)?|des\/\w+\/\w+|tripledes|rc2(?:-\w+)?|rc4(?:-\w+)?|arc4|arcfour|blowfish|bf-\w+|idea(?:-\w+)?|aes|aes-\d+-ecb|aes\/ecb\/\w+|\w+\/ecb\/\w+|rsa\/ecb\/pkcs1padding|rsa\/none\/pkcs1padding|rsa)["'`]$/i;
+const WEAK_CIPHER_STR = /^["'`](?:des(?:-\w+)*|des3|3des|desede(?:\/\w+\/\w+)?|des\/\w+\/\w+|tripledes|rc2(?:-\w+)*|rc4(?:-\w+)*|arc4|arcfour|blowfish|bf(?:-\w+)+|idea(?:-\w+)*|aes|aes-\d+-ecb|aes\/ecb\/\w+|\w+\/ecb\/\w+|rsa\/ecb\/pkcs1padding|rsa\/none\/pkcs1padding|rsa)["'`]$/i;
 
 function cipherName(text: string): string | undefined {
   if (!WEAK_CIPHER_STR.test(text)) return undefined;

@@ -57,7 +57,7 @@ export function dynamicFor(v: Val, mask: San): boolean {
 
 /** Taint of the value when it is not sanitized for `mask`. */
 export function taintFor(v: Val, mask: San): Val['taint'] {
-  return v.taint && (v.san & mask) === 0 ? v.taint : undefined;
+  return v.taint && ((v.taint.san ?? 0) & mask) === 0 ? v.taint : undefined;
 }
 
 /** A data-flow hit: `high` when an untrusted source is proven, the rule's severity otherwise. */

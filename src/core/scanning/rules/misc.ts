@@ -206,8 +206,10 @@ const SENSITIVE_ID = /\b[A-Za-z_]*(?:password|passwd|passphrase|secret|api_?key|
 
 function logArgs(c: CallSite): Hit | undefined {
   for (const a of c.args) {
-    // Identifiers only: strip string literals so "Invalid password" messages do not count.
-    const code = a.text.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '""');
+    // Identifiers only: strip string literals so "Invalid password" messages do not count,
+    // but keep what is interpolated into them (#{x}, ${x}).
+    const interp = (a.text.match(/#\{[^}]*\}|\$\{[^}]*\}/g) ?? []).join(' ');
+    const code = a.text.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '""') + ' ' + interp;
     if (/^f["']/.test(a.text)) {
       const holes = a.text.match(/\{[^{}]*\}/g)?.join(' ') ?? '';
       if (SENSITIVE_ID.test(holes)) return { node: a };

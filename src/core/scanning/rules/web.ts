@@ -287,7 +287,10 @@ const ssrfSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: Call
   names,
   check: (c, ctx) => {
     if (!test(c)) return undefined;
-    return tainted(ctx, idx(c), San.Url, c.callee, URL_GUARD);
+    const a = idx(c);
+    // A constant scheme://host/ prefix pins the destination: data after it cannot change the host.
+    if (a && /^https?:\/\/[^/{}%]+\//i.test(ctx.val(a).text)) return undefined;
+    return tainted(ctx, a, San.Url, c.callee, URL_GUARD);
   },
 });
 

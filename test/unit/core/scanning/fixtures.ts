@@ -1,0 +1,442 @@
+/**
+ * Rule fixtures: for every rule and every language it claims, at least one snippet that must
+ * raise it (pos) and one that must not (neg). Snippets are small, and several are deliberately
+ * incomplete (no imports, no enclosing class) because assistant output often is.
+ */
+import type { RuleLanguage } from '../../../../src/core/scanning/languages';
+
+export interface RuleFixtures {
+  pos: string[];
+  neg: string[];
+}
+
+export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>>> = {
+  'sql-injection': {
+    python: {
+      pos: [
+        `from flask import request\ndef q():\n    name = request.args.get("name")\n    cur.execute("SELECT * FROM users WHERE name = '%s'" % name)\n`,
+        `def find(uid):\n    sql = f"SELECT * FROM t WHERE id = {uid}"\n    cursor.execute(sql)\n`,
+        `def f(n):\n    cursor.execute("DELETE FROM t WHERE name = '{}'".format(n))\n`,
+      ],
+      neg: [
+        `def find(uid):\n    cursor.execute("SELECT * FROM t WHERE id = %s", (uid,))\n`,
+        `cursor.execute("SELECT * FROM t WHERE id = 1")\n`,
+        `def f(uid):\n    cursor.execute("SELECT * FROM t WHERE id = " + str(int(uid)))\n`,
+      ],
+    },
+    javascript: {
+      pos: [`app.get('/u', (req, res) => { db.query("SELECT * FROM users WHERE id = " + req.query.id); });`, 'function f(id) { return pool.query(`SELECT * FROM t WHERE id = ${id}`); }'],
+      neg: [`app.get('/u', (req, res) => { db.query("SELECT * FROM users WHERE id = ?", [req.query.id]); });`, 'const m = new Map(); m.get("SELECT * FROM x WHERE a = 1");'],
+    },
+    java: {
+      pos: [`class A { void f(HttpServletRequest request, Statement st) throws Exception { String id = request.getParameter("id"); st.executeQuery("SELECT * FROM u WHERE id = '" + id + "'"); } }`],
+      neg: [`class A { void f(Connection c, String id) throws Exception { PreparedStatement p = c.prepareStatement("SELECT * FROM u WHERE id = ?"); p.setString(1, id); p.executeQuery(); } }`],
+    },
+    go: {
+      pos: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tid := r.URL.Query().Get("id")\n\tdb.Query(fmt.Sprintf("SELECT * FROM u WHERE id = '%s'", id))\n}`],
+      neg: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tid := r.URL.Query().Get("id")\n\tdb.Query("SELECT * FROM u WHERE id = $1", id)\n}`],
+    },
+    php: {
+      pos: [`<?php $id = $_GET['id']; $r = $mysqli->query("SELECT * FROM u WHERE id = " . $id);`, `<?php mysqli_query($conn, "SELECT * FROM u WHERE name = '$name'");`],
+      neg: [`<?php $st = $pdo->prepare("SELECT * FROM u WHERE id = ?"); $st->execute([$_GET['id']]);`],
+    },
+    ruby: {
+      pos: [`def show\n  User.where("name = '#{params[:name]}'")\nend`, `def f(n)\n  ActiveRecord::Base.connection.execute("SELECT * FROM u WHERE n = '#{n}'")\nend`],
+      neg: [`def show\n  User.where(name: params[:name])\n  User.where("name = ?", params[:name])\nend`],
+    },
+    csharp: {
+      pos: [`class A { void F(string id) { var cmd = new SqlCommand("SELECT * FROM u WHERE id = '" + id + "'", conn); } }`, `class A { void F(string id) { cmd.CommandText = $"DELETE FROM u WHERE id = '{id}'"; } }`],
+      neg: [`class A { void F(string id) { var cmd = new SqlCommand("SELECT * FROM u WHERE id = @id", conn); cmd.Parameters.AddWithValue("@id", id); } }`],
+    },
+    rust: {
+      pos: [`fn f(conn: &Connection, name: &str) { conn.execute(&format!("DELETE FROM u WHERE name = '{}'", name), []).unwrap(); }`],
+      neg: [`fn f(conn: &Connection, name: &str) { conn.execute("DELETE FROM u WHERE name = ?1", [name]).unwrap(); }`],
+    },
+    c: {
+      pos: [`int main(int argc, char **argv) { char q[256]; sprintf(q, "SELECT * FROM u WHERE name = '%s'", argv[1]); sqlite3_exec(db, q, 0, 0, 0); }`],
+      neg: [`void f(sqlite3 *db) { sqlite3_exec(db, "SELECT * FROM u", 0, 0, 0); }`],
+    },
+  },
+  'command-injection': {
+    python: {
+      pos: [`import os\ndef f(host):\n    os.system("ping -c 1 " + host)\n`, `import subprocess\nfrom flask import request\ndef g():\n    subprocess.run(f"ls {request.args['d']}", shell=True)\n`, `import subprocess\ndef g():\n    subprocess.call(["sh", "-c", "echo " + input()])\n`],
+      neg: [`import subprocess\ndef g(d):\n    subprocess.run(["ls", d])\n`, `import os\nos.system("ls -la")\n`, `import subprocess, shlex\ndef g(d):\n    subprocess.run("ls " + shlex.quote(d), shell=True)\n`],
+    },
+    javascript: {
+      pos: [`const { exec } = require('child_process');\napp.get('/', (req, res) => { exec('ls ' + req.query.dir); });`, `const cp = require('child_process'); function f(x) { cp.execSync(\`git log \${x}\`); }`],
+      neg: [`const { execFile } = require('child_process');\napp.get('/', (req, res) => { execFile('ls', [req.query.dir]); });`, `const re = /a+/; function f(s) { return re.exec(s + "x"); }`],
+    },
+    java: {
+      pos: [`class A { void f(String host) throws Exception { Runtime.getRuntime().exec("ping " + host); } }`, `class A { void f(String c) throws Exception { new ProcessBuilder("bash", "-c", "echo " + c).start(); } }`],
+      neg: [`class A { void f(String host) throws Exception { new ProcessBuilder("ping", "-c", "1", host).start(); Runtime.getRuntime().exec("ls"); } }`],
+    },
+    go: {
+      pos: [`package m\nfunc f(r *http.Request) { exec.Command("sh", "-c", "ls "+r.FormValue("d")).Run() }`],
+      neg: [`package m\nfunc f(r *http.Request) { exec.Command("ls", r.FormValue("d")).Run() }`],
+    },
+    c: {
+      pos: [`int main(int argc, char **argv) { char cmd[128]; snprintf(cmd, sizeof cmd, "ls %s", argv[1]); system(cmd); }`],
+      neg: [`int main(void) { system("ls -l"); return 0; }`],
+    },
+    ruby: {
+      pos: [`def f\n  system("tar xf #{params[:file]}")\nend`, "def g(x)\n  `ls #{x}`\nend", `def h\n  Open3.capture2("grep #{params[:q]} log")\nend`],
+      neg: [`def f\n  system("tar", "xf", params[:file])\n  \`ls -l\`\nend`],
+    },
+    php: {
+      pos: [`<?php system("ping " . $_GET['host']);`, '<?php $o = `ls $dir`;'],
+      neg: [`<?php system("ping " . escapeshellarg($_GET['host'])); system("ls");`],
+    },
+    rust: {
+      pos: [`fn f(x: String) { Command::new("sh").arg("-c").arg(format!("ls {}", x)).output(); }`],
+      neg: [`fn f(x: String) { Command::new("ls").arg(x).output(); }`],
+    },
+    csharp: {
+      pos: [`class A { void F(string a) { Process.Start("cmd.exe", "/c dir " + a); } }`],
+      neg: [`class A { void F() { Process.Start("notepad.exe", "readme.txt"); } }`],
+    },
+  },
+  'code-injection': {
+    python: {
+      pos: [`from flask import request\ndef f():\n    return eval(request.args["expr"])\n`, `resp = client.chat.completions.create(model="m", messages=[])\ncode = resp.choices[0].message.content\nexec(code)\n`],
+      neg: [`import ast\ndef f(s):\n    return ast.literal_eval(s)\n`, `eval("1 + 2")\nmodel.eval()\n`],
+    },
+    javascript: {
+      pos: [`app.post('/calc', (req, res) => { res.send(String(eval(req.body.expr))); });`, `function f(body) { return new Function("return " + body)(); }`],
+      neg: [`const x = eval("2 + 2"); setTimeout(() => run(), 10); setTimeout(handler, 5);`],
+    },
+    php: {
+      pos: [`<?php eval($_POST['code']);`, `<?php eval("return " . $expr . ";");`],
+      neg: [`<?php eval('return 1;');`],
+    },
+    ruby: {
+      pos: [`def f\n  eval(params[:code])\nend`, `def g\n  params[:m].constantize\nend`],
+      neg: [`def f\n  eval("1 + 1")\n  instance_eval { x }\nend`],
+    },
+  },
+  'unsafe-deserialization': {
+    python: {
+      pos: [`import pickle\ndef load(path):\n    with open(path, "rb") as f:\n        return pickle.load(f)\n`, `import joblib\nmodel = joblib.load(model_path)\n`, `import pandas as pd\ndf = pd.read_pickle(p)\n`, `import dill\nobj = dill.loads(blob)\n`],
+      neg: [`import json\nwith open(p) as f:\n    data = json.load(f)\n`, `import pickle\ndata = pickle.dumps(obj)\n`],
+    },
+    java: {
+      pos: [`class A { Object f(InputStream in) throws Exception { ObjectInputStream ois = new ObjectInputStream(in); return ois.readObject(); } }`, `class A { Object f(String s) { XStream xs = new XStream(); return xs.fromXML(s); } }`],
+      neg: [`class A { Object f(InputStream in) throws Exception { ObjectInputStream ois = new ObjectInputStream(in); ois.setObjectInputFilter(filter); return ois.readObject(); } }`, `class A { Object f(String s) { return new Yaml(new SafeConstructor(new LoaderOptions())).load(s); } }`],
+    },
+    ruby: {
+      pos: [`def f\n  Marshal.load(Base64.decode64(params[:d]))\nend`, `def g(s)\n  YAML.load(s)\nend`],
+      neg: [`def f(s)\n  JSON.parse(s)\n  YAML.safe_load(s)\nend`],
+    },
+    php: {
+      pos: [`<?php $o = unserialize($_COOKIE['data']);`],
+      neg: [`<?php $o = json_decode($_COOKIE['data']); $p = unserialize($s, ['allowed_classes' => false]);`],
+    },
+    csharp: {
+      pos: [`class A { object F(Stream s) { var bf = new BinaryFormatter(); return bf.Deserialize(s); } }`, `class A { void F() { var st = new JsonSerializerSettings { TypeNameHandling = TypeNameHandling.All }; } }`],
+      neg: [`class A { T F<T>(string s) { return JsonSerializer.Deserialize<T>(s); } void G() { var st = new JsonSerializerSettings { TypeNameHandling = TypeNameHandling.None }; } }`],
+    },
+    javascript: {
+      pos: [`const serialize = require('node-serialize'); app.get('/', (req, res) => { serialize.unserialize(req.cookies.profile); });`],
+      neg: [`app.get('/', (req, res) => { JSON.parse(req.cookies.profile); });`],
+    },
+  },
+  'torch-load-unsafe': {
+    python: {
+      pos: [`import torch\nmodel = torch.load("model.pt")\n`, `import torch\nsd = torch.load(path, map_location="cpu", weights_only=False)\n`],
+      neg: [`import torch\nsd = torch.load(path, weights_only=True)\n`, `import safetensors.torch\nsd = safetensors.torch.load_file(path)\n`],
+    },
+  },
+  'yaml-unsafe-load': {
+    python: {
+      pos: [`import yaml\ncfg = yaml.load(open("c.yml"))\n`, `import yaml\ncfg = yaml.load(s, Loader=yaml.FullLoader)\n`, `import yaml\nx = yaml.unsafe_load(s)\n`],
+      neg: [`import yaml\ncfg = yaml.safe_load(s)\ncfg2 = yaml.load(s, Loader=yaml.SafeLoader)\n`],
+    },
+  },
+  'hf-trust-remote-code': {
+    python: {
+      pos: [`from transformers import AutoModel\nm = AutoModel.from_pretrained("org/model", trust_remote_code=True)\n`],
+      neg: [`from transformers import AutoModel\nm = AutoModel.from_pretrained("org/model", revision="0123456789abcdef0123456789abcdef01234567", trust_remote_code=False)\n`],
+    },
+    javascript: {
+      pos: [`const m = await AutoModel.from_pretrained('org/m', { trust_remote_code: true });`],
+      neg: [`const m = await AutoModel.from_pretrained('org/m', { revision: 'main' });`],
+    },
+  },
+  'hf-unpinned-download': {
+    python: {
+      pos: [`from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("meta-llama/Llama-3-8B")\n`, `from huggingface_hub import hf_hub_download\np = hf_hub_download(repo_id="org/m", filename="w.bin", revision="main")\n`, `import torch\nm = torch.hub.load("org/repo", "model", trust_repo=True)\n`],
+      neg: [`from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", revision="0123456789abcdef0123456789abcdef01234567")\nn = AutoModel.from_pretrained("./local-model")\n`, `from datasets import load_dataset\nd = load_dataset("csv", data_files="x.csv")\n`],
+    },
+  },
+  'numpy-allow-pickle': {
+    python: {
+      pos: [`import numpy as np\narr = np.load("x.npy", allow_pickle=True)\n`],
+      neg: [`import numpy as np\narr = np.load("x.npy")\nb = np.load("y.npy", allow_pickle=False)\n`],
+    },
+  },
+  'keras-unsafe-load': {
+    python: {
+      pos: [`import keras\nm = keras.models.load_model("m.keras", safe_mode=False)\n`, `import keras\nkeras.config.enable_unsafe_deserialization()\n`, `from tensorflow import keras\nx = keras.layers.Lambda(lambda t: t * 2)(inp)\n`],
+      neg: [`import keras\nm = keras.models.load_model("m.keras")\nn = keras.models.load_model("m.keras", safe_mode=True)\n`],
+    },
+  },
+  'hardcoded-provider-key': {
+    python: { pos: [`client = OpenAI(api_key="sk-proj-${'A'.repeat(24)}T3BlbkFJ${'b'.repeat(24)}")\n`, `HF = "hf_${'a'.repeat(34)}"\n`], neg: [`import os\nclient = OpenAI(api_key=os.environ["OPENAI_API_KEY"])\n`] },
+    javascript: { pos: [`const anthropic = new Anthropic({ apiKey: 'sk-ant-api03-${'x'.repeat(40)}' });`], neg: [`const anthropic = new Anthropic({ apiKey: process.env.ANTHROPIC_API_KEY });`] },
+    java: { pos: [`class A { String k = "AKIA${'ABCDEFGHIJKLMNOP'}"; }`], neg: [`class A { String k = System.getenv("AWS_ACCESS_KEY_ID"); }`] },
+    go: { pos: [`package m\nconst tok = "ghp_${'a1B2'.repeat(9)}"`], neg: [`package m\nvar tok = os.Getenv("GITHUB_TOKEN")`] },
+    c: { pos: [`const char *key = "-----BEGIN RSA PRIVATE KEY-----\\nMIIE...";`], neg: [`const char *hdr = "-----BEGIN CERTIFICATE-----";`] },
+    ruby: { pos: [`STRIPE = "sk_live_${'a'.repeat(24)}"`], neg: [`STRIPE = ENV["STRIPE_KEY"]`] },
+    php: { pos: [`<?php $slack = "xoxb-123456789012-abcdefghij";`], neg: [`<?php $slack = getenv("SLACK_TOKEN");`] },
+    rust: { pos: [`const KEY: &str = "AIza${'B'.repeat(35)}";`], neg: [`fn k() -> String { std::env::var("GOOGLE_KEY").unwrap() }`] },
+    csharp: { pos: [`class A { string t = "glpat-${'a'.repeat(20)}"; }`], neg: [`class A { string t = Environment.GetEnvironmentVariable("GITLAB_TOKEN"); }`] },
+  },
+  'hardcoded-password': {
+    python: { pos: [`DB_PASSWORD = "hunter2!"\n`, `conn = psycopg2.connect(host="db", user="app", password="S3cr3tPass")\n`], neg: [`import os\nDB_PASSWORD = os.environ["DB_PASSWORD"]\npassword_label = "Password"\nPASSWORD_FIELD = "password"\n`] },
+    javascript: { pos: [`const config = { user: 'admin', password: 'Adm1nPass!' };`, `const apiKey = "a8f5f167f44f4964e6c998dee827110c";`], neg: [`const config = { user: 'admin', password: process.env.DB_PASS }; const passwordPlaceholder = "Enter your password";`] },
+    java: { pos: [`class A { private static final String PASSWORD = "changeit123"; }`, `class A { void f() throws Exception { DriverManager.getConnection(url, "sa", "Passw0rd"); } }`], neg: [`class A { private String password = System.getenv("PW"); }`] },
+    go: { pos: [`package m\nvar dbPassword = "pa55word"`], neg: [`package m\nvar dbPassword = os.Getenv("DB_PASSWORD")`] },
+    c: { pos: [`const char *password = "letmein123";`], neg: [`const char *password = getenv("APP_PASSWORD");`] },
+    ruby: { pos: [`config.secret_key = "d3adb33fd3adb33f"`], neg: [`config.secret_key = ENV.fetch("SECRET_KEY")`] },
+    php: { pos: [`<?php $db_password = "rootroot";`], neg: [`<?php $db_password = getenv("DB_PASSWORD");`] },
+    rust: { pos: [`fn main() { let password = "tr0ub4dor&3"; }`], neg: [`fn main() { let password = std::env::var("PW").unwrap(); }`] },
+    csharp: { pos: [`class A { string Password = "P@ssw0rd1"; }`], neg: [`class A { string Password = config["Password"]; }`] },
+  },
+  'tls-verification-disabled': {
+    python: { pos: [`import requests\nr = requests.get(url, verify=False)\n`, `import ssl\nctx = ssl._create_unverified_context()\n`], neg: [`import requests\nr = requests.get(url, verify=True, timeout=5)\n`] },
+    javascript: { pos: [`const agent = new https.Agent({ rejectUnauthorized: false });`, `process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';`], neg: [`const agent = new https.Agent({ rejectUnauthorized: true, ca });`] },
+    go: { pos: [`package m\nvar c = &tls.Config{InsecureSkipVerify: true}`], neg: [`package m\nvar c = &tls.Config{MinVersion: tls.VersionTLS12}`] },
+    java: { pos: [`class A { TrustManager[] tm = new TrustManager[]{ new X509TrustManager() { public void checkClientTrusted(X509Certificate[] c, String a) {} public void checkServerTrusted(X509Certificate[] c, String a) {} public X509Certificate[] getAcceptedIssuers() { return null; } } }; }`], neg: [`class A { SSLContext ctx = SSLContext.getInstance("TLSv1.3"); }`] },
+    csharp: { pos: [`class A { void F() { ServicePointManager.ServerCertificateValidationCallback = (s, c, ch, e) => true; } }`], neg: [`class A { void F() { ServicePointManager.ServerCertificateValidationCallback = Validate; } }`] },
+    ruby: { pos: [`http.verify_mode = OpenSSL::SSL::VERIFY_NONE`], neg: [`http.verify_mode = OpenSSL::SSL::VERIFY_PEER`] },
+    php: { pos: [`<?php curl_setopt($ch, CURLOPT_SSL_VERIFYPEER, false);`], neg: [`<?php curl_setopt($ch, CURLOPT_SSL_VERIFYPEER, true);`] },
+    c: { pos: [`void f(CURL *c) { curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L); }`], neg: [`void f(CURL *c) { curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L); }`] },
+    rust: { pos: [`fn c() { let c = reqwest::Client::builder().danger_accept_invalid_certs(true).build(); }`], neg: [`fn c() { let c = reqwest::Client::builder().build(); }`] },
+  },
+  'weak-hash': {
+    python: { pos: [`import hashlib\nh = hashlib.md5(data).hexdigest()\n`, `import hashlib\ndef store(password):\n    return hashlib.sha256(password.encode()).hexdigest()\n`], neg: [`import hashlib\nh = hashlib.sha256(data).hexdigest()\ng = hashlib.md5(data, usedforsecurity=False)\n`] },
+    javascript: { pos: [`const h = crypto.createHash('md5').update(s).digest('hex');`], neg: [`const h = crypto.createHash('sha256').update(s).digest('hex');`] },
+    java: { pos: [`class A { void f() throws Exception { MessageDigest md = MessageDigest.getInstance("MD5"); } }`], neg: [`class A { void f() throws Exception { MessageDigest md = MessageDigest.getInstance("SHA-256"); } }`] },
+    go: { pos: [`package m\nfunc f(b []byte) { h := md5.Sum(b); _ = h }`], neg: [`package m\nfunc f(b []byte) { h := sha256.Sum256(b); _ = h }`] },
+    c: { pos: [`void f(const unsigned char *d, size_t n, unsigned char *o) { MD5(d, n, o); }`], neg: [`void f(const unsigned char *d, size_t n, unsigned char *o) { SHA256(d, n, o); }`] },
+    ruby: { pos: [`d = Digest::MD5.hexdigest(data)`], neg: [`d = Digest::SHA256.hexdigest(data)`] },
+    php: { pos: [`<?php $h = md5($data);`], neg: [`<?php $h = hash('sha256', $data); $p = password_hash($pw, PASSWORD_DEFAULT);`] },
+    csharp: { pos: [`class A { void F() { using var md5 = MD5.Create(); } }`], neg: [`class A { void F() { using var sha = SHA256.Create(); } }`] },
+    rust: { pos: [`fn f(b: &[u8]) { let d = md5::compute(b); }`], neg: [`fn f(b: &[u8]) { let d = Sha256::digest(b); }`] },
+  },
+  'weak-cipher': {
+    python: { pos: [`from Crypto.Cipher import DES\nc = DES.new(key, DES.MODE_ECB)\n`, `from Crypto.Cipher import AES\nc = AES.new(key, AES.MODE_ECB)\n`], neg: [`from Crypto.Cipher import AES\nc = AES.new(key, AES.MODE_GCM)\n`] },
+    javascript: { pos: [`const c = crypto.createCipheriv('des-ede3-cbc', key, iv);`, `const c = crypto.createCipher('aes-256-cbc', pw);`], neg: [`const c = crypto.createCipheriv('aes-256-gcm', key, iv);`] },
+    java: { pos: [`class A { void f() throws Exception { Cipher c = Cipher.getInstance("DES/ECB/PKCS5Padding"); } }`, `class A { void f() throws Exception { Cipher c = Cipher.getInstance("AES"); } }`], neg: [`class A { void f() throws Exception { Cipher c = Cipher.getInstance("AES/GCM/NoPadding"); } }`] },
+    go: { pos: [`package m\nfunc f(k []byte) { b, _ := des.NewCipher(k); _ = b }`], neg: [`package m\nfunc f(k []byte) { b, _ := aes.NewCipher(k); _ = b }`] },
+    c: { pos: [`void f(EVP_CIPHER_CTX *c, unsigned char *k) { EVP_EncryptInit_ex(c, EVP_des_cbc(), NULL, k, NULL); }`], neg: [`void f(EVP_CIPHER_CTX *c, unsigned char *k, unsigned char *iv) { EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, k, iv); }`] },
+    ruby: { pos: [`c = OpenSSL::Cipher.new("des-ede3-cbc")`], neg: [`c = OpenSSL::Cipher.new("aes-256-gcm")`] },
+    php: { pos: [`<?php $c = openssl_encrypt($d, "des-ede3", $k);`], neg: [`<?php $c = openssl_encrypt($d, "aes-256-gcm", $k, 0, $iv, $tag);`] },
+    csharp: { pos: [`class A { void F() { var d = new TripleDESCryptoServiceProvider(); } }`], neg: [`class A { void F() { var a = Aes.Create(); } }`] },
+    rust: { pos: [`fn f(k: &[u8]) { let c = Des::new_from_slice(k); }`], neg: [`fn f(k: &[u8]) { let c = Aes256Gcm::new_from_slice(k); }`] },
+  },
+  'weak-key-size': {
+    python: { pos: [`from cryptography.hazmat.primitives.asymmetric import rsa\nk = rsa.generate_private_key(public_exponent=65537, key_size=1024)\n`], neg: [`from cryptography.hazmat.primitives.asymmetric import rsa\nk = rsa.generate_private_key(public_exponent=65537, key_size=3072)\n`] },
+    javascript: { pos: [`const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 1024 });`], neg: [`const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 4096 });`] },
+    java: { pos: [`class A { void f() throws Exception { KeyPairGenerator kpg = KeyPairGenerator.getInstance("RSA"); kpg.initialize(1024); } }`], neg: [`class A { void f() throws Exception { KeyPairGenerator kpg = KeyPairGenerator.getInstance("RSA"); kpg.initialize(2048); } }`] },
+    go: { pos: [`package m\nfunc f() { k, _ := rsa.GenerateKey(rand.Reader, 1024); _ = k }`], neg: [`package m\nfunc f() { k, _ := rsa.GenerateKey(rand.Reader, 2048); _ = k }`] },
+    c: { pos: [`void f(RSA *r, BIGNUM *e) { RSA_generate_key_ex(r, 1024, e, NULL); }`], neg: [`void f(RSA *r, BIGNUM *e) { RSA_generate_key_ex(r, 4096, e, NULL); }`] },
+    ruby: { pos: [`key = OpenSSL::PKey::RSA.new(1024)`], neg: [`key = OpenSSL::PKey::RSA.new(2048)`] },
+    php: { pos: [`<?php $k = openssl_pkey_new(['private_key_bits' => 1024]);`], neg: [`<?php $k = openssl_pkey_new(['private_key_bits' => 4096]);`] },
+    csharp: { pos: [`class A { void F() { var r = new RSACryptoServiceProvider(1024); } }`], neg: [`class A { void F() { var r = RSA.Create(3072); } }`] },
+    rust: { pos: [`fn f() { let k = RsaPrivateKey::new(&mut rng, 1024); }`], neg: [`fn f() { let k = RsaPrivateKey::new(&mut rng, 2048); }`] },
+  },
+  'static-iv': {
+    python: { pos: [`from Crypto.Cipher import AES\nc = AES.new(key, AES.MODE_CBC, iv=b"\\x00" * 16)\n`], neg: [`import os\nfrom Crypto.Cipher import AES\nc = AES.new(key, AES.MODE_CBC, iv=os.urandom(16))\n`] },
+    javascript: { pos: [`const c = crypto.createCipheriv('aes-256-cbc', key, Buffer.alloc(16));`], neg: [`const c = crypto.createCipheriv('aes-256-cbc', key, crypto.randomBytes(16));`] },
+    java: { pos: [`class A { void f() { IvParameterSpec iv = new IvParameterSpec(new byte[16]); } }`], neg: [`class A { void f(SecureRandom r) { byte[] b = new byte[16]; r.nextBytes(b); IvParameterSpec iv = new IvParameterSpec(b); } }`] },
+    go: { pos: [`package m\nfunc f(b cipher.Block) { m := cipher.NewCBCEncrypter(b, []byte("0000000000000000")); _ = m }`], neg: [`package m\nfunc f(b cipher.Block, iv []byte) { m := cipher.NewCBCEncrypter(b, iv); _ = m }`] },
+    c: { pos: [`void f(EVP_CIPHER_CTX *c, unsigned char *k) { EVP_EncryptInit_ex(c, EVP_aes_256_cbc(), NULL, k, "0123456789abcdef"); }`], neg: [`void f(EVP_CIPHER_CTX *c, unsigned char *k, unsigned char *iv) { RAND_bytes(iv, 16); EVP_EncryptInit_ex(c, EVP_aes_256_cbc(), NULL, k, iv); }`] },
+  },
+  'insecure-random': {
+    python: { pos: [`import random\ndef make_token():\n    return "".join(random.choice(ALPHABET) for _ in range(32))\n`, `import random\nreset_code = random.randint(100000, 999999)\n`], neg: [`import random\ndef shuffle_deck(d):\n    random.shuffle(d)\nx = random.random()\n`, `import secrets\ntoken = secrets.token_urlsafe(32)\n`] },
+    javascript: { pos: [`function generateToken() { return Math.random().toString(36).slice(2); }`], neg: [`function jitter() { return Math.random() * 100; }`] },
+    java: { pos: [`class A { String sessionId() { return Long.toString(new Random().nextLong()); } }`], neg: [`class A { int roll() { return new Random().nextInt(6); } }`] },
+    go: { pos: [`package m\nimport "math/rand"\nfunc newToken() int { return rand.Intn(1000000) }`], neg: [`package m\nimport "math/rand"\nfunc jitter() int { return rand.Intn(100) }`] },
+    c: { pos: [`int generate_password_char(void) { return rand() % 62; }`], neg: [`int roll_dice(void) { return rand() % 6; }`] },
+    ruby: { pos: [`def reset_token\n  rand(10**8).to_s\nend`], neg: [`def dice\n  rand(6)\nend`] },
+    php: { pos: [`<?php $token = mt_rand();`], neg: [`<?php $token = bin2hex(random_bytes(16)); $n = mt_rand(1, 6);`] },
+    csharp: { pos: [`class A { string GenerateToken() { var r = new Random(); return r.Next().ToString(); } }`], neg: [`class A { int Roll() { var r = new Random(); return r.Next(6); } }`] },
+    rust: { pos: [`fn generate_token() -> u64 { let mut r = SmallRng::seed_from_u64(1); let t = rand::random::<u64>(); t }`], neg: [`fn generate_token() -> u64 { let mut r = OsRng; r.next_u64() }`] },
+  },
+  xss: {
+    python: { pos: [`from flask import request\n@app.route("/hi")\ndef hi():\n    name = request.args.get("name")\n    return f"<h1>Hello {name}</h1>"\n`, `from django.utils.safestring import mark_safe\ndef f(c):\n    return mark_safe("<b>" + c + "</b>")\n`], neg: [`from flask import request, escape\n@app.route("/hi")\ndef hi():\n    name = request.args.get("name")\n    return f"<h1>Hello {escape(name)}</h1>"\n`, `from flask import render_template\n@app.route("/x")\ndef x():\n    return render_template("x.html", name=request.args["n"])\n`] },
+    javascript: { pos: [`app.get('/', (req, res) => { res.send("<p>" + req.query.name + "</p>"); });`, `function show(msg) { document.getElementById('o').innerHTML = "<b>" + msg + "</b>"; }`, `const C = ({ html }) => <div dangerouslySetInnerHTML={{ __html: html }} />;`], neg: [`function show(msg) { document.getElementById('o').textContent = msg; el.innerHTML = DOMPurify.sanitize(msg); el.innerHTML = "<b>static</b>"; }`, `app.get('/', (req, res) => { res.json({ name: req.query.name }); });`] },
+    java: { pos: [`class S extends HttpServlet { void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException { response.getWriter().println("<p>" + request.getParameter("q") + "</p>"); } }`], neg: [`class S extends HttpServlet { void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException { response.getWriter().println(Encode.forHtml(request.getParameter("q"))); } }`] },
+    go: { pos: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "<p>%s</p>", r.URL.Query().Get("q")) }`], neg: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "<p>%s</p>", html.EscapeString(r.URL.Query().Get("q"))) }`] },
+    ruby: { pos: [`def show\n  "<p>#{params[:q]}</p>".html_safe\nend`], neg: [`def show\n  "<p>static</p>".html_safe\n  content_tag(:p, params[:q])\nend`] },
+    php: { pos: [`<?php echo "Hello " . $_GET['name'];`], neg: [`<?php echo "Hello " . htmlspecialchars($_GET['name'], ENT_QUOTES);`] },
+    csharp: { pos: [`class C { void F(string bio) { var h = Html.Raw("<p>" + bio + "</p>"); } }`], neg: [`class C { void F(string bio) { var h = Html.Raw("<p>static</p>"); } }`] },
+  },
+  'path-traversal': {
+    python: { pos: [`from flask import request, send_file\n@app.route("/f")\ndef f():\n    return send_file(os.path.join("/data", request.args["name"]))\n`, `import tarfile\nwith tarfile.open(p) as t:\n    t.extractall(dest)\n`], neg: [`from flask import request, send_file\nfrom werkzeug.utils import secure_filename\n@app.route("/f")\ndef f():\n    return send_file(os.path.join("/data", secure_filename(request.args["name"])))\n`, `from flask import request\n@app.route("/f")\ndef f():\n    p = os.path.realpath(os.path.join(BASE, request.args["n"]))\n    if not p.startswith(BASE):\n        abort(403)\n    return open(p).read()\n`, `import tarfile\nwith tarfile.open(p) as t:\n    t.extractall(dest, filter="data")\n`] },
+    javascript: { pos: [`app.get('/f', (req, res) => { fs.readFile(path.join(__dirname, 'files', req.query.name), (e, d) => res.send(d)); });`], neg: [`app.get('/f', (req, res) => { fs.readFile(path.join(__dirname, 'files', path.basename(req.query.name)), (e, d) => res.send(d)); });`] },
+    java: { pos: [`class A { void f(HttpServletRequest request) throws Exception { File f = new File("/data/" + request.getParameter("file")); } }`], neg: [`class A { void f(HttpServletRequest request) throws Exception { File f = new File("/data/", FilenameUtils.getName(request.getParameter("file"))); } }`] },
+    go: { pos: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { b, _ := os.ReadFile(filepath.Join("/data", r.URL.Query().Get("f"))); w.Write(b) }`], neg: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { b, _ := os.ReadFile(filepath.Join("/data", filepath.Base(r.URL.Query().Get("f")))); w.Write(b) }`] },
+    c: { pos: [`int main(int argc, char **argv) { FILE *f = fopen(argv[1], "r"); }`], neg: [`int main(void) { FILE *f = fopen("/etc/app.conf", "r"); }`] },
+    ruby: { pos: [`def download\n  send_file File.join("/data", params[:name])\nend`], neg: [`def download\n  send_file File.join("/data", File.basename(params[:name]))\nend`] },
+    php: { pos: [`<?php include $_GET['page'] . ".php";`, `<?php echo file_get_contents("/data/" . $_GET['f']);`], neg: [`<?php echo file_get_contents("/data/" . basename($_GET['f']));`] },
+    csharp: { pos: [`class C { void F() { var t = File.ReadAllText(Path.Combine("/data", Request.Query["f"])); } }`], neg: [`class C { void F() { var t = File.ReadAllText(Path.Combine("/data", Path.GetFileName(Request.Query["f"]))); } }`] },
+    rust: { pos: [`fn main() { let p = std::env::args().nth(1).unwrap(); let s = std::fs::read_to_string(p); }`], neg: [`fn main() { let s = std::fs::read_to_string("config.toml"); }`] },
+  },
+  xxe: {
+    java: { pos: [`class A { void f() throws Exception { DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance(); dbf.newDocumentBuilder().parse(in); } }`], neg: [`class A { void f() throws Exception { DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance(); dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true); } }`] },
+    python: { pos: [`from lxml import etree\np = etree.XMLParser(resolve_entities=True)\n`], neg: [`from lxml import etree\np = etree.XMLParser(resolve_entities=False, no_network=True)\n`] },
+    php: { pos: [`<?php $d = new DOMDocument(); $d->loadXML($x, LIBXML_NOENT);`], neg: [`<?php $d = new DOMDocument(); $d->loadXML($x, LIBXML_NONET);`] },
+    csharp: { pos: [`class C { void F() { var s = new XmlReaderSettings(); s.DtdProcessing = DtdProcessing.Parse; } }`], neg: [`class C { void F() { var s = new XmlReaderSettings(); s.DtdProcessing = DtdProcessing.Prohibit; } }`] },
+    c: { pos: [`void f(const char *b, int n) { xmlDocPtr d = xmlReadMemory(b, n, "x.xml", NULL, XML_PARSE_NOENT); }`], neg: [`void f(const char *b, int n) { xmlDocPtr d = xmlReadMemory(b, n, "x.xml", NULL, XML_PARSE_NONET); }`] },
+    ruby: { pos: [`doc = Nokogiri::XML(xml) { |config| config.noent }`], neg: [`doc = Nokogiri::XML(xml) { |config| config.nonet }`] },
+  },
+  'c-dangerous-function': {
+    c: { pos: [`void f(void) { char b[16]; gets(b); }`, `void f(const char *s) { char b[16]; strcpy(b, s); }`, `void f(const char *s) { char b[16]; sprintf(b, "%s", s); }`, `void f(void) { char b[16]; scanf("%s", b); }`], neg: [`void f(const char *s) { char b[16]; snprintf(b, sizeof b, "%s", s); fgets(b, sizeof b, stdin); scanf("%15s", b); strcpy(b, "ok"); }`, `char *dup(const char *s) { char *d = malloc(strlen(s) + 1); strcpy(d, s); return d; }`] },
+  },
+  'c-alloc-size-overflow': {
+    c: { pos: [`void *f(size_t n, size_t m) { return malloc(n * m); }`], neg: [`void *f(size_t n) { return malloc(n * sizeof(int)); }`, `void *f(size_t n, size_t m) { if (m && n > SIZE_MAX / m) return NULL; return malloc(n * m); }`] },
+  },
+  'c-unchecked-allocation': {
+    c: { pos: [`void f(size_t n) { char *p = malloc(n); p[0] = 0; }`], neg: [`void f(size_t n) { char *p = malloc(n); if (p == NULL) return; p[0] = 0; }`, `void f(size_t n) { char *p = malloc(n); if (!p) return; memset(p, 0, n); }`] },
+  },
+  'c-use-after-free': {
+    c: { pos: [`void f(char *p) { free(p); p[0] = 'x'; }`, `void f(char *p) { free(p); free(p); }`], neg: [`void f(char *p) { free(p); p = NULL; }`, `void f(char *p) { p[0] = 'x'; free(p); }`] },
+  },
+  'format-string': {
+    c: { pos: [`int main(int argc, char **argv) { printf(argv[1]); }`, `void f(char *msg) { syslog(LOG_INFO, msg); }`], neg: [`int main(int argc, char **argv) { printf("%s", argv[1]); printf(FMT_CONST); }`] },
+    python: { pos: [`from flask import request\ndef f():\n    tpl = request.args["t"]\n    return tpl.format(user=current_user)\n`], neg: [`def f(name):\n    return "Hello {}".format(name)\n`] },
+  },
+  ssrf: {
+    python: { pos: [`import requests\nfrom flask import request\n@app.route("/p")\ndef p():\n    return requests.get(request.args["url"]).text\n`, `import requests\nresp = client.chat.completions.create(model="m", messages=m)\nurl = resp.choices[0].message.content\nrequests.get(url)\n`], neg: [`import requests\nfrom flask import request\nALLOWED_HOSTS = {"api.example.com"}\n@app.route("/p")\ndef p():\n    u = request.args["url"]\n    if urlparse(u).hostname not in ALLOWED_HOSTS:\n        abort(400)\n    return requests.get(u).text\n`, `import requests\nrequests.get("https://api.example.com/v1")\n`] },
+    javascript: { pos: [`app.get('/p', async (req, res) => { const r = await fetch(req.query.url); res.send(await r.text()); });`], neg: [`app.get('/p', async (req, res) => { const r = await fetch('https://api.example.com/x?q=' + encodeURIComponent(req.query.q)); });`] },
+    java: { pos: [`class A { void f(HttpServletRequest request) throws Exception { URL u = new URL(request.getParameter("url")); u.openConnection(); } }`], neg: [`class A { void f() throws Exception { URL u = new URL("https://api.example.com"); } }`] },
+    go: { pos: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { resp, _ := http.Get(r.URL.Query().Get("url")); _ = resp }`], neg: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { resp, _ := http.Get("https://api.example.com/x"); _ = resp }`] },
+    ruby: { pos: [`def fetch\n  Net::HTTP.get(URI(params[:url]))\nend`], neg: [`def fetch\n  Net::HTTP.get(URI("https://api.example.com"))\nend`] },
+    php: { pos: [`<?php $ch = curl_init($_GET['url']);`], neg: [`<?php $ch = curl_init("https://api.example.com");`] },
+    csharp: { pos: [`class C { async Task F(HttpClient client) { var s = await client.GetStringAsync(Request.Query["url"]); } }`], neg: [`class C { async Task F(HttpClient client) { var s = await client.GetStringAsync("https://api.example.com"); } }`] },
+  },
+  'open-redirect': {
+    python: { pos: [`from flask import request, redirect\n@app.route("/login")\ndef login():\n    return redirect(request.args.get("next"))\n`], neg: [`from flask import request, redirect\n@app.route("/login")\ndef login():\n    nxt = request.args.get("next", "/")\n    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.host}):\n        nxt = "/"\n    return redirect(nxt)\n`] },
+    javascript: { pos: [`app.get('/go', (req, res) => { res.redirect(req.query.to); });`], neg: [`app.get('/go', (req, res) => { res.redirect('/home'); });`] },
+    java: { pos: [`class A { void f(HttpServletRequest request, HttpServletResponse response) throws IOException { response.sendRedirect(request.getParameter("next")); } }`], neg: [`class A { void f(HttpServletResponse response) throws IOException { response.sendRedirect("/home"); } }`] },
+    go: { pos: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, r.URL.Query().Get("next"), 302) }`], neg: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/home", 302) }`] },
+    ruby: { pos: [`def go\n  redirect_to params[:next]\nend`], neg: [`def go\n  redirect_to root_path\nend`] },
+    php: { pos: [`<?php header("Location: " . $_GET['next']);`], neg: [`<?php header("Location: /home");`] },
+    csharp: { pos: [`class C { IActionResult F() { return Redirect(Request.Query["next"]); } }`], neg: [`class C { IActionResult F(string next) { if (Url.IsLocalUrl(next)) return Redirect(next); return Redirect("/"); } }`] },
+  },
+  'incomplete-url-validation': {
+    python: { pos: [`def ok(url):\n    return urlparse(url).hostname.endswith("example.com")\n`, `def ok(url):\n    return "example.com" in url\n`], neg: [`def ok(url):\n    h = urlparse(url).hostname\n    return h == "example.com" or h.endswith(".example.com")\n`] },
+    javascript: { pos: [`function ok(url) { return new URL(url).hostname.endsWith('example.com'); }`], neg: [`function ok(url) { const h = new URL(url).hostname; return h === 'example.com' || h.endsWith('.example.com'); }`] },
+    go: { pos: [`package m\nfunc ok(host string) bool { return strings.HasSuffix(host, "example.com") }`], neg: [`package m\nfunc ok(host string) bool { return host == "example.com" || strings.HasSuffix(host, ".example.com") }`] },
+    java: { pos: [`class A { boolean ok(String host) { return host.endsWith("example.com"); } }`], neg: [`class A { boolean ok(String host) { return host.equals("example.com") || host.endsWith(".example.com"); } }`] },
+    ruby: { pos: [`def ok(host)\n  host.end_with?("example.com")\nend`], neg: [`def ok(host)\n  host == "example.com" || host.end_with?(".example.com")\nend`] },
+    c: { pos: [`int ok(const char *url) { return strstr(url, "example.com") != NULL; }`], neg: [`int ok(const char *host) { return strcmp(host, "example.com") == 0; }`] },
+  },
+  'insecure-temp-file': {
+    python: { pos: [`import tempfile\nname = tempfile.mktemp()\n`], neg: [`import tempfile\nfd, name = tempfile.mkstemp()\n`] },
+    c: { pos: [`void f(void) { char *n = tmpnam(NULL); }`], neg: [`void f(void) { char t[] = "/tmp/xXXXXXX"; int fd = mkstemp(t); }`] },
+    javascript: { pos: [`const name = tmp.tmpNameSync();`], neg: [`const f = tmp.fileSync();`] },
+    php: { pos: [`<?php $f = tempnam("/tmp", "x");`], neg: [`<?php $f = tmpfile();`] },
+  },
+  'permissive-file-permissions': {
+    python: { pos: [`import os\nos.chmod(path, 0o777)\n`, `import os\nos.umask(0)\n`], neg: [`import os\nos.chmod(path, 0o600)\nos.chmod(d, 0o755)\n`] },
+    c: { pos: [`void f(const char *p) { chmod(p, 0777); }`], neg: [`void f(const char *p) { chmod(p, 0644); }`] },
+    javascript: { pos: [`fs.chmodSync(p, 0o777);`], neg: [`fs.chmodSync(p, 0o644);`] },
+    go: { pos: [`package m\nfunc f(b []byte) { os.WriteFile("out.txt", b, 0666) }`], neg: [`package m\nfunc f(b []byte) { os.WriteFile("out.txt", b, 0600) }`] },
+    java: { pos: [`class A { void f(Path p) throws Exception { Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx")); } }`], neg: [`class A { void f(Path p) throws Exception { Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------")); } }`] },
+    ruby: { pos: [`File.chmod(0777, path)`], neg: [`File.chmod(0600, path)`] },
+    php: { pos: [`<?php chmod($f, 0777);`], neg: [`<?php chmod($f, 0640);`] },
+  },
+  'debug-enabled': {
+    python: { pos: [`from flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n    app.run(debug=True)\n`], neg: [`from flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n    app.run(debug=False)\n`] },
+    java: { pos: [`@EnableWebSecurity(debug = true)\nclass SecurityConfig {}`], neg: [`@EnableWebSecurity\nclass SecurityConfig {}`] },
+  },
+  'error-details-exposed': {
+    python: { pos: [`import traceback\n@app.route("/x")\ndef x():\n    try:\n        work()\n    except Exception:\n        return traceback.format_exc(), 500\n`, `@app.route("/y")\ndef y():\n    try:\n        work()\n    except Exception as e:\n        return jsonify({"error": str(e)}), 500\n`], neg: [`@app.route("/y")\ndef y():\n    try:\n        work()\n    except Exception as e:\n        log.exception("failed")\n        return jsonify({"error": "internal error"}), 500\n`] },
+    javascript: { pos: [`app.use((err, req, res, next) => { res.status(500).send(err.stack); });`], neg: [`app.use((err, req, res, next) => { console.error(err.stack); res.status(500).send('Internal error'); });`] },
+    java: { pos: [`class A { void f(HttpServletResponse response, Exception e) throws IOException { e.printStackTrace(response.getWriter()); } }`], neg: [`class A { void f(Exception e) { e.printStackTrace(); } }`] },
+  },
+  'llm-code-execution-tool': {
+    python: { pos: [`from langchain_experimental.tools import PythonREPLTool\ntools = [PythonREPLTool()]\n`, `agent = create_pandas_dataframe_agent(llm, df, allow_dangerous_code=True)\n`], neg: [`from langchain.tools import DuckDuckGoSearchRun\ntools = [DuckDuckGoSearchRun()]\nagent = create_pandas_dataframe_agent(llm, df)\n`] },
+    javascript: { pos: [`const agent = createAgent({ llm, allowDangerousCode: true });`], neg: [`const agent = createAgent({ llm, tools: [search] });`] },
+  },
+  'untrusted-input-in-system-prompt': {
+    python: { pos: [`from flask import request\n@app.route("/chat")\ndef chat():\n    persona = request.json["persona"]\n    msgs = [{"role": "system", "content": f"You are {persona}"}, {"role": "user", "content": "hi"}]\n`], neg: [`from flask import request\n@app.route("/chat")\ndef chat():\n    q = request.json["q"]\n    msgs = [{"role": "system", "content": "You are a helpful assistant"}, {"role": "user", "content": q}]\n`] },
+    javascript: { pos: [`app.post('/chat', (req, res) => { const messages = [{ role: 'system', content: 'You are ' + req.body.persona }]; });`], neg: [`app.post('/chat', (req, res) => { const messages = [{ role: 'system', content: 'You help.' }, { role: 'user', content: req.body.q }]; });`] },
+  },
+  'cors-wildcard-credentials': {
+    python: { pos: [`from flask_cors import CORS\nCORS(app, supports_credentials=True)\n`], neg: [`from flask_cors import CORS\nCORS(app, origins=["https://app.example.com"], supports_credentials=True)\n`] },
+    javascript: { pos: [`app.use(cors({ origin: true, credentials: true }));`], neg: [`app.use(cors({ origin: 'https://app.example.com', credentials: true }));`] },
+    java: { pos: [`@CrossOrigin(origins = "*", allowCredentials = "true")\nclass C {}`], neg: [`@CrossOrigin(origins = "https://app.example.com", allowCredentials = "true")\nclass C {}`] },
+    go: { pos: [`package m\nvar c = cors.Config{AllowAllOrigins: true, AllowCredentials: true}`], neg: [`package m\nvar c = cors.Config{AllowOrigins: []string{"https://app.example.com"}, AllowCredentials: true}`] },
+  },
+  'jwt-unverified': {
+    python: { pos: [`import jwt\nclaims = jwt.decode(token, options={"verify_signature": False})\n`], neg: [`import jwt\nclaims = jwt.decode(token, key, algorithms=["HS256"])\n`] },
+    javascript: { pos: [`const jwt = require('jsonwebtoken'); function user(t) { return jwt.decode(t).sub; }`], neg: [`const jwt = require('jsonwebtoken'); function user(t) { return jwt.verify(t, KEY, { algorithms: ['HS256'] }).sub; }`] },
+    java: { pos: [`class A { String f(String t) { return JWT.decode(t).getSubject(); } }`], neg: [`class A { String f(String t) { return JWT.require(alg).build().verify(t).getSubject(); } }`] },
+    go: { pos: [`package m\nfunc f(t string) { tok, _, _ := parser.ParseUnverified(t, jwt.MapClaims{}); _ = tok }`], neg: [`package m\nfunc f(t string) { tok, _ := jwt.Parse(t, keyFunc); _ = tok }`] },
+    ruby: { pos: [`payload = JWT.decode(token, nil, false)`], neg: [`payload = JWT.decode(token, KEY, true, { algorithm: "HS256" })`] },
+    csharp: { pos: [`class C { void F() { var p = new TokenValidationParameters { ValidateIssuerSigningKey = false }; } }`], neg: [`class C { void F() { var p = new TokenValidationParameters { ValidateIssuerSigningKey = true }; } }`] },
+  },
+  'timing-unsafe-compare': {
+    python: { pos: [`def check(req_sig, body):\n    expected_signature = hmac.new(K, body, "sha256").hexdigest()\n    return req_sig == expected_signature\n`], neg: [`import hmac\ndef check(req_sig, expected_signature):\n    return hmac.compare_digest(req_sig, expected_signature)\n`, `def f(token):\n    return token == None\n`] },
+    javascript: { pos: [`function ok(req) { return req.headers['x-token'] === apiToken; }`], neg: [`function ok(a, apiToken) { return crypto.timingSafeEqual(Buffer.from(a), Buffer.from(apiToken)); }`] },
+    go: { pos: [`package m\nfunc ok(got, wantToken string) bool { return got == wantToken }`], neg: [`package m\nfunc ok(got, wantToken string) bool { return subtle.ConstantTimeCompare([]byte(got), []byte(wantToken)) == 1 }`] },
+    ruby: { pos: [`def ok?(given)\n  given == @api_token\nend`], neg: [`def ok?(given)\n  ActiveSupport::SecurityUtils.secure_compare(given, @api_token)\nend`] },
+    php: { pos: [`<?php if ($given == $expected_hmac) { ok(); }`], neg: [`<?php if (hash_equals($expected_hmac, $given)) { ok(); }`] },
+    csharp: { pos: [`class C { bool Ok(string given, string apiToken) { return given == apiToken; } }`], neg: [`class C { bool Ok(byte[] a, byte[] apiToken) { return CryptographicOperations.FixedTimeEquals(a, apiToken); } }`] },
+    java: { pos: [`class A { boolean ok(String given, String expectedSignature) { return given.equals(expectedSignature); } }`], neg: [`class A { boolean ok(byte[] a, byte[] expectedSignature) { return MessageDigest.isEqual(a, expectedSignature); } }`] },
+    c: { pos: [`int ok(const char *given, const char *secret) { return strcmp(given, secret) == 0; }`], neg: [`int ok(const char *given) { return strcmp(given, "help") == 0; }`] },
+  },
+  'csrf-disabled': {
+    java: { pos: [`class S { void c(HttpSecurity http) throws Exception { http.csrf().disable(); } }`], neg: [`class S { void c(HttpSecurity http) throws Exception { http.csrf(Customizer.withDefaults()); } }`] },
+    python: { pos: [`from django.views.decorators.csrf import csrf_exempt\n@csrf_exempt\ndef view(request):\n    pass\n`], neg: [`def view(request):\n    pass\n`] },
+    ruby: { pos: [`class ApiController < ApplicationController\n  skip_before_action :verify_authenticity_token\nend`], neg: [`class ApiController < ApplicationController\n  before_action :authenticate_user!\nend`] },
+    csharp: { pos: [`[IgnoreAntiforgeryToken]\npublic class C : Controller {}`], neg: [`[ValidateAntiForgeryToken]\npublic class C : Controller {}`] },
+  },
+  'insecure-cookie': {
+    python: { pos: [`resp.set_cookie("session_id", sid)\n`, `resp.set_cookie("pref", v, secure=False)\n`], neg: [`resp.set_cookie("session_id", sid, secure=True, httponly=True, samesite="Lax")\n`] },
+    javascript: { pos: [`res.cookie('token', t, { httpOnly: false });`], neg: [`res.cookie('token', t, { httpOnly: true, secure: true, sameSite: 'lax' });`] },
+    java: { pos: [`class A { void f(HttpServletResponse r, String v) { Cookie c = new Cookie("sessionId", v); r.addCookie(c); } }`], neg: [`class A { void f(HttpServletResponse r, String v) { Cookie c = new Cookie("sessionId", v); c.setSecure(true); c.setHttpOnly(true); r.addCookie(c); } }`] },
+  },
+  'header-injection': {
+    python: { pos: [`from flask import request, make_response\n@app.route("/x")\ndef x():\n    r = make_response("ok")\n    r.headers["X-Name"] = request.args["n"]\n    return r\n`], neg: [`from flask import request, make_response\n@app.route("/x")\ndef x():\n    r = make_response("ok")\n    r.headers["X-Name"] = "static"\n    return r\n`] },
+    javascript: { pos: [`app.get('/', (req, res) => { res.setHeader('X-User', req.query.u); });`], neg: [`app.get('/', (req, res) => { res.setHeader('X-User', 'anonymous'); });`] },
+    java: { pos: [`class A { void f(HttpServletRequest request, HttpServletResponse response) { response.setHeader("X-User", request.getParameter("u")); } }`], neg: [`class A { void f(HttpServletResponse response) { response.setHeader("X-User", "anon"); } }`] },
+    go: { pos: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { w.Header().Set("X-User", r.URL.Query().Get("u")) }`], neg: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { w.Header().Set("X-User", "anon") }`] },
+    php: { pos: [`<?php header("X-User: " . $_GET['u']);`], neg: [`<?php header("X-User: anon");`] },
+    csharp: { pos: [`class C { void F() { Response.Headers.Add("X-User", Request.Query["u"]); } }`], neg: [`class C { void F() { Response.Headers.Add("X-User", "anon"); } }`] },
+    ruby: { pos: [`def f\n  response.headers["X-User"] = params[:u]\nend`], neg: [`def f\n  response.headers["X-User"] = "anon"\nend`] },
+  },
+  'regex-dos': {
+    python: { pos: [`import re\nEMAIL = re.compile(r"^([a-zA-Z0-9]+)*@example\\.com$")\n`, `import re\nfrom flask import request\ndef s():\n    re.search(request.args["q"], text)\n`], neg: [`import re\nEMAIL = re.compile(r"^[a-z0-9]+@example\\.com$")\n`] },
+    javascript: { pos: [`const re = /^(\\w+\\s?)*$/;`, `app.get('/', (req, res) => { new RegExp(req.query.q).test(s); });`], neg: [`const re = /^\\w+$/;`] },
+    java: { pos: [`class A { Pattern p = Pattern.compile("(a+)+b"); }`], neg: [`class A { Pattern p = Pattern.compile("a+b"); }`] },
+    ruby: { pos: [`RE = /^(a+)+$/`], neg: [`RE = /\\Aa+\\z/`] },
+    php: { pos: [`<?php preg_match("/^(a+)+$/", $s);`], neg: [`<?php preg_match("/^a+$/", $s);`] },
+    csharp: { pos: [`class C { Regex r = new Regex("^(\\\\d+)*$"); }`], neg: [`class C { Regex r = new Regex("^\\\\d+$"); }`] },
+  },
+  'xpath-injection': {
+    python: { pos: [`def find(root, user):\n    return root.xpath("//user[@name='" + user + "']")\n`], neg: [`def find(root, user):\n    return root.xpath("//user[@name=$n]", n=user)\n`] },
+    java: { pos: [`class A { Object f(XPath xp, String u, Document d) throws Exception { return xp.evaluate("//user[@name='" + u + "']", d); } }`], neg: [`class A { Object f(XPath xp, Document d) throws Exception { return xp.evaluate("//user[@name='admin']", d); } }`] },
+    javascript: { pos: [`function f(doc, u) { return xpath.select("//user[@name='" + u + "']", doc); }`], neg: [`function f(doc) { return xpath.select("//user", doc); }`] },
+    csharp: { pos: [`class C { void F(XmlDocument d, string u) { d.SelectNodes("//user[@name='" + u + "']"); } }`], neg: [`class C { void F(XmlDocument d) { d.SelectNodes("//user"); } }`] },
+    php: { pos: [`<?php $r = $xp->query("//user[@name='" . $_GET['u'] . "']");`], neg: [`<?php $r = $xp->query("//user");`] },
+    ruby: { pos: [`def f(doc, u)\n  doc.xpath("//user[@name='#{u}']")\nend`], neg: [`def f(doc)\n  doc.xpath("//user")\nend`] },
+    go: { pos: [`package m\nfunc f(doc *xmlquery.Node, u string) { xmlquery.Find(doc, "//user[@name='"+u+"']") }`], neg: [`package m\nfunc f(doc *xmlquery.Node) { xmlquery.Find(doc, "//user") }`] },
+    c: { pos: [`void f(xmlXPathContextPtr ctx, const char *u) { char q[256]; sprintf(q, "//user[@name='%s']", u); xmlXPathEvalExpression((xmlChar *)q, ctx); }`], neg: [`void f(xmlXPathContextPtr ctx) { xmlXPathEvalExpression((xmlChar *)"//user", ctx); }`] },
+  },
+  'sensitive-data-logged': {
+    python: { pos: [`import logging\ndef login(user, password):\n    logging.info("login %s %s", user, password)\n`], neg: [`import logging\ndef login(user, password):\n    logging.info("login attempt for %s", user)\n    logging.warning("Invalid password")\n`] },
+    javascript: { pos: [`function login(u, password) { console.log('login', u, password); }`], neg: [`function login(u, password) { console.log('login', u); }`] },
+    java: { pos: [`class A { void f(String user, String password) { logger.info("login " + user + " " + password); } }`], neg: [`class A { void f(String user, String password) { logger.info("login " + user); } }`] },
+    go: { pos: [`package m\nfunc f(user, password string) { log.Printf("login %s %s", user, password) }`], neg: [`package m\nfunc f(user, password string) { log.Printf("login %s", user) }`] },
+    ruby: { pos: [`def f(user, password)\n  Rails.logger.info("login #{user} #{password}")\nend`], neg: [`def f(user, password)\n  Rails.logger.info("login #{user}")\nend`] },
+    php: { pos: [`<?php error_log("login " . $user . " " . $password);`], neg: [`<?php error_log("login " . $user);`] },
+    csharp: { pos: [`class C { void F(string user, string password) { _logger.LogInformation("login {U} {P}", user, password); } }`.replace('_logger', 'Logger')], neg: [`class C { void F(string user, string password) { Logger.LogInformation("login {U}", user); } }`] },
+  },
+  'rust-unsafe-without-safety-comment': {
+    rust: { pos: [`fn f(p: *const u8) -> u8 { unsafe { *p } }`], neg: [`fn f(p: *const u8) -> u8 {\n    // SAFETY: p is non-null and aligned; checked by the caller.\n    unsafe { *p }\n}`] },
+  },
+};
