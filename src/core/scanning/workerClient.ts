@@ -67,9 +67,13 @@ export function createScanWorkerClient(options: ScanWorkerClientOptions = {}): S
       else p.reject(new TrustLensError(reply.code, reply.message));
       pump();
     });
-    wk.on('error', (e) => failActive(new TrustLensError('WORKER_FAILED', `scan worker failed: ${e.message}`, { cause: e })));
+    // Events from a worker we already replaced (killed on overrun) must not touch the new request.
+    wk.on('error', (e) => {
+      if (worker === wk) failActive(new TrustLensError('WORKER_FAILED', `scan worker failed: ${e.message}`, { cause: e }));
+    });
     wk.on('exit', () => {
-      if (worker === wk) worker = undefined;
+      if (worker !== wk) return;
+      worker = undefined;
       failActive(new TrustLensError('WORKER_FAILED', 'scan worker exited'));
     });
     wk.unref();
