@@ -3,13 +3,14 @@
  * bundle → signature + trust (BundleVerifier) → statement → re-serialize the model with the
  * RECORDED serialization → per-file comparison.
  */
+import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ProgressCallback } from '../abort';
 import { throwIfAborted } from '../abort';
 import { isCancellation, TrustLensError } from '../errors';
 import type { BundleJson, BundleVerifier, Manifest, SerializationOptions, SignerInfo, SigningMethod } from './types';
-import { parseBundleJson, parseBundleText } from './bundle';
+import { MAX_BUNDLE_BYTES, parseBundleJson, parseBundleText } from './bundle';
 import { parseStatement, printable } from './statement';
 import { VerificationError, REASON_CODES, type ReasonCode } from './verificationError';
 import { diffManifests, isEmptyDiff, type ManifestDiff } from './manifestDiff';
@@ -118,18 +119,37 @@ async function loadBundle(options: VerifyModelOptions): Promise<BundleJson> {
     return typeof b === 'string' || b instanceof Uint8Array ? parseBundleText(b).json : parseBundleJson(b).json;
   }
   if (!options.signaturePath) throw new VerificationError('SIGNATURE_NOT_FOUND', 'no signature given');
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(options.signaturePath);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new VerificationError('SIGNATURE_NOT_FOUND', `cannot read signature '${options.signaturePath}': ${code === 'ENOENT' ? 'no such file' : code ?? 'error'}`);
-  }
+  const bytes = await readSignatureFile(options.signaturePath);
   try {
     return parseBundleText(bytes).json;
   } catch (e) {
     if (e instanceof VerificationError) throw new VerificationError(e.code, `${options.signaturePath}: ${e.message}`);
     throw e;
+  }
+}
+
+/**
+ * Reads a signature file of at most MAX_BUNDLE_BYTES. Opened non-blocking and checked with fstat
+ * first: `/dev/zero`, a FIFO or a multi-GB file must fail at once, not hang or fill memory.
+ */
+async function readSignatureFile(file: string): Promise<Buffer> {
+  let fh: fs.FileHandle | undefined;
+  try {
+    fh = await fs.open(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+    const st = await fh.stat();
+    if (!st.isFile()) throw new VerificationError('SIGNATURE_NOT_FOUND', `signature '${file}' is not a regular file`);
+    if (st.size > MAX_BUNDLE_BYTES) throw new VerificationError('BUNDLE_MALFORMED', `${file}: signature file is too large (${st.size} bytes)`);
+    const buf = Buffer.alloc(st.size + 1); // one more byte shows whether it grew since fstat
+    let n = 0;
+    for (let r; n < buf.length && (r = await fh.read(buf, n, buf.length - n, n)).bytesRead > 0; ) n += r.bytesRead;
+    if (n > st.size) throw new VerificationError('BUNDLE_MALFORMED', `${file}: signature file changed while it was read`);
+    return buf.subarray(0, n);
+  } catch (e) {
+    if (e instanceof VerificationError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new VerificationError('SIGNATURE_NOT_FOUND', `cannot read signature '${file}': ${code === 'ENOENT' ? 'no such file' : code ?? 'error'}`);
+  } finally {
+    await fh?.close();
   }
 }
 
