@@ -85,7 +85,8 @@ export async function hashRangeOverlapped(job: HashJob, bufs: [Buffer, Buffer], 
   let fd: number | undefined;
   let pending: Promise<number> | undefined;
   try {
-    fd = fs.openSync(job.path, 'r');
+    fd = fs.openSync(job.path, OPEN_FLAGS);
+    if (!fs.fstatSync(fd).isFile()) throw notAFile(job);
     let [cur, next] = bufs;
     let pos = job.start;
     const want = (p: number) => Math.min(cur.length, job.end - p);
@@ -100,7 +101,7 @@ export async function hashRangeOverlapped(job: HashJob, bufs: [Buffer, Buffer], 
       onBytes(n);
       [cur, next] = [next, cur];
     }
-    if (job.wholeFile && fs.readSync(fd, cur, 0, 1, pos) !== 0) throw changed(job, `grew beyond ${job.end} bytes`);
+    if (endsFile(job) && fs.readSync(fd, cur, 0, 1, pos) !== 0) throw changed(job, `grew beyond ${job.end} bytes`);
     return hasher.digestHex();
   } catch (e) {
     throw ioFailure(e, job);

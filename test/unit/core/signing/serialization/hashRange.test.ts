@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -40,6 +41,19 @@ describe('range hashers (sync, async, double-buffered)', () => {
       await assert.rejects(run(short, () => {}), (e: unknown) => e instanceof HashJobFailure && e.detail.code === 'FILE_CHANGED');
       const grown = { path: file, start: 0, end: 9_000, algorithm: 'sha256' as const, wholeFile: true };
       await assert.rejects(run(grown, () => {}), (e: unknown) => e instanceof HashJobFailure && e.detail.code === 'FILE_CHANGED');
+      const grownLastShard = { path: file, start: 8_000, end: 9_000, algorithm: 'sha256' as const, wholeFile: false, lastRange: true };
+      await assert.rejects(run(grownLastShard, () => {}), (e: unknown) => e instanceof HashJobFailure && e.detail.code === 'FILE_CHANGED');
+      const middleShard = { ...grownLastShard, lastRange: false };
+      assert.equal(await run(middleShard, () => {}), sha256(content.subarray(8_000, 9_000)));
+    });
+
+    (process.platform === 'win32' ? it.skip : it)(`${name}: refuses a FIFO (NOT_A_FILE) without blocking in open()`, async () => {
+      const fifo = path.join(tmp.dir, `fifo-${name}`);
+      execFileSync('mkfifo', [fifo]);
+      await assert.rejects(
+        run({ path: fifo, start: 0, end: 4_000_000, algorithm: 'sha256', wholeFile: true }, () => {}),
+        (e: unknown) => e instanceof HashJobFailure && e.detail.code === 'NOT_A_FILE',
+      );
     });
 
     it(`${name}: NOT_FOUND for a missing file`, async () => {
