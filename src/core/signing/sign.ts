@@ -13,7 +13,8 @@ import { IN_TOTO_PAYLOAD_TYPE } from './dsse';
 import { MAX_BUNDLE_BYTES, serializeBundle } from './bundle';
 import { SigningError } from './verificationError';
 import { insideModel } from './verify';
-import { serializeModel } from './serialization';
+import { serializeModel, SerializationError } from './serialization';
+import { findBlindSpots } from './blindSpots';
 
 /** Serialization knobs for signing; defaults are model_signing's (files, sha256, git ignores, no symlinks). */
 export type SignSerialization = Partial<Pick<SerializationOptions, 'method' | 'hashAlgorithm' | 'shardSize' | 'ignorePaths' | 'ignoreGitPaths' | 'allowSymlinks' | 'useCache'>>;
@@ -67,6 +68,15 @@ export async function signModel(options: SignModelOptions): Promise<SignResult> 
     signal: options.signal,
     onProgress: options.onProgress,
   });
+  if (ser.allowSymlinks && (await fs.stat(modelPath)).isDirectory()) {
+    // The serializer skips directory symlinks (reference parity): signing would leave their
+    // files uncovered while the signature looks complete. Refuse instead.
+    const { directoryLinks } = await findBlindSpots(modelPath, manifest.serialization.ignore_paths ?? [], { emptyFiles: false, signal: options.signal });
+    if (directoryLinks.length > 0) {
+      const link = path.join(modelPath, ...directoryLinks[0].split('/'));
+      throw new SerializationError('SYMLINK_NOT_ALLOWED', `Cannot sign '${link}': it is a symlink to a directory, whose files would not be covered by the signature. Ignore it or replace it with the directory.`, link);
+    }
+  }
   if (manifest.resources.length === 0) {
     throw new SigningError('EMPTY_MODEL', `model '${options.modelPath}' has no file to sign (OMS forbids empty models)`);
   }

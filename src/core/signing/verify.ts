@@ -18,6 +18,7 @@ import { findIgnoredWeightFile } from './weightFiles';
 import { parseShardName, pathCovers } from './resourceNames';
 import { serializeModel, DEFAULT_GIT_IGNORES } from './serialization';
 import { unsignedEntries } from './unsignedPaths';
+import { findBlindSpots, type BlindSpots } from './blindSpots';
 
 /** The model matches a trusted signature. */
 export interface ValidResult {
@@ -99,11 +100,17 @@ export async function verifyModel(options: VerifyModelOptions): Promise<Verifica
       singleFile: local.singleFile,
       ignoreUnsigned: options.ignoreUnsignedFiles === true,
     });
+    // A directory symlink is content the manifest cannot cover (the serializer skips it).
+    if (!options.ignoreUnsignedFiles) diff.extra.push(...local.blindSpots.directoryLinks);
     if (!isEmptyDiff(diff)) {
       return { verdict: 'invalid', reason: 'CONTENT_MISMATCH', message: describeDiff(options.modelPath, diff), method, signer, signedAt, diff };
     }
     const warnings: string[] = [];
     if (statement.legacy) warnings.push('legacy v0.1 Digests statement (model_signing 0.2.x); signed without a root digest');
+    const empty = local.blindSpots.emptyFiles;
+    if (empty.length > 0) {
+      warnings.push(`${empty.length} empty file(s) not covered by the signature (the shards method cannot sign empty files): ${empty.slice(0, 5).map((f) => printable(f)).join(', ')}${empty.length > 5 ? ', …' : ''}`);
+    }
     return { verdict: 'valid', method, signer, signedAt, manifest: signed, predicateType: statement.predicateType, warnings };
   } catch (e) {
     if (isCancellation(e)) throw e;
@@ -154,7 +161,7 @@ async function readSignatureFile(file: string): Promise<Buffer> {
 }
 
 /** Re-serializes the local model with the recorded serialization and the effective ignores. */
-async function serializeLocal(options: VerifyModelOptions, signed: Manifest): Promise<{ manifest: Manifest; singleFile: boolean }> {
+async function serializeLocal(options: VerifyModelOptions, signed: Manifest): Promise<{ manifest: Manifest; singleFile: boolean; blindSpots: BlindSpots }> {
   const modelPath = path.resolve(options.modelPath);
   let st;
   try {
@@ -170,7 +177,10 @@ async function serializeLocal(options: VerifyModelOptions, signed: Manifest): Pr
     // Local ignores (defaults, user) never hide a file the signature lists: model_signing's
     // "Missing files" pitfall for models signed with --no-ignore-git-paths.
     const local = [...(options.ignorePaths ?? []), ...(options.ignoreGitPaths === false ? [] : DEFAULT_GIT_IGNORES)];
-    for (const p of local) if (!signedPaths.some((sp) => pathCovers(p, sp))) ignorePaths.push(p);
+    for (const raw of local) {
+      const p = normalizeLocalIgnore(raw, modelPath);
+      if (p !== undefined && !signedPaths.some((sp) => pathCovers(p, sp))) ignorePaths.push(p);
+    }
     const sigRel = options.signaturePath ? insideModel(modelPath, options.signaturePath) : undefined;
     if (sigRel) ignorePaths.push(sigRel);
     // Recorded ignores were checked against the signed names; also refuse hiding weight files.
@@ -198,7 +208,11 @@ async function serializeLocal(options: VerifyModelOptions, signed: Manifest): Pr
     useCache: options.useCache,
   };
   try {
-    return { manifest: await serializeModel(modelPath, serOptions), singleFile: !st.isDirectory() };
+    const manifest = await serializeModel(modelPath, serOptions);
+    const blindSpots: BlindSpots = st.isDirectory()
+      ? await findBlindSpots(modelPath, serOptions.ignorePaths, { emptyFiles: s.method === 'shards' && !options.ignoreUnsignedFiles, signal: options.signal })
+      : { directoryLinks: [], emptyFiles: [] };
+    return { manifest, singleFile: !st.isDirectory(), blindSpots };
   } catch (e) {
     if (isCancellation(e)) throw e;
     throw serializationFailure(e, options.modelPath);
@@ -208,8 +222,21 @@ async function serializeLocal(options: VerifyModelOptions, signed: Manifest): Pr
 /** Model-relative POSIX path of `file` when it lies inside `modelRoot`, else undefined. */
 export function insideModel(modelRoot: string, file: string): string | undefined {
   const rel = path.relative(path.resolve(modelRoot), path.resolve(file));
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  // '..sig' is a file inside the model; only a whole '..' component leaves it.
+  if (rel === '' || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) return undefined;
   return rel.split(path.sep).join('/');
+}
+
+/**
+ * A local ignore path in the serializer's normal form ('./a//b/' → 'a/b'), so the "never hide a
+ * signed file" check sees what will actually be ignored; undefined for paths naming the root or
+ * leaving the model (they cannot be ignores).
+ */
+function normalizeLocalIgnore(raw: string, modelRoot: string): string | undefined {
+  const rel = path.isAbsolute(raw) ? path.relative(modelRoot, raw) : raw;
+  const p = path.posix.normalize(process.platform === 'win32' ? rel.replace(/\\/g, '/') : rel).replace(/\/+$/, '');
+  if (p === '' || p === '.' || p === '..' || p.startsWith('../') || p.startsWith('/')) return undefined;
+  return p;
 }
 
 function serializationFailure(e: unknown, modelPath: string): VerificationError {
