@@ -108,7 +108,9 @@ export class DigestCache {
     }
     if (st.mtimeMs === this.loadedMtimeMs) return;
     const fresh = new Map<string, StoredEntry>();
+    const trusted = isPrivate(st) && isPrivate(await fs.promises.stat(this.dir).catch(() => undefined));
     try {
+      if (!trusted) throw new Error('the cache file or its directory is writable by others');
       const parsed = JSON.parse(await fs.promises.readFile(this.file, 'utf8')) as unknown;
       if (parsed && typeof parsed === 'object' && (parsed as { version?: unknown }).version === FORMAT_VERSION) {
         const entries = (parsed as { entries?: unknown }).entries;
@@ -117,7 +119,7 @@ export class DigestCache {
         }
       }
     } catch {
-      // Corrupt or unreadable: start empty; the next save overwrites it.
+      // Corrupt, unreadable or not private: start empty; the next save overwrites it.
     }
     // Keep entries added in memory that were not saved yet.
     if (this.dirty) for (const [k, v] of this.entries) if (!fresh.has(k)) fresh.set(k, v);
@@ -174,6 +176,16 @@ export class DigestCache {
       return false;
     }
   }
+}
+
+/**
+ * A cache file (or directory) another user could write would let them vouch for tampered files
+ * in quick mode, so it is only read when owned by this user and not group/other-writable (POSIX).
+ */
+function isPrivate(st: fs.Stats | undefined): boolean {
+  if (!st) return false;
+  if (process.platform === 'win32' || typeof process.getuid !== 'function') return true;
+  return st.uid === process.getuid() && (st.mode & 0o022) === 0;
 }
 
 const opened = new Map<string, Promise<DigestCache>>();
