@@ -46,6 +46,8 @@ const KEEP_ITEMS = 64;
 const MEMO_FULL_VALUES = 200_000;
 /** Keys below this live in a plain array (fast, and holes stay cheap for such sizes). */
 const DENSE_MEMO = 1 << 23;
+/** Past the kept-characters budget, strings up to this length are still kept (see keepLimit). */
+const NAME_SIZED = 96;
 const NONE: Sym = { k: 'const', v: 'none' };
 const TRUE: Sym = { k: 'const', v: 'true' };
 const FALSE: Sym = { k: 'const', v: 'false' };
@@ -165,6 +167,7 @@ class PickleMachine {
   private readonly memoDense: Array<Sym | undefined> = [];
   private readonly memoSparse = new Map<number, Sym>();
   private memoSize = 0;
+  private keptChars = 0;
   private op = 0;
   private opOffset = 0;
   private ops = 0;
@@ -237,14 +240,31 @@ class PickleMachine {
     return { data: null, offset };
   }
 
+  /**
+   * How long a string may be to be kept. Past a per-pickle budget of kept characters only
+   * name-sized strings are kept, so a hostile stream of long strings cannot grow memory
+   * without bound (a dropped string used as an import name becomes an unresolved import).
+   */
+  private keepLimit(_len: number): number {
+    return this.keptChars < this.o.limits.maxKeptChars ? this.o.limits.maxKeptString : NAME_SIZED;
+  }
+
+  private textSym(v: string): Sym {
+    if (v.length > this.keepLimit(v.length)) return { k: 'str', v: null, len: v.length };
+    this.keptChars += v.length;
+    return { k: 'str', v, len: v.length };
+  }
+
   /** The payload as a value when it is already buffered and small enough to keep; else undefined. */
   private strNow(len: number, latin1 = false): Sym | undefined {
-    if (!Number.isFinite(len) || len > this.cur.available || len > this.o.limits.maxKeptString) return undefined;
+    if (!Number.isFinite(len) || len > this.cur.available || len > this.keepLimit(len)) return undefined;
+    this.keptChars += len;
     return { k: 'str', v: this.cur.text(len, latin1 ? 'latin1' : 'utf8'), len };
   }
 
   private async strPayload(len: number, latin1 = false): Promise<Sym> {
-    const { data } = await this.payload(len, this.o.limits.maxKeptString);
+    const { data } = await this.payload(len, this.keepLimit(len));
+    if (data) this.keptChars += len;
     return { k: 'str', v: data === null ? null : latin1 ? data.toString('latin1') : utf8.decode(data), len };
   }
 
@@ -448,12 +468,12 @@ class PickleMachine {
           const raw = (await this.line()).toString('latin1');
           const v = decodeStringLiteral(raw);
           if (v === null) this.fail('PICKLE_MALFORMED', 'STRING argument is not a quoted literal');
-          this.push({ k: 'str', v: v.length <= L.maxKeptString ? v : null, len: v.length });
+          this.push(this.textSym(v));
           break;
         }
         case OP.UNICODE: {
           const v = decodeRawUnicodeEscape(await this.line());
-          this.push({ k: 'str', v: v.length <= L.maxKeptString ? v : null, len: v.length });
+          this.push(this.textSym(v));
           break;
         }
         case OP.BINSTRING: {

@@ -8,6 +8,8 @@ import { verdictRank, worstVerdict } from './verdict';
 
 const MAX_LOCATIONS = 16;
 const MAX_FINDINGS = 200;
+/** Distinct globals listed; beyond this they are still classified and counted, not stored. */
+const MAX_GLOBALS = 10_000;
 
 /** Mutable accumulator for one file's scan. */
 export class ReportBuilder {
@@ -15,7 +17,9 @@ export class ReportBuilder {
   private readonly globals = new Map<string, ImportedGlobal>();
   private readonly findings: SafetyFinding[] = [];
   private droppedFindings = 0;
-  /** Set when the file was checked completely and contains no construct at all that could be judged. */
+  private overflowCount = 0;
+  private overflowWorst: SafetyVerdict = 'safe';
+  /** Bytes read from disk (set by the entry point). */
   bytesRead = 0;
 
   constructor(
@@ -31,6 +35,11 @@ export class ReportBuilder {
       const c = resolved
         ? classifyGlobal(module, name)
         : { verdict: 'dangerous' as const, reason: 'the imported module/name is computed at load time and cannot be checked statically' };
+      if (this.globals.size >= MAX_GLOBALS) {
+        this.overflowCount++;
+        this.overflowWorst = worstVerdict(this.overflowWorst, c.verdict);
+        return;
+      }
       g = { module, name, verdict: c.verdict, reason: c.reason, opcode, resolved, locations: [], count: 0 };
       this.globals.set(key, g);
     }
@@ -50,12 +59,15 @@ export class ReportBuilder {
 
   /** The current worst verdict. */
   verdict(): SafetyVerdict {
-    return worstVerdict(...[...this.globals.values()].map((g) => g.verdict), ...this.findings.map((f) => f.verdict));
+    return worstVerdict(this.overflowWorst, ...[...this.globals.values()].map((g) => g.verdict), ...this.findings.map((f) => f.verdict));
   }
 
   build(durationMs: number): FileSafetyReport {
     const globals = [...this.globals.values()].sort((a, b) => verdictRank(b.verdict) - verdictRank(a.verdict));
     const findings = [...this.findings];
+    if (this.overflowCount) {
+      findings.push({ verdict: this.overflowWorst, code: 'GLOBALS_CAPPED', message: `${this.overflowCount} more distinct globals not listed (worst: ${this.overflowWorst})` });
+    }
     if (this.droppedFindings) findings.push({ verdict: 'safe', code: 'FINDINGS_CAPPED', message: `${this.droppedFindings} more findings not listed` });
     const verdict = this.verdict();
     return {

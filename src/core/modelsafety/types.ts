@@ -98,6 +98,8 @@ export interface SafetyLimits {
   maxStack: number;
   /** Strings longer than this are skipped (kept as an opaque value), not held in memory. */
   maxKeptString: number;
+  /** Characters of strings kept per pickle; past it only strings up to 96 characters are kept. */
+  maxKeptChars: number;
   /** Byte strings up to this size are kept so nested pickles can be scanned. */
   maxKeptBytes: number;
   /** Max nesting of containers (zip in zip, pickle in pickle). */
@@ -119,9 +121,10 @@ export interface ScanOptions {
 }
 
 export const DEFAULT_LIMITS: SafetyLimits = {
-  maxMemo: 4_000_000,
+  maxMemo: 2_000_000,
   maxStack: 200_000,
   maxKeptString: 4096,
+  maxKeptChars: 64 * 1024 * 1024,
   maxKeptBytes: 4 * 1024 * 1024,
   maxDepth: 4,
   maxPicklesPerStream: 64,

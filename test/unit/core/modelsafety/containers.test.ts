@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scanModelBytes, scanModelFile, scanModelFolder } from '../../../../src/core/modelsafety';
@@ -236,6 +237,33 @@ np.savez_compressed(os.path.join(OUT, 'evil.npz'), a=np.zeros(3), b=np.array([Ev
       assert.equal(r.verdict, 'dangerous');
       const ok = Buffer.concat([Buffer.from('\x89HDF\r\n\x1a\n', 'latin1'), Buffer.alloc(100), Buffer.from('model_config\0'), Buffer.from(JSON.stringify({ class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: {} }] } }))]);
       assert.equal((await scanModelBytes(ok, 'model.h5')).verdict, 'safe');
+    });
+  });
+
+  describe('when fuzzed', () => {
+    it('returns a verdict for mutated zip, Keras, npy and tar blobs (no crash, no hang)', async () => {
+      const seeds = [
+        makeZip([{ name: 'archive/data.pkl', data: torchStyleDataPkl(), method: 8 }, { name: 'archive/data/0', data: Buffer.alloc(32) }]),
+        makeZip([{ name: 'config.json', data: Buffer.from('{"class_name":"Dense","module":"keras.layers"}') }, { name: 'metadata.json', data: Buffer.from('{}') }]),
+        Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), Buffer.from([0x46, 0]), Buffer.from("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }".padEnd(70) + '\n'), evil]),
+        Buffer.concat([tarMember('pickle', torchStyleDataPkl()), Buffer.alloc(1024)]),
+      ];
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: seeds.length - 1 }),
+          fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+          fc.option(fc.nat(), { nil: undefined }),
+          async (s, muts, cut) => {
+            const b = Buffer.from(seeds[s]);
+            for (const [i, v] of muts) b[i % b.length] = v;
+            const data = cut === undefined ? b : b.subarray(0, cut % b.length);
+            const r = await scanModelBytes(data, ['model.pt', 'model.keras', 'x.npy', 'old.pt'][s]);
+            assert.ok(['safe', 'unknown', 'suspicious', 'dangerous'].includes(r.verdict));
+            assert.ok(!r.findings.some((f) => f.code === 'SCAN_ERROR'), JSON.stringify(r.findings));
+          },
+        ),
+        { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+      );
     });
   });
 

@@ -185,6 +185,27 @@ with open(os.path.join(OUT, 'multi.pkl'), 'wb') as f:
       assert.ok(r2.findings.some((f) => f.code === 'PICKLE_LIMIT'));
     });
 
+    it('past the kept-string budget, a long computed module name is an unresolved (dangerous) import', async () => {
+      const filler = P.binunicode('x'.repeat(1000));
+      const longModule = 'a'.repeat(120);
+      const data = pk(P.proto(4), filler, P.pop, filler, P.pop, P.binunicode(longModule), P.sbu('f'), P.stackGlobal, P.stop);
+      const r = await scanModelBytes(data, 'x.pkl', { limits: { maxKeptChars: 1500 } });
+      assert.equal(r.verdict, 'dangerous');
+      assert.ok(r.globals.some((g) => !g.resolved));
+      const roomy = await scanModelBytes(data, 'x.pkl');
+      assert.deepEqual(globalsOf(roomy), [`${longModule}.f`]);
+    });
+
+    it('caps the listed globals but keeps the worst verdict of those not listed', async () => {
+      const parts: Buffer[] = [P.proto(2)];
+      for (let i = 0; i < 10_010; i++) parts.push(P.global(`pkg${i}`, 'C'), P.pop);
+      parts.push(P.global('os', 'system'), P.stop);
+      const r = await scanModelBytes(pk(...parts), 'x.pkl');
+      assert.equal(r.globals.length, 10_000);
+      assert.equal(r.verdict, 'dangerous');
+      assert.ok(r.findings.some((f) => f.code === 'GLOBALS_CAPPED' && f.verdict === 'dangerous'));
+    });
+
     it('skips a huge BINBYTES8 payload without buffering it', async () => {
       // Declares 1 GB of bytes that are not there: must be reported as truncated, not allocated.
       const data = pk(P.proto(4), Buffer.from([0x8e]), Buffer.from([0, 0, 0, 0x40, 0, 0, 0, 0]), Buffer.alloc(16));
@@ -210,9 +231,10 @@ with open(os.path.join(OUT, 'multi.pkl'), 'wb') as f:
           async (bytes) => {
             const r = await scanModelBytes(bytes, 'fuzz.pkl');
             assert.ok(['safe', 'unknown', 'suspicious', 'dangerous'].includes(r.verdict));
+            assert.ok(!r.findings.some((f) => f.code === 'SCAN_ERROR'), JSON.stringify(r.findings));
           },
         ),
-        { numRuns: 400 },
+        { numRuns: Number(process.env.FUZZ_RUNS ?? 400) },
       );
     });
   });
