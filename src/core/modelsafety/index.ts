@@ -17,5 +17,6 @@ export type {
 export { DEFAULT_LIMITS } from './types';
 export { scanModelFile, scanModelFolder, isModelFileCandidate, MODEL_FILE_EXTENSIONS, type ModelSafetyErrorCode } from './scanFile';
 export { scanModelBytes } from './scanBytes';
+export { ModelSafetyCache } from './safetyCache';
 export { classifyGlobal, type GlobalVerdict } from './policy';
 export { filesAtLeast, verdictRank, worstVerdict } from './verdict';

@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { classifyGlobal, filesAtLeast, worstVerdict } from '../../../../src/core/modelsafety';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { classifyGlobal, filesAtLeast, ModelSafetyCache, worstVerdict } from '../../../../src/core/modelsafety';
+import { reducePickle, tempDir, torchStyleDataPkl } from './fixtures';
 
 describe('modelsafety policy', () => {
   it('allows the globals PyTorch, NumPy and joblib weight files use', () => {
@@ -75,5 +78,29 @@ describe('modelsafety policy', () => {
     ];
     assert.deepEqual(filesAtLeast(files).map((f) => f.path), ['b']);
     assert.deepEqual(filesAtLeast(files, 'unknown').map((f) => f.path), ['b', 'a', 'd']);
+  });
+});
+
+describe('ModelSafetyCache', () => {
+  it('reuses a verdict while the file is unchanged and rescans after a change', async () => {
+    const t = tempDir();
+    try {
+      const file = path.join(t.dir, 'm.pkl');
+      fs.writeFileSync(file, torchStyleDataPkl());
+      const cache = new ModelSafetyCache();
+      const a = await cache.get(file);
+      const b = await cache.get(file);
+      assert.equal(a, b);
+      assert.equal(a.verdict, 'safe');
+      fs.writeFileSync(file, reducePickle('os', 'system'));
+      fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      const c = await cache.get(file);
+      assert.notEqual(c, a);
+      assert.equal(c.verdict, 'dangerous');
+      cache.invalidate(file);
+      assert.notEqual(await cache.get(file), c);
+    } finally {
+      t.cleanup();
+    }
   });
 });
