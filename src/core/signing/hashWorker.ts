@@ -3,21 +3,19 @@
  * batches of HashJobs, hashes them one after another with two reused read buffers, and posts
  * progress (bytes) and results back. Cancellation is done by the pool terminating the thread.
  *
- * Big ranges overlap reading and hashing (double buffering). Measured on this 2-core machine:
- * page-cache reads run at ~14 GB/s against ~2 GB/s for SHA-256, so reads are ~13% of a
- * sequential read+hash loop; overlapping can win that back only when a core is free (files mode
- * once the small files are done). Under load it measured the same as sequential reads (1.71 GB/s
- * both, one worker, 1.6 GB file).
+ When the pool asks for it, big ranges overlap reading and hashing (double buffering): page-cache
+ * reads run at ~14 GB/s against ~2 GB/s for SHA-256 here, so reads are ~13% of a sequential
+ * read+hash loop, which a free core can take over. Measured on this 2-core machine (loaded by
+ * other jobs, 6 alternating runs of the 2 GB bench model): files mode was faster with overlap in
+ * 6 of 6 runs (best 0.86 s vs 1.04 s), shards mode - where every core already hashes - slower in
+ * 4 of 6 (best 1.06 s vs 0.71 s). So the pool enables it only when jobs leave cores idle.
  */
 import { parentPort } from 'node:worker_threads';
 import { hashRangeOverlapped, hashRangeSync, HashJobFailure } from './hashing/hashRange';
-import type { HashBatchRequest, HashJobResult, HashWorkerMessage } from './hashing/job';
+import { OVERLAP_MIN_BYTES, type HashBatchRequest, type HashJobResult, type HashWorkerMessage } from './hashing/job';
 
 /** Post progress at most every this many bytes to keep message traffic low. */
 const PROGRESS_STEP = 8 * 1024 * 1024;
-
-/** Jobs smaller than this are read synchronously: overlapping only pays off across several chunks. */
-const OVERLAP_MIN_BYTES = 2 * 1024 * 1024;
 
 let buffers: [Buffer, Buffer] | undefined;
 
@@ -36,7 +34,7 @@ async function runBatch(req: HashBatchRequest): Promise<HashJobResult[]> {
         if (pending >= PROGRESS_STEP) flush();
       };
       const digest =
-        job.end - job.start >= OVERLAP_MIN_BYTES
+        req.overlap && job.end - job.start >= OVERLAP_MIN_BYTES
           ? await hashRangeOverlapped(job, buffers, onBytes)
           : await hashRangeSync(job, buffers[0], onBytes);
       results.push({ digest });

@@ -32,12 +32,17 @@ export interface HashBatchRequest {
   id: number;
   jobs: HashJob[];
   chunkSize: number;
+  /** Overlap reads with hashing for big jobs (set when the operation leaves cores idle). */
+  overlap: boolean;
 }
 
 /** worker → main */
 export type HashWorkerMessage =
   | { type: 'progress'; id: number; bytes: number }
   | { type: 'done'; id: number; results: HashJobResult[] };
+
+/** Jobs at least this big may overlap reading and hashing (double buffering). */
+export const OVERLAP_MIN_BYTES = 2 * 1024 * 1024;
 
 /** Default read size: large reads amortize syscalls; the buffer is reused per worker. */
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;

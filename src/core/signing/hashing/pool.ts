@@ -14,7 +14,7 @@ import { CancellationError } from '../../errors';
 import { throwIfAborted } from '../../abort';
 import { SerializationError } from '../serialization/errors';
 import { hashRangeAsync, HashJobFailure } from './hashRange';
-import { DEFAULT_CHUNK_SIZE, type HashBatchRequest, type HashJob, type HashJobResult, type HashWorkerMessage } from './job';
+import { DEFAULT_CHUNK_SIZE, OVERLAP_MIN_BYTES, type HashBatchRequest, type HashJob, type HashJobResult, type HashWorkerMessage } from './job';
 import { resolveWorkerSource, type WorkerSource } from './workerSource';
 
 /** Options of a HashPool. */
@@ -52,6 +52,7 @@ interface Operation {
 
 interface Batch {
   op: Operation;
+  overlap: boolean;
   jobs: HashJob[];
   indices: number[];
 }
@@ -166,8 +167,10 @@ export class HashPool {
         },
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
+      // Double-buffered reads only help when some core would otherwise idle (see hashWorker.ts).
+      const overlap = jobs.filter((j) => j.end - j.start >= OVERLAP_MIN_BYTES).length < this.size;
       for (const indices of planBatches(jobs)) {
-        this.queue.push({ op, indices, jobs: indices.map((i) => jobs[i]) });
+        this.queue.push({ op, overlap, indices, jobs: indices.map((i) => jobs[i]) });
         op.pendingBatches++;
       }
       this.dispatch();
@@ -275,7 +278,7 @@ export class HashPool {
       }
       slot.batch = batch;
       w.ref(); // a busy worker keeps the process alive until the result arrives
-      w.postMessage({ id: nextBatchId++, jobs: batch.jobs, chunkSize: this.chunkSize } satisfies HashBatchRequest);
+      w.postMessage({ id: nextBatchId++, jobs: batch.jobs, chunkSize: this.chunkSize, overlap: batch.overlap } satisfies HashBatchRequest);
     }
   }
 
