@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { ExitCode } from '../command';
-import { serializeModel } from '../../core/signing';
+import { printable, serializeModel } from '../../core/signing';
 import { isCancellation, TrustLensError } from '../../core/errors';
 import { COMMON_MODEL_OPTIONS, SERIALIZATION_OPTIONS, hashAlgorithm, ignoreGitPaths, parse, resolveIgnorePaths, serializationMethod } from '../signingOptions';
 import { UsageError } from '../command';
@@ -43,7 +43,7 @@ export const digestCommand: CliCommand = {
       return ExitCode.Ok;
     } catch (e) {
       if (e instanceof UsageError || isCancellation(e) || !TrustLensError.is(e)) throw e;
-      io.err(`trustlens digest: ${model}: [${e.code}] ${e.message}\n`);
+      io.err(`trustlens digest: ${model}: [${e.code}] ${printable(e.message, Number.MAX_SAFE_INTEGER)}\n`);
       return ExitCode.Usage;
     }
   },

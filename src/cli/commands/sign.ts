@@ -6,6 +6,7 @@ import {
   createKeySigner,
   createSigstoreSigner,
   signModel,
+  printable,
   type ModelSigner,
 } from '../../core/signing';
 import { isCancellation, TrustLensError } from '../../core/errors';
@@ -126,7 +127,8 @@ export const signCommand: CliCommand = {
       if (e instanceof UsageError || isCancellation(e)) throw e;
       const code = TrustLensError.is(e) ? ` [${e.code}]` : '';
       if (values.json) io.out(JSON.stringify({ signed: false, error: TrustLensError.is(e) ? e.code : 'ERROR', message: (e as Error).message }, null, 2) + '\n');
-      io.err(`Signing failed${code}: ${(e as Error).message}\n`);
+      // Messages quote model file names: make control characters visible.
+      io.err(`Signing failed${code}: ${printable((e as Error).message, Number.MAX_SAFE_INTEGER)}\n`);
       return ExitCode.Usage;
     }
   },

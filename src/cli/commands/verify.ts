@@ -7,6 +7,7 @@ import {
   createKeyVerifier,
   createSigstoreVerifier,
   verifyModel,
+  printable,
   type BundleVerifier,
   type CertValidityPolicy,
   type SignerInfo,
@@ -96,11 +97,18 @@ function buildVerifier(method: CliSigningMethod, values: Values, io: CliIO): Bun
   });
 }
 
+/**
+ * Text from the bundle or the model (file names, certificate names, messages quoting them) with
+ * control characters made visible: a file named "\x1b[1A…Verification succeeded" must not be
+ * able to rewrite the terminal.
+ */
+const clean = (s: string) => printable(s, Number.MAX_SAFE_INTEGER);
+
 /** One line naming the signer. */
 export function describeSigner(s: SignerInfo): string {
   if (s.method === 'key') return `public key${s.keyHint ? ` (hint ${s.keyHint.slice(0, 16)}…)` : ''}`;
-  if (s.method === 'certificate') return `certificate '${s.subject.replace(/\n/g, ', ')}' issued by '${s.issuer.replace(/\n/g, ', ')}' (sha256 ${s.fingerprint})`;
-  return `${s.identity} (issuer ${s.issuer})`;
+  if (s.method === 'certificate') return `certificate '${clean(s.subject.replace(/\n/g, ', '))}' issued by '${clean(s.issuer.replace(/\n/g, ', '))}' (sha256 ${s.fingerprint})`;
+  return `${clean(s.identity)} (issuer ${clean(s.issuer)})`;
 }
 
 /** Input problems (not a verdict on the model) exit 2. */
@@ -112,13 +120,13 @@ function printResult(r: VerificationResult, model: string, io: CliIO): void {
     io.out(`  signer:  ${describeSigner(r.signer)}\n`);
     if (r.signedAt) io.out(`  signed:  ${r.signedAt.toISOString()}\n`);
     io.out(`  files:   ${r.manifest.resources.length} resources, root sha256:${r.manifest.rootDigest}\n`);
-    for (const w of r.warnings) io.out(`  warning: ${w}\n`);
+    for (const w of r.warnings) io.out(`  warning: ${clean(w)}\n`);
     return;
   }
-  io.err(`Verification failed [${r.reason}]: ${r.message}\n`);
+  io.err(`Verification failed [${r.reason}]: ${clean(r.message)}\n`);
   if (r.diff) {
     for (const [label, list] of [['changed', r.diff.changed], ['missing', r.diff.missing], ['extra', r.diff.extra]] as const) {
-      for (const f of list) io.err(`  ${label.padEnd(8)} ${f}\n`);
+      for (const f of list) io.err(`  ${label.padEnd(8)} ${clean(f)}\n`);
     }
   }
 }
@@ -137,7 +145,7 @@ export const verifyCommand: CliCommand = {
       verifier = buildVerifier(method, values, io);
     } catch (e) {
       if (e instanceof UsageError || !TrustLensError.is(e)) throw e;
-      io.err(`Verification failed [${e.code}]: ${e.message}\n`);
+      io.err(`Verification failed [${e.code}]: ${clean(e.message)}\n`);
       return ExitCode.Usage;
     }
     const result = await verifyModel({

@@ -22,7 +22,7 @@ export type { CertificateSignerOptions, CertificateVerifierOptions, CertValidity
 export { publicKeyHint } from './methods/pem';
 export { parseBundleText, parseBundleJson, serializeBundle, BUNDLE_MEDIA_TYPE_V03 } from './bundle';
 export type { ParsedBundle } from './bundle';
-export { buildStatement, serializeStatement, parseStatement, PREDICATE_TYPE_V1, PREDICATE_TYPE_LEGACY_DIGESTS, IN_TOTO_STATEMENT_TYPE } from './statement';
+export { buildStatement, serializeStatement, parseStatement, printable, PREDICATE_TYPE_V1, PREDICATE_TYPE_LEGACY_DIGESTS, IN_TOTO_STATEMENT_TYPE } from './statement';
 export type { InTotoStatement, ParsedStatement } from './statement';
 export { pae, IN_TOTO_PAYLOAD_TYPE } from './dsse';
 export { serializeModel, computeRootDigest, SerializationError } from './serialization';

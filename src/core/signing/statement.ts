@@ -234,8 +234,11 @@ function checkIgnorePaths(ignorePaths: string[], resources: ResourceDescriptor[]
   }
 }
 
-/** Names in messages: bounded length, control characters made visible. */
+/** Names in messages: bounded length, control characters (C0, C1, bidi overrides) made visible. */
 export function printable(s: string, max = 200): string {
-  const clean = s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16)}`;
+  });
   return clean.length > max ? clean.slice(0, max) + '…' : clean;
 }
