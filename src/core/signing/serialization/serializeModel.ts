@@ -66,7 +66,18 @@ export function shardRanges(size: number, shardSize: number): [number, number][]
   return out;
 }
 
+/**
+ * Most manifest entries one serialization may produce. A signature bundle is at most 16 MiB
+ * (~100k resources), so a larger manifest can never be verified; refusing up front keeps a tiny
+ * recorded shard_size on a big file (1 byte on 1 GB = 10^9 shards) from exhausting memory.
+ */
+export const MAX_MANIFEST_ENTRIES = 1_000_000;
+
 function planUnits(files: readonly ModelFile[], method: 'files' | 'shards', opts: SerializeModelOptions, shardSize: number): Unit[] {
+  const count = method === 'files' ? files.length : files.reduce((n, f) => n + Math.ceil(f.size / shardSize), 0);
+  if (count > MAX_MANIFEST_ENTRIES) {
+    throw new SerializationError('INVALID_OPTIONS', `the model would have ${count} manifest entries (more than ${MAX_MANIFEST_ENTRIES}); use a larger shard size or the files method`);
+  }
   const units: Unit[] = [];
   for (const file of files) {
     if (method === 'files') {
