@@ -47,7 +47,14 @@ export class CoreModelEngine implements ModelEngine {
       return { state: { kind: 'invalid', code, message: (e as Error).message } };
     }
     const method = bundle.material.kind === 'publicKey' ? 'key' : bundle.material.kind === 'x509CertificateChain' ? 'certificate' : 'sigstore';
-    const candidates = await this.verifiersFor(method, trust);
+    let candidates: { verifier: BundleVerifier; source: string }[];
+    try {
+      candidates = await this.verifiersFor(method, trust);
+    } catch (e) {
+      // An unreadable or malformed trust anchor: a configuration error, never "verified".
+      const code = e instanceof VerificationError ? e.code : 'VERIFIER_CONFIG';
+      return { state: { kind: 'error', code, message: (e as Error).message } };
+    }
     const guessed = guessSigner(bundle);
     if (candidates.length === 0) {
       return { state: { kind: 'untrusted', code: 'UNTRUSTED_SIGNER', message: `no ${method} trust is configured`, signer: guessed, hint: trustHint(guessed) } };
