@@ -34,6 +34,12 @@ function notAFile(job: HashJob): HashJobFailure {
   return new HashJobFailure({ code: 'NOT_A_FILE', message: `Cannot read '${job.path}': it is no longer a regular file`, path: job.path });
 }
 
+/** The opened file must be a regular file, and the very file that was listed. */
+function checkOpened(job: HashJob, st: fs.BigIntStats): void {
+  if (!st.isFile()) throw notAFile(job);
+  if (job.identity && (st.ino !== job.identity.ino || st.dev !== job.identity.dev)) throw changed(job, 'it was replaced by another file');
+}
+
 /** The job's range ends the file, so the file must end exactly there (it must not have grown). */
 function endsFile(job: HashJob): boolean {
   return job.wholeFile || job.lastRange === true;
@@ -52,7 +58,7 @@ export async function hashRangeSync(job: HashJob, buf: Buffer, onBytes: (n: numb
   let fd: number | undefined;
   try {
     fd = fs.openSync(job.path, OPEN_FLAGS);
-    if (!fs.fstatSync(fd).isFile()) throw notAFile(job);
+    checkOpened(job, fs.fstatSync(fd, { bigint: true }));
     let pos = job.start;
     while (pos < job.end) {
       const want = Math.min(buf.length, job.end - pos);
@@ -86,7 +92,7 @@ export async function hashRangeOverlapped(job: HashJob, bufs: [Buffer, Buffer], 
   let pending: Promise<number> | undefined;
   try {
     fd = fs.openSync(job.path, OPEN_FLAGS);
-    if (!fs.fstatSync(fd).isFile()) throw notAFile(job);
+    checkOpened(job, fs.fstatSync(fd, { bigint: true }));
     let [cur, next] = bufs;
     let pos = job.start;
     const want = (p: number) => Math.min(cur.length, job.end - p);
@@ -118,7 +124,7 @@ export async function hashRangeAsync(job: HashJob, buf: Buffer, onBytes: (n: num
   let fh: fs.promises.FileHandle | undefined;
   try {
     fh = await fs.promises.open(job.path, OPEN_FLAGS);
-    if (!(await fh.stat()).isFile()) throw notAFile(job);
+    checkOpened(job, await fh.stat({ bigint: true }));
     let pos = job.start;
     while (pos < job.end) {
       throwIfAborted(signal);

@@ -16,6 +16,11 @@ export interface HashJob {
    * appended after listing fail the job instead of leaving the tail unhashed.
    */
   lastRange?: boolean;
+  /**
+   * Inode and device seen when the file was listed: the opened file must be that same file, so
+   * a file or parent directory swapped (for a symlink, another file) after listing fails the job.
+   */
+  identity?: { ino: bigint; dev: bigint };
 }
 
 /** Error detail that crosses the worker boundary (Error objects lose their class there). */

@@ -73,6 +73,8 @@ export function shardRanges(size: number, shardSize: number): [number, number][]
  */
 export const MAX_MANIFEST_ENTRIES = 1_000_000;
 
+const idOf = (f: ModelFile) => ({ ino: f.identity.ino, dev: f.identity.dev });
+
 function planUnits(files: readonly ModelFile[], method: 'files' | 'shards', opts: SerializeModelOptions, shardSize: number): Unit[] {
   const count = method === 'files' ? files.length : files.reduce((n, f) => n + Math.ceil(f.size / shardSize), 0);
   if (count > MAX_MANIFEST_ENTRIES) {
@@ -81,14 +83,14 @@ function planUnits(files: readonly ModelFile[], method: 'files' | 'shards', opts
   const units: Unit[] = [];
   for (const file of files) {
     if (method === 'files') {
-      units.push({ file, key: { path: file.name }, name: file.name, job: { path: file.absPath, start: 0, end: file.size, algorithm: opts.hashAlgorithm, wholeFile: true } });
+      units.push({ file, key: { path: file.name }, name: file.name, job: { path: file.absPath, start: 0, end: file.size, algorithm: opts.hashAlgorithm, wholeFile: true, identity: idOf(file) } });
     } else {
       for (const [start, end] of shardRanges(file.size, shardSize)) {
         units.push({
           file,
           key: { path: file.name, start, end },
           name: shardName(file.name, start, end),
-          job: { path: file.absPath, start, end, algorithm: opts.hashAlgorithm, wholeFile: false, lastRange: end === file.size },
+          job: { path: file.absPath, start, end, algorithm: opts.hashAlgorithm, wholeFile: false, lastRange: end === file.size, identity: idOf(file) },
         });
       }
     }

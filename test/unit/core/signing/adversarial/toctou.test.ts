@@ -57,6 +57,21 @@ describe('adversarial: files that change between listing and hashing', function 
     }
   });
 
+  (posix ? it : it.skip)('a directory swapped for a symlink after listing (symlinks not allowed) fails with FILE_CHANGED', async () => {
+    const model = path.join(tmp.dir, 'm');
+    writeTree(model, { 'd/w.bin': 'weights' });
+    writeTree(tmp.dir, { 'elsewhere/w.bin': 'weights' }); // same bytes, outside the model
+    const run = serializeModel(model, {
+      ...FILES,
+      inlineThresholdBytes: 0,
+      pool: racingPool(() => {
+        fs.renameSync(path.join(model, 'd'), path.join(tmp.dir, 'old-d'));
+        fs.symlinkSync(path.join(tmp.dir, 'elsewhere'), path.join(model, 'd'));
+      }),
+    });
+    await assert.rejects(run, (e: { code?: string }) => e.code === 'FILE_CHANGED');
+  });
+
   it('shards: a file that grows after listing fails (FILE_CHANGED) instead of verifying its old prefix', async () => {
     const model = path.join(tmp.dir, 'm');
     writeTree(model, { 'w.bin': '0123456789' });
