@@ -74,5 +74,6 @@ export async function scanHdf5(ra: RandomAccess, ctx: ScanContext, member?: stri
   if (!found.has('model_config')) {
     note(ctx, 'safe', 'HDF5_NO_MODEL_CONFIG', 'no Keras model_config attribute found: weights only (HDF5 was byte-searched, not fully parsed)', member);
   }
-  if (lambdaBytes) note(ctx, 'dangerous', 'KERAS_LAMBDA', 'a Keras "Lambda" layer class name appears in the file', member);
+  // Backstop only when no config could be delimited and parsed.
+  if (lambdaBytes && !found.has('model_config')) note(ctx, 'dangerous', 'KERAS_LAMBDA', 'a Keras "Lambda" layer class name appears in the file', member);
 }

@@ -16,6 +16,7 @@ const MAX_NODES = 2_000_000;
 /** Walks a parsed Keras config and records findings for `member`. */
 export function analyzeKerasConfig(config: unknown, ctx: ScanContext, member: string | undefined, where: string): void {
   const stack: unknown[] = [config];
+  const reported = new WeakSet<object>();
   let nodes = 0;
   while (stack.length) {
     const node = stack.pop();
@@ -29,9 +30,14 @@ export function analyzeKerasConfig(config: unknown, ctx: ScanContext, member: st
     const cls = typeof o.class_name === 'string' ? o.class_name : undefined;
     const mod = typeof o.module === 'string' ? o.module : undefined;
     const registered = typeof o.registered_name === 'string' ? o.registered_name : undefined;
-    if (cls === 'Lambda' || cls === '__lambda__') {
+    if (cls === 'Lambda') {
       const layer = typeof (o.config as Record<string, unknown> | undefined)?.name === 'string' ? ` "${(o.config as Record<string, string>).name}"` : '';
       note(ctx, 'dangerous', 'KERAS_LAMBDA', `${where}: Lambda layer${layer} embeds Python bytecode that runs on load when safe_mode=False (or on Keras < 2.13 / CVE-2024-3660)`, member);
+      // Its own function is a __lambda__ object: do not report it twice.
+      const fn = (o.config as Record<string, unknown> | undefined)?.function;
+      if (fn && typeof fn === 'object') reported.add(fn);
+    } else if (cls === '__lambda__' && !reported.has(o)) {
+      note(ctx, 'dangerous', 'KERAS_LAMBDA', `${where}: serialized Python lambda (marshalled bytecode) runs on load when safe_mode=False`, member);
     }
     if (mod !== undefined && cls !== undefined) {
       const fn = typeof o.config === 'string' ? o.config : cls;
