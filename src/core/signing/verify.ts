@@ -165,7 +165,9 @@ async function serializeLocal(options: VerifyModelOptions, signed: Manifest): Pr
   const modelPath = path.resolve(options.modelPath);
   let st;
   try {
-    st = await fs.lstat(modelPath);
+    // Follow a symlinked root: it is a directory model (the serializer refuses the link itself
+    // unless symlinks are allowed), which needs the directory ignores below.
+    st = await fs.stat(modelPath);
   } catch {
     throw new VerificationError('MODEL_NOT_FOUND', `model '${options.modelPath}' does not exist`);
   }

@@ -51,6 +51,20 @@ describe('adversarial: model trees', () => {
     await assert.rejects(sign(model, path.join(path.dirname(model), 'model.sig'), { allowSymlinks: true }), (e: { code?: string }) => e.code === 'SYMLINK_NOT_ALLOWED');
   });
 
+  (posix ? it : it.skip)('a symlinked model root (symlinks allowed) is verified as the directory it points to, with its ignores', async () => {
+    const model = track(makeModel({ 'w.bin': 'w', 'ignore-me': 'x' }));
+    const link = path.join(path.dirname(model), 'link');
+    fs.symlinkSync(model, link);
+    const sig = path.join(path.dirname(model), 'model.sig');
+    await sign(link, sig, { allowSymlinks: true, ignorePaths: ['ignore-me'] });
+    fs.mkdirSync(path.join(model, '.git'));
+    fs.writeFileSync(path.join(model, '.git', 'HEAD'), 'ref');
+    fs.writeFileSync(path.join(model, 'ignore-me'), 'changed');
+    expectValid(await keyVerify({ modelPath: link, signaturePath: sig }));
+    fs.writeFileSync(path.join(model, 'w.bin'), 'tampered');
+    expectInvalid(await keyVerify({ modelPath: link, signaturePath: sig }), 'CONTENT_MISMATCH');
+  });
+
   it('shards: an empty file added after signing is reported as a warning (the shards method cannot cover it)', async () => {
     const model = track(makeModel({ 'w.bin': 'weights' }));
     const sig = path.join(path.dirname(model), 'model.sig');
