@@ -57,6 +57,13 @@ export async function scanZip(ra: RandomAccess, ctx: ScanContext): Promise<Model
 
 async function scanMember(ra: RandomAccess, e: ZipEntry, ctx: ScanContext, kind: ModelFormat): Promise<void> {
   const member = memberLabel(ctx, e.name)!;
+  const lower = e.name.toLowerCase();
+  const base = lower.replace(/^.*\//, '');
+  // Stored members are sniffed with one 8-byte read, so thousands of tensor storages cost nothing.
+  if (e.method === 0) {
+    const head = await ra.readAt(e.dataStart, Math.min(8, e.compressedSize));
+    if (!wantsStream(lower, base, head, kind)) return;
+  }
   const source = memberSource(ra, e, ctx.signal);
   if (!source) {
     note(ctx, 'unknown', 'ZIP_UNSUPPORTED_METHOD', `compression method ${e.method} is not supported: member not checked`, member);
@@ -65,9 +72,7 @@ async function scanMember(ra: RandomAccess, e: ZipEntry, ctx: ScanContext, kind:
   const cur = new Cursor(source, ctx.signal);
   try {
     await cur.ensure(8);
-    const head = cur.available ? Buffer.from((await peek(cur, 8)) ?? []) : Buffer.alloc(0);
-    const lower = e.name.toLowerCase();
-    const base = lower.replace(/^.*\//, '');
+    const head = Buffer.from(Array.from({ length: Math.min(8, cur.available) }, (_, i) => cur.peek(i)));
     if (/\.npy$/.test(lower) || looksLikeNpy(head)) return await scanNpy(cur, ctx, member, e.uncompressedSize);
     if (looksLikeZip(head)) return await scanNestedZip(ra, e, ctx, member);
     if (kind === 'keras' && base === 'config.json') return await scanKerasConfig(cur, ctx, member, e.uncompressedSize);
@@ -87,10 +92,16 @@ async function scanMember(ra: RandomAccess, e: ZipEntry, ctx: ScanContext, kind:
   }
 }
 
-async function peek(cur: Cursor, n: number): Promise<number[] | undefined> {
-  const out: number[] = [];
-  for (let i = 0; i < Math.min(n, cur.available); i++) out.push(cur.peek(i));
-  return out;
+/** Whether a member (by name and first bytes) is read at all. */
+function wantsStream(lower: string, base: string, head: Buffer, kind: ModelFormat): boolean {
+  return (
+    /\.(npy|pkl|pickle|joblib|dill)$/.test(lower) ||
+    looksLikeNpy(head) ||
+    looksLikeZip(head) ||
+    (kind === 'keras' && base === 'config.json') ||
+    looksLikeProtoPickle(head) ||
+    (PICKLE_EXT.test(lower) && head.length > 0)
+  );
 }
 
 async function scanNestedZip(ra: RandomAccess, e: ZipEntry, ctx: ScanContext, member: string): Promise<void> {

@@ -41,6 +41,21 @@ describe('modelsafety containers', () => {
       assert.equal(r.verdict, 'safe', JSON.stringify(r.findings));
     });
 
+    it('sniffs stored storages with tiny reads: 400 x 64 KB storages cost well under 1 MB of I/O', async () => {
+      const t = tempDir();
+      try {
+        const members = [{ name: 'archive/data.pkl', data: torchStyleDataPkl() }];
+        for (let i = 0; i < 400; i++) members.push({ name: `archive/data/${i}`, data: Buffer.alloc(65536, i & 0xff) });
+        const file = path.join(t.dir, 'many.pt');
+        fs.writeFileSync(file, makeZip(members));
+        const r = await scanModelFile(file);
+        assert.equal(r.verdict, 'safe', JSON.stringify(r.findings));
+        assert.ok(r.bytesRead < 1_000_000, `read ${r.bytesRead} of ${r.size} bytes`);
+      } finally {
+        t.cleanup();
+      }
+    });
+
     it('flags a malicious data.pkl with the member name and offset', async () => {
       const r = await scanModelBytes(makeZip([{ name: 'archive/data.pkl', data: evil, method: 8 }]), 'model.pth');
       assert.equal(r.verdict, 'dangerous');
