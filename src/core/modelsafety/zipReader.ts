@@ -66,7 +66,13 @@ interface Eocd {
 /** True when the blob ends with a zip end-of-central-directory record whose directory is in the blob. */
 export async function hasZipTrailer(ra: RandomAccess): Promise<boolean> {
   const e = await findEocd(ra);
-  return !!e && e.entries > 0 && e.cdSize > 0 && e.cdSize <= e.cdEnd;
+  if (!e || e.entries === 0 || e.cdSize === 0 || e.cdSize > e.cdEnd) return false;
+  // A chance "PK\x05\x06" in tensor bytes is not enough: the directory must start with a central header.
+  for (const at of [e.cdOffset, e.cdEnd - e.cdSize]) {
+    const sig = await ra.readAt(at, 4);
+    if (sig.length === 4 && sig.readUInt32LE(0) === SIG_CENTRAL) return true;
+  }
+  return false;
 }
 
 async function findEocd(ra: RandomAccess): Promise<Eocd | undefined> {
