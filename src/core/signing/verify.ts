@@ -211,9 +211,13 @@ async function serializeLocal(options: VerifyModelOptions, signed: Manifest): Pr
   };
   try {
     const manifest = await serializeModel(modelPath, serOptions);
-    const blindSpots: BlindSpots = st.isDirectory()
-      ? await findBlindSpots(modelPath, serOptions.ignorePaths, { emptyFiles: s.method === 'shards' && !options.ignoreUnsignedFiles, signal: options.signal })
-      : { directoryLinks: [], emptyFiles: [] };
+    // Only walk again when there can be blind spots: directory links need allowed symlinks
+    // (otherwise the serializer already failed on them), empty files need the shards method.
+    const emptyFiles = s.method === 'shards' && !options.ignoreUnsignedFiles;
+    const blindSpots: BlindSpots =
+      st.isDirectory() && (serOptions.allowSymlinks || emptyFiles)
+        ? await findBlindSpots(modelPath, serOptions.ignorePaths, { emptyFiles, signal: options.signal })
+        : { directoryLinks: [], emptyFiles: [] };
     return { manifest, singleFile: !st.isDirectory(), blindSpots };
   } catch (e) {
     if (isCancellation(e)) throw e;
