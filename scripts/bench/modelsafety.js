@@ -13,6 +13,7 @@
 //  2. state.pkl: a large protocol-4 pickle (an OrderedDict of --entries tensor-like records,
 //     ~40 MB at the default) - the case where time is dominated by the opcode walk.
 //  3. state.zip: the same pickle as a deflated archive/data.pkl (inflate + walk).
+//  4. real-2g.pt (only when python3 can import torch): torch.save of 2000 512x512 float tensors.
 // Reports wall time (best of --runs), MB/s of file size, and the ratio TrustLens / baseline.
 'use strict';
 const fs = require('node:fs');
@@ -166,6 +167,16 @@ function main() {
     const zip = path.join(DIR, `state-${args.entries}.zip`);
     if (!fs.existsSync(zip)) writeDeflatedZip(zip, state);
     cases.push({ name: 'large pickle (protocol 4)', file: state, kind: 'pickle' }, { name: 'same pickle, deflated in a zip', file: zip, kind: 'zip' });
+  }
+  // With torch importable (e.g. PYTHONPATH pointing at a pip --target dir): a real 2 GB torch.save archive of 2000 tensors.
+  if (py && spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) {
+    const real = path.join(DIR, 'real-2g.pt');
+    if (!fs.existsSync(real)) {
+      const code = `import torch, collections, sys\ntorch.save(collections.OrderedDict((f'layers.{i}.weight', torch.randn(512, 512)) for i in range(2000)), sys.argv[1])`;
+      const r = spawnSync('python3', ['-c', code, real], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr);
+    }
+    cases.push({ name: 'real torch.save, 2000 tensors', file: real, kind: 'zip' });
   }
   const node = process.execPath;
   const empty = time(node, [CLI, '--version']).ms;
