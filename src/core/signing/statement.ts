@@ -162,6 +162,11 @@ function parseSerialization(raw: z.infer<typeof v1Schema>['predicate']['serializ
     throw new VerificationError('SERIALIZATION_UNSUPPORTED', `unknown hash_type '${raw.hash_type.slice(0, 40)}'`);
   }
   const params: SerializationParams = { method: raw.method, hash_type: raw.hash_type as HashAlgorithm, allow_symlinks: raw.allow_symlinks };
+  if (raw.method === 'shards' && raw.hash_type === 'blake3') {
+    // No signer writes this (BLAKE3 falls back to the files method) and re-serializing would give
+    // a files manifest, whose names the shard comparison would misread.
+    throw new VerificationError('SERIALIZATION_UNSUPPORTED', 'the shards method with blake3 is not supported (BLAKE3 signatures use the files method)');
+  }
   if (raw.method === 'shards') {
     // Python writes 1000000000.0; JSON.parse gives the integral number either way.
     if (raw.shard_size === undefined || !Number.isSafeInteger(raw.shard_size) || raw.shard_size <= 0) {

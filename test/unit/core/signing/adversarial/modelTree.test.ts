@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createKeySigner, insideModel, signModel } from '../../../../../src/core/signing';
 import { makeModel, PRIV, removeTemp } from '../vectors';
-import { expectInvalid, expectValid, keyVerify } from './helpers';
+import { expectInvalid, expectValid, keyVerify, signPayload, statement } from './helpers';
 
 const posix = process.platform !== 'win32';
 
@@ -91,5 +91,19 @@ describe('adversarial: model trees', () => {
     const sig = path.join(path.dirname(model), 'model.sig');
     await sign(model, sig);
     expectValid(await keyVerify({ modelPath: model, signaturePath: sig, ignorePaths: ['x/../w.bin', './w.bin', 'w.bin/'] }));
+  });
+});
+
+describe('adversarial: shards + blake3 statements', () => {
+  it('a local file named like a shard ("w:0:7") cannot stand in for the signed file "w"', async () => {
+    const { blake3 } = await import('@noble/hashes/blake3.js');
+    const model = makeModel({ 'w:0:7': 'weights' });
+    try {
+      const digest = Buffer.from(blake3(Buffer.from('weights'))).toString('hex');
+      const st = statement([{ name: 'w:0:7', algorithm: 'blake3', digest }], { method: 'shards', shard_size: 1000, hash_type: 'blake3' });
+      expectInvalid(await keyVerify({ modelPath: model, bundle: await signPayload(JSON.stringify(st)) }));
+    } finally {
+      removeTemp(model);
+    }
   });
 });

@@ -90,6 +90,10 @@ describe('adversarial: signed statements that must be rejected', () => {
     it('non-canonical offsets (leading zeros, signs, spaces) → RESOURCE_NAME_INVALID', () => {
       for (const n of ['w:00:4', 'w:+0:4', 'w: 0:4', 'w:0:4 ', 'w:0x0:4', 'w:0:4e0', 'w:0', 'w']) rejects(sh([n]), 'RESOURCE_NAME_INVALID');
     });
+    it('shards with blake3 → SERIALIZATION_UNSUPPORTED (the serializer falls back to files for blake3, so local names would be compared as shards)', () => {
+      const st = statement([{ name: 'w:0:4', algorithm: 'blake3', digest: D('a') }], { method: 'shards', shard_size: 4, hash_type: 'blake3' });
+      rejects(st, 'SERIALIZATION_UNSUPPORTED');
+    });
     it('a path with colons keeps the last two fields as the range', () => {
       const parsed = parse(sh(['a:b:0:4']));
       assert.equal(parsed.manifest.resources[0].name, 'a:b:0:4');
