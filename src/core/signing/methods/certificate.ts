@@ -110,6 +110,10 @@ class CertificateVerifier implements BundleVerifier {
     if (bundle.material.kind !== 'x509CertificateChain') {
       throw new VerificationError('UNTRUSTED_SIGNER', 'the bundle carries no x509CertificateChain (was it signed with a key or Sigstore?)');
     }
+    // Each extra certificate can cost a signature check per path step: bound the work up front.
+    if (bundle.material.certificates.length > MAX_CHAIN_LENGTH + 1) {
+      throw new VerificationError('BUNDLE_MALFORMED', `the bundle carries ${bundle.material.certificates.length} certificates; a chain has at most ${MAX_CHAIN_LENGTH + 1}`);
+    }
     const chain = bundle.material.certificates.map((der, i) => {
       try {
         return new X509Certificate(der);
