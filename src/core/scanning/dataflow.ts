@@ -44,20 +44,14 @@ const CONST_EMPTY: Val = Object.freeze({ c: true, san: San.All, text: '', str: f
 const MAX_TEXT = 2000;
 const MAX_DEPTH = 60;
 
-/** Variable environment of one function; lookups fall back to the enclosing scope. */
-export class Scope {
-  readonly vars = new Map<string, Val>();
-  constructor(
-    readonly parent: Scope | undefined,
-    readonly fn: Node | null,
-    /** Tree depth of the function node (the walk pops scopes by depth). */
-    readonly depth: number,
-  ) {}
-  lookup(name: string): Val | undefined {
-    const own = this.vars.get(name);
-    if (own) return own;
-    return this.parent?.lookup(name);
-  }
+/**
+ * Where names get their values. The scanner's implementation is demand-driven: it finds the
+ * latest binding of a name before the use, in the enclosing function (then outer scopes), only
+ * when a rule asks - so code far from any sink is never analysed.
+ */
+export interface Env {
+  /** Value of `name` as seen at `at`, or undefined when it is not bound in the document. */
+  lookup(name: string, at: Node): Val | undefined;
 }
 
 export function rangeOf(n: Node): Range {
@@ -102,7 +96,7 @@ export class Evaluator {
     return undefined;
   }
 
-  eval(n: Node | null | undefined, scope: Scope, depth = 0): Val {
+  eval(n: Node | null | undefined, scope: Env, depth = 0): Val {
     if (!n) return UNKNOWN;
     if (depth > MAX_DEPTH) return UNKNOWN;
     const d = this.dialect;
@@ -111,7 +105,7 @@ export class Evaluator {
     if (d.strings.has(t) || t === 'string_literal' || t === 'template_string' || t === 'encapsed_string') return this.evalString(n, scope, depth);
     if (d.identifiers.has(t) || t === 'variable_name' || t === 'shorthand_property_identifier') {
       const name = n.text;
-      const v = scope.lookup(name);
+      const v = scope.lookup(name, n);
       if (v) return v;
       const src = this.sourceFor(name);
       if (src) return this.tainted(n, src);
@@ -240,7 +234,7 @@ export class Evaluator {
     return { c: false, taint: { kind: src.kind, label: `${text} (${src.label})`, range: rangeOf(n) }, san: 0, text: '{}', str: false, dyn: true };
   }
 
-  private evalString(n: Node, scope: Scope, depth: number): Val {
+  private evalString(n: Node, scope: Env, depth: number): Val {
     const holes: Node[] = [];
     for (const c of n.namedChildren) {
       const ct = c.type;
@@ -260,7 +254,7 @@ export class Evaluator {
     return v;
   }
 
-  private evalCall(n: Node, scope: Scope, depth: number): Val {
+  private evalCall(n: Node, scope: Env, depth: number): Val {
     const fn = n.childForFieldName('function') ?? n.childForFieldName('constructor') ?? n.childForFieldName('name') ?? n.childForFieldName('method') ?? n.childForFieldName('macro') ?? n.childForFieldName('type');
     const recvNode = n.childForFieldName('object') ?? n.childForFieldName('receiver') ?? n.childForFieldName('scope');
     let calleeText = fn ? fn.text : '';

@@ -45,14 +45,33 @@ export interface RuleContext {
   functionNode(): Node | null;
   /** Range helper. */
   range(n: Node): Range;
+  /** False when the enclosing function (or file at top level) cannot contain untrusted data. */
+  mayTaint(): boolean;
 }
 
-export type Matcher =
+/**
+ * `trigger` is a cheap necessary condition: a matcher whose trigger does not match the document
+ * text is skipped for that document, and node types nobody is left to look at are not visited.
+ * It must never be narrower than the check (a prescan narrower than its rule loses findings).
+ * Every matcher except a call matcher with `names` must have one. The scanner is anchored: it
+ * finds candidate nodes from where names/triggers/anchors occur in the text, so code with no
+ * anchor is never visited.
+ */
+export type Matcher = {
+  trigger?: RegExp;
+  /**
+   * Where in the text the node this matcher inspects can be found (the scanner climbs from each
+   * match to the nearest node of the matcher's shape). Defaults to `trigger`; set it when the
+   * trigger is a file-level condition elsewhere in the text (e.g. a route decorator).
+   */
+  anchor?: RegExp;
+} & (
   | { kind: 'call'; /** Last callee segments that trigger; omit for every call. */ names?: readonly string[]; check(call: CallSite, ctx: RuleContext): Hit | undefined }
   | { kind: 'binding'; check(b: Binding, ctx: RuleContext): Hit | undefined }
   | { kind: 'string'; check(node: Node, content: string, ctx: RuleContext): Hit | undefined }
   | { kind: 'compare'; check(node: Node, left: Node, right: Node, op: string, ctx: RuleContext): Hit | undefined }
-  | { kind: 'node'; types: readonly string[]; check(node: Node, ctx: RuleContext): Hit | undefined };
+  | { kind: 'node'; types: readonly string[]; check(node: Node, ctx: RuleContext): Hit | undefined }
+);
 
 /** Rule metadata (what SARIF and the UI need). */
 export interface RuleMeta {

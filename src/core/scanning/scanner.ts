@@ -6,11 +6,13 @@
  */
 import type { Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { throwIfAborted } from '../abort';
-import { Evaluator, Scope, rangeOf, type Val } from './dataflow';
+import { rangeOf } from './dataflow';
+import { SOURCE_HINT } from './sources';
+import { DemandEnv } from './env';
 import { SEVERITIES, type Finding, type Severity } from './finding';
 import { ruleLanguageFor, type LanguageId, type RuleLanguage } from './languages';
 import { cweUrl, type Hit, type Matcher, type Rule, type RuleContext } from './rule';
-import { binding, callSite, Cat, DIALECTS, functionName as fnNameOf, stringContent, type CallSite, type Dialect } from './syntax';
+import { binding, callSite, DIALECTS, functionName as fnNameOf, stringContent, type CallSite, type Dialect } from './syntax';
 
 /** Options for one scan. */
 export interface ScanOptions {
@@ -34,71 +36,42 @@ export interface ScanResult {
   hasSyntaxErrors: boolean;
 }
 
+type Entry<K extends Matcher['kind']> = { rule: Rule; m: Extract<Matcher, { kind: K }> };
+
+/** Static per-(grammar, family) table: every matcher for the family. */
 interface Dispatch {
   dialect: Dialect;
-  /** Node type id -> category. */
-  cats: Uint8Array;
-  callsByName: Map<string, Array<{ rule: Rule; m: Extract<Matcher, { kind: 'call' }> }>>;
-  callsAny: Array<{ rule: Rule; m: Extract<Matcher, { kind: 'call' }> }>;
-  bindings: Array<{ rule: Rule; m: Extract<Matcher, { kind: 'binding' }> }>;
-  strings: Array<{ rule: Rule; m: Extract<Matcher, { kind: 'string' }> }>;
-  compares: Array<{ rule: Rule; m: Extract<Matcher, { kind: 'compare' }> }>;
-  nodes: Map<string, Array<{ rule: Rule; m: Extract<Matcher, { kind: 'node' }> }>>;
+  entries: Array<Entry<Matcher['kind']>>;
 }
 
 const dispatchCache = new WeakMap<Language, Map<RuleLanguage, Dispatch>>();
-
-function buildDispatch(lang: Language, family: RuleLanguage, rules: readonly Rule[]): Dispatch {
-  const dialect = DIALECTS[family];
-  const d: Dispatch = { dialect, cats: new Uint8Array(lang.nodeTypeCount + 1), callsByName: new Map(), callsAny: [], bindings: [], strings: [], compares: [], nodes: new Map() };
-  for (const rule of rules) {
-    for (const m of rule.matchers[family] ?? []) {
-      switch (m.kind) {
-        case 'call':
-          if (m.names) for (const n of m.names) (d.callsByName.get(n) ?? d.callsByName.set(n, []).get(n)!).push({ rule, m });
-          else d.callsAny.push({ rule, m });
-          break;
-        case 'binding':
-          d.bindings.push({ rule, m });
-          break;
-        case 'string':
-          d.strings.push({ rule, m });
-          break;
-        case 'compare':
-          d.compares.push({ rule, m });
-          break;
-        case 'node':
-          for (const t of m.types) (d.nodes.get(t) ?? d.nodes.set(t, []).get(t)!).push({ rule, m });
-          break;
-      }
-    }
-  }
-  for (let id = 0; id <= lang.nodeTypeCount; id++) {
-    const t = lang.nodeTypeForId(id);
-    if (!t) continue;
-    let cat = Cat.None;
-    if (d.nodes.has(t)) cat = Cat.Other;
-    else if (dialect.calls.has(t)) cat = Cat.Call;
-    else if (dialect.functions.has(t)) cat = Cat.Function;
-    else if (dialect.assigns.has(t)) cat = Cat.Assign;
-    else if (dialect.strings.has(t)) cat = Cat.String;
-    else if (dialect.binaries.has(t)) cat = Cat.Compare;
-    // A node type may need several roles (a call that is also a 'node' rule target): Other runs all.
-    if (cat === Cat.Other && (dialect.calls.has(t) || dialect.functions.has(t) || dialect.assigns.has(t) || dialect.strings.has(t))) cat = Cat.Other;
-    d.cats[id] = cat;
-  }
-  return d;
-}
 
 function dispatchFor(lang: Language, family: RuleLanguage, rules: readonly Rule[]): Dispatch {
   let byFamily = dispatchCache.get(lang);
   if (!byFamily) dispatchCache.set(lang, (byFamily = new Map()));
   let d = byFamily.get(family);
-  if (!d) byFamily.set(family, (d = buildDispatch(lang, family, rules)));
+  if (!d) {
+    const entries: Array<Entry<Matcher['kind']>> = [];
+    for (const rule of rules) for (const m of rule.matchers[family] ?? []) entries.push({ rule, m });
+    byFamily.set(family, (d = { dialect: DIALECTS[family], entries }));
+  }
   return d;
 }
 
-const CHECK_EVERY = 512;
+const CHECK_EVERY = 64;
+const globalCache = new Map<RegExp, RegExp>();
+
+/** A global (`g`) copy of a regex, cached, for scanning all occurrences. */
+function globalOf(re: RegExp): RegExp {
+  let g = globalCache.get(re);
+  if (!g) globalCache.set(re, (g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')));
+  g.lastIndex = 0;
+  return g;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 /** Runs one scan with an already-configured parser. The tree is always freed. */
 export function runScan(parser: Parser, languageId: LanguageId, text: string, rules: readonly Rule[], opts: ScanOptions = {}): ScanResult {
@@ -128,10 +101,9 @@ export function runScan(parser: Parser, languageId: LanguageId, text: string, ru
   throwIfAborted(signal);
   if (!tree) return { findings: [], truncated: true, elapsedMs: parseMs, parseMs, hasSyntaxErrors: false };
   try {
-    const lang = parser.language!;
-    const d = dispatchFor(lang, family, rules);
+    const d = dispatchFor(parser.language!, family, rules);
     const findings: Finding[] = [];
-    const truncated = walk(tree, d, family, text, deadline, signal, findings) || stopped;
+    const truncated = analyse(tree, d, family, text, deadline, signal, findings) || stopped;
     const minIdx = SEVERITIES.indexOf(opts.minSeverity ?? 'info');
     const kept = dedupe(findings).filter((f) => SEVERITIES.indexOf(f.severity) >= minIdx);
     kept.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startCol - b.range.startCol || a.ruleId.localeCompare(b.ruleId));
@@ -153,29 +125,57 @@ function dedupe(fs: Finding[]): Finding[] {
   return out;
 }
 
-/** Walks the tree; returns true when cut short by the budget. */
-function walk(tree: Tree, d: Dispatch, family: RuleLanguage, text: string, deadline: number, signal: AbortSignal | undefined, out: Finding[]): boolean {
-  const evaluator = new Evaluator(d.dialect, family);
-  let scope = new Scope(undefined, null, -1);
-  let current: Node = tree.rootNode;
+class Budget extends Error {}
+
+/**
+ * Anchored analysis: for each active matcher, find where its names/anchor occur in the text,
+ * climb from there to the nearest node of the matcher's shape, and check it. Data flow is
+ * resolved on demand (DemandEnv). Returns true when cut short by the budget.
+ */
+function analyse(tree: Tree, dispatch: Dispatch, family: RuleLanguage, text: string, deadline: number, signal: AbortSignal | undefined, out: Finding[]): boolean {
+  const dialect = dispatch.dialect;
+  const env = new DemandEnv(tree, text, dialect, family);
+  const root = tree.rootNode;
   const fileCache = new Map<RegExp, boolean>();
-  let fnTextCache: { fn: Node | null; text: string } | undefined;
+  const fileHas = (re: RegExp) => {
+    let v = fileCache.get(re);
+    if (v === undefined) {
+      re.lastIndex = 0;
+      fileCache.set(re, (v = re.test(text)));
+    }
+    return v;
+  };
+  let current: Node = root;
+  const taintable = new Map<number, boolean>();
+  let fnText: { id: number; text: string } | undefined;
   const ctx: RuleContext = {
     family,
     text,
-    val: (n) => evaluator.eval(n, scope),
-    fileHas: (re) => {
-      let v = fileCache.get(re);
-      if (v === undefined) fileCache.set(re, (v = re.test(text)));
+    val: (n) => env.val(n),
+    fileHas,
+    functionText: () => {
+      const fn = env.functionOf(current);
+      const id = fn ? fn.id : -1;
+      if (!fnText || fnText.id !== id) fnText = { id, text: fn ? fn.text : text };
+      return fnText.text;
+    },
+    functionName: () => {
+      const fn = env.functionOf(current);
+      return fn ? fnNameOf(fn) : '';
+    },
+    functionNode: () => env.functionOf(current),
+    range: rangeOf,
+    mayTaint: () => {
+      const fn = env.functionOf(current);
+      const id = fn ? fn.id : -1;
+      let v = taintable.get(id);
+      if (v === undefined) {
+        // Route decorators sit outside the function node: include them for Python.
+        const t = fn && fn.parent?.type === 'decorated_definition' ? fn.parent.text : ctx.functionText();
+        taintable.set(id, (v = SOURCE_HINT[family].test(t)));
+      }
       return v;
     },
-    functionText: () => {
-      if (!fnTextCache || fnTextCache.fn !== scope.fn) fnTextCache = { fn: scope.fn, text: scope.fn ? scope.fn.text : text };
-      return fnTextCache.text;
-    },
-    functionName: () => (scope.fn ? fnNameOf(scope.fn) : ''),
-    functionNode: () => scope.fn,
-    range: rangeOf,
   };
 
   const emit = (rule: Rule, node: Node, hit: Hit) => {
@@ -197,178 +197,128 @@ function walk(tree: Tree, d: Dispatch, family: RuleLanguage, text: string, deadl
     out.push(f);
   };
 
-  const safe = <T>(fn: () => T): T | undefined => {
+  const run = (rule: Rule, node: Node, check: () => Hit | undefined) => {
+    current = node;
+    let hit: Hit | undefined;
     try {
-      return fn();
+      hit = check();
     } catch {
       // A matcher must never take the scan down (broken trees have odd shapes).
-      return undefined;
+      hit = undefined;
+    }
+    if (hit) emit(rule, node, hit);
+  };
+
+  let steps = 0;
+  const tick = () => {
+    if (++steps % CHECK_EVERY === 0) {
+      if (performance.now() > deadline) throw new Budget();
+      throwIfAborted(signal);
     }
   };
 
-  const onCall = (node: Node) => {
-    const site = callSite(node, family);
-    if (!site) return;
-    if (family === 'c') trackCBuffer(site);
-    const named = d.callsByName.get(site.name);
-    if (named) for (const { rule, m } of named) {
-      const hit = safe(() => m.check(site, ctx));
-      if (hit) emit(rule, node, hit);
-    }
-    for (const { rule, m } of d.callsAny) {
-      const hit = safe(() => m.check(site, ctx));
-      if (hit) emit(rule, node, hit);
-    }
+  /** Nearest node (self or ancestor, within `levels`) whose type is in `types`. */
+  const climb = (from: number, to: number, types: ReadonlySet<string>, levels: number): Node | null => {
+    let n: Node | null = root.descendantForIndex(from, to);
+    for (let i = 0; n && i <= levels; i++, n = n.parent) if (types.has(n.type)) return n;
+    return null;
   };
 
-  // C writes strings through out-parameters: `sprintf(buf, fmt, x)` / `strcat(buf, x)` define buf.
-  const trackCBuffer = (site: CallSite) => {
-    const n = site.name;
-    const dst = site.args[0];
-    if (!dst || dst.type !== 'identifier') return;
-    if (n === 'sprintf' || n === 'snprintf' || n === 'strcpy' || n === 'strncpy' || n === 'strcat' || n === 'strncat' || n === 'memcpy') {
-      const parts = n === 'snprintf' ? site.args.slice(2) : site.args.slice(1, n.startsWith('strn') || n === 'memcpy' ? 2 : undefined);
-      const vals = parts.map((p) => evaluator.eval(p, scope));
-      let v: Val = vals.length ? { ...vals[0], str: true } : evaluator.eval(null, scope);
-      for (const x of vals.slice(1)) v = { c: v.c && x.c, taint: v.taint ?? x.taint, san: v.san & x.san, text: v.text, str: true, dyn: v.dyn || !x.c };
-      if (n.includes('cat')) {
-        const old = scope.lookup(dst.text);
-        if (old) v = { c: old.c && v.c, taint: old.taint ?? v.taint, san: old.san & v.san, text: (old.text + v.text).slice(0, 2000), str: true, dyn: old.dyn || v.dyn };
-      }
-      scope.vars.set(dst.text, v);
-    }
-  };
+  const active = dispatch.entries.filter((e) => !e.m.trigger || fileHas(e.m.trigger));
+  if (!active.length) return false;
 
-  const onBinding = (node: Node) => {
-    const b = binding(node, family);
-    if (!b) return;
-    for (const { rule, m } of d.bindings) {
-      const hit = safe(() => m.check(b, ctx));
-      if (hit) emit(rule, node, hit);
-    }
-    if (b.pair || !b.value) return;
-    // Data flow: record the value of each bound name.
-    let v: Val = evaluator.eval(b.value, scope);
-    if (b.loop) v = { ...v, str: false, c: v.c };
-    for (const t of b.targets) {
-      const name = t.text;
-      if (name.length > 200) continue;
-      if (b.augmented) {
-        const old = scope.lookup(name);
-        if (old) {
-          v = { c: old.c && v.c, taint: old.taint ?? v.taint, san: old.c ? v.san : v.c ? old.san : old.san & v.san, text: (old.text + v.text).slice(0, 2000), str: old.str || v.str, dyn: old.dyn || v.dyn || !v.c };
-        }
-      }
-      scope.vars.set(name, b.targets.length > 1 ? { ...v, text: '{}', str: false } : v);
-    }
-  };
-
-  const onString = (node: Node) => {
-    if (!d.strings.length) return;
-    // Interpolated strings' nested strings are visited too; only check text-bearing literals.
-    const content = stringContent(node);
-    if (content.length < 8) return;
-    for (const { rule, m } of d.strings) {
-      const hit = safe(() => m.check(node, content, ctx));
-      if (hit) emit(rule, node, hit);
-    }
-  };
-
-  const onCompare = (node: Node) => {
-    if (!d.compares.length) return;
-    const left = node.childForFieldName('left') ?? node.namedChildren[0];
-    const right = node.childForFieldName('right') ?? node.namedChildren[1];
-    if (!left || !right) return;
-    const opNode = node.childForFieldName('operator') ?? node.childForFieldName('operators');
-    let op = opNode?.text ?? '';
-    if (!op) {
-      const between = text.slice(left.endIndex, right.startIndex).trim();
-      op = between;
-    }
-    if (!/^(?:==|!=|===|!==)$/.test(op)) return;
-    for (const { rule, m } of d.compares) {
-      const hit = safe(() => m.check(node, left, right, op, ctx));
-      if (hit) emit(rule, node, hit);
-    }
-  };
-
-  const onFunction = (node: Node, depth: number) => {
-    scope = new Scope(scope, node, depth);
-    // Parameters are unknown (non-constant) data; a few frameworks make them request data.
-    const params = node.childForFieldName('parameters') ?? node.childForFieldName('parameter');
-    if (!params) return;
-    const routeDecorated = family === 'python' && isRouteHandler(node);
-    for (const p of params.type === 'identifier' ? [params] : params.namedChildren) {
-      const nameNode = paramName(p);
-      if (!nameNode) continue;
-      const annotated = /@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)\b|\[\s*From(?:Query|Body|Route|Form|Header)\b/.test(p.text);
-      const fastapiDefault = family === 'python' && /=\s*(?:fastapi\.)?(?:Query|Body|Form|Path|Header|Cookie|File)\(/.test(p.text);
-      if (routeDecorated || annotated || fastapiDefault) {
-        scope.vars.set(nameNode.text, { c: false, san: 0, text: '{}', str: false, dyn: true, taint: { kind: 'request', label: `${nameNode.text} (request parameter)`, range: rangeOf(nameNode) } });
-      }
-    }
-  };
-
-  // Iterative pre-order walk with explicit enter/leave for function scopes.
-  const cursor = tree.walk();
   try {
-    let depth = 0;
-    let visited = 0;
-    const cats = d.cats;
-    for (;;) {
-      if (++visited % CHECK_EVERY === 0) {
-        if (performance.now() > deadline) return true;
-        throwIfAborted(signal);
-      }
-      const cat = cats[cursor.nodeTypeId];
-      if (cat !== Cat.None) {
-        current = cursor.currentNode;
-        const t = current.type;
-        if (cat === Cat.Call) onCall(current);
-        else if (cat === Cat.Assign) onBinding(current);
-        else if (cat === Cat.Function) onFunction(current, depth);
-        else if (cat === Cat.String) onString(current);
-        else if (cat === Cat.Compare) onCompare(current);
-        else {
-          const extra = d.nodes.get(t);
-          if (extra) for (const { rule, m } of extra) {
-            const n = current;
-            const hit = safe(() => m.check(n, ctx));
-            if (hit) emit(rule, current, hit);
-          }
-          if (d.dialect.calls.has(t)) onCall(current);
-          else if (d.dialect.functions.has(t)) onFunction(current, depth);
-          else if (d.dialect.assigns.has(t)) onBinding(current);
-          else if (d.dialect.strings.has(t)) onString(current);
-          else if (d.dialect.binaries.has(t)) onCompare(current);
-        }
-      }
-      if (cursor.gotoFirstChild()) {
-        depth++;
-        continue;
-      }
-      for (;;) {
-        // Leaving the node at `depth`: close a scope opened on it.
-        while (scope.depth >= depth && scope.parent) scope = scope.parent;
-        if (cursor.gotoNextSibling()) break;
-        if (!cursor.gotoParent()) return false;
-        depth--;
+    // ---- calls: by callee name, and trigger-anchored calls for name-less matchers
+    const byName = new Map<string, Array<Entry<'call'>>>();
+    const anyCalls: Array<Entry<'call'>> = [];
+    for (const e of active) {
+      if (e.m.kind !== 'call') continue;
+      if (e.m.names) for (const n of e.m.names) (byName.get(n) ?? byName.set(n, []).get(n)!).push(e as Entry<'call'>);
+      else anyCalls.push(e as Entry<'call'>);
+    }
+    const sites = new Map<number, CallSite | null>();
+    const siteOf = (n: Node): CallSite | null => {
+      let s = sites.get(n.id);
+      if (s === undefined) sites.set(n.id, (s = callSite(n, family) ?? null));
+      return s;
+    };
+    if (byName.size) {
+      // Outside Ruby (command calls without parentheses) a call's name is followed by its
+      // argument list (maybe after generic arguments or a macro bang).
+      const tail = family === 'ruby' ? '(?![\\w$?!])' : '(?![\\w$])(?=\\s*(?:(?:::)?<[^<>()]*>\\s*)?[(!])';
+      const re = new RegExp(`(?<![\\w$])(?:${[...byName.keys()].sort((a, b) => b.length - a.length).map(escapeRe).join('|')})${tail}`, 'g');
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        tick();
+        const name = m[0];
+        const call = climb(m.index, m.index + name.length, dialect.calls, 4);
+        if (!call) continue;
+        const site = siteOf(call);
+        if (!site || site.name !== name) continue;
+        for (const { rule, m: mm } of byName.get(name)!) run(rule, call, () => mm.check(site, ctx));
       }
     }
-  } finally {
-    cursor.delete();
+    for (const e of anyCalls) {
+      const seen = new Set<number>();
+      const re = globalOf(e.m.trigger!);
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        tick();
+        if (m[0].length === 0) re.lastIndex++;
+        const call = climb(m.index, m.index + Math.max(1, m[0].length), dialect.calls, 6);
+        if (!call || seen.has(call.id)) continue;
+        seen.add(call.id);
+        const site = siteOf(call);
+        if (site) run(e.rule, call, () => e.m.check(site, ctx));
+      }
+    }
+
+    // ---- bindings, strings, comparisons and other node shapes: anchored by triggers
+    const anchored = <K extends 'binding' | 'string' | 'compare' | 'node'>(e: Entry<K>, types: ReadonlySet<string>, levels: number, each: (n: Node) => void) => {
+      const seen = new Set<number>();
+      const mm = e.m as Matcher;
+      const re = globalOf(mm.anchor ?? mm.trigger!);
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        tick();
+        if (m[0].length === 0) re.lastIndex++;
+        const n = climb(m.index, m.index + Math.max(1, m[0].length), types, levels);
+        if (!n || seen.has(n.id)) continue;
+        seen.add(n.id);
+        each(n);
+      }
+    };
+    for (const e of active) {
+      const m = e.m;
+      switch (m.kind) {
+        case 'binding':
+          anchored(e as Entry<'binding'>, dialect.assigns, 5, (n) => {
+            const b = binding(n, family);
+            if (b) run(e.rule, n, () => m.check(b, ctx));
+          });
+          break;
+        case 'string':
+          anchored(e as Entry<'string'>, dialect.strings, 3, (n) => {
+            const content = stringContent(n);
+            if (content.length >= 8) run(e.rule, n, () => m.check(n, content, ctx));
+          });
+          break;
+        case 'compare':
+          anchored(e as Entry<'compare'>, dialect.binaries, 4, (n) => {
+            const left = n.childForFieldName('left') ?? n.namedChildren[0];
+            const right = n.childForFieldName('right') ?? n.namedChildren[1];
+            if (!left || !right) return;
+            const op = (n.childForFieldName('operator') ?? n.childForFieldName('operators'))?.text ?? text.slice(left.endIndex, right.startIndex).trim();
+            if (/^(?:==|!=|===|!==)$/.test(op)) run(e.rule, n, () => m.check(n, left, right, op, ctx));
+          });
+          break;
+        case 'node':
+          anchored(e as Entry<'node'>, new Set(m.types), 8, (n) => run(e.rule, n, () => m.check(n, ctx)));
+          break;
+        default:
+          break;
+      }
+    }
+  } catch (e) {
+    if (e instanceof Budget) return true;
+    throw e;
   }
-}
-
-function paramName(p: Node): Node | null {
-  if (p.type === 'identifier' || p.type === 'variable_name') return p;
-  const n = p.childForFieldName('name') ?? p.childForFieldName('pattern') ?? p.childForFieldName('declarator');
-  if (n) return n.type === 'identifier' || n.type === 'variable_name' ? n : (n.namedChildren.find((c) => c.type === 'identifier') ?? n);
-  return p.namedChildren.find((c) => c.type === 'identifier') ?? null;
-}
-
-function isRouteHandler(fn: Node): boolean {
-  const p = fn.parent;
-  if (!p || p.type !== 'decorated_definition') return false;
-  return p.namedChildren.some((c) => c.type === 'decorator' && /\.(?:route|get|post|put|delete|patch|api_route|websocket)\s*\(/.test(c.text));
+  return false;
 }

@@ -106,6 +106,25 @@ export const SOURCES: Record<RuleLanguage, SourcePattern[]> = {
   csharp: CSHARP,
 };
 
+const LLM_HINT = 'choices|content\\[|output_?[tT]ext|create\\s*\\(|generate|[iI]nvoke|predict|\\.a?run\\s*\\(|\\.call\\s*\\(|complete|chat|completion|streamText';
+
+/**
+ * Per family, a regex that matches any text containing a source (a superset of SOURCES, plus
+ * framework parameter annotations). Code without a match cannot carry taint, so taint-only
+ * sinks skip evaluating it.
+ */
+export const SOURCE_HINT: Record<RuleLanguage, RegExp> = {
+  python: new RegExp(`request|input\\s*\\(|argv|stdin|args\\.|parse_args|get_argument|@\\w+(?:\\.\\w+)*\\.(?:route|get|post|put|delete|patch|api_route|websocket)\\s*\\(|Query\\(|Body\\(|Form\\(|Path\\(|Header\\(|Cookie\\(|File\\(|${LLM_HINT}`),
+  javascript: new RegExp(`req|request|ctx|location|document\\.|\\.data\\b|searchParams|params|query|argv|${LLM_HINT}`),
+  java: /request|req\b|Request|getParameter|args\[|scanner|readLine|next\(|@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)/,
+  go: /\b(?:r|req|request|c|ctx)\.|mux\.Vars|os\.Args|flag\./,
+  c: /argv|getenv/,
+  ruby: /params|request|cookies|ARGV|gets/,
+  php: /\$_(?:GET|POST|REQUEST|COOKIE|FILES|SERVER)|\$request|file_get_contents|filter_input|\$argv/,
+  rust: /env::args|env\.args|args\(\)/,
+  csharp: /Request|HttpContext|context\.|args\[|ReadLine|\[\s*From(?:Query|Body|Route|Form|Header)/,
+};
+
 /** Sink categories a sanitizer protects (bit mask). */
 export const enum San {
   None = 0,

@@ -39,7 +39,7 @@ export const DIALECTS: Record<RuleLanguage, Dialect> = {
   python: {
     family: 'python',
     calls: S('call'),
-    assigns: S('assignment', 'augmented_assignment', 'for_statement', 'keyword_argument', 'pair'),
+    assigns: S('assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'keyword_argument', 'pair'),
     functions: S('function_definition', 'lambda'),
     strings: S('string', 'concatenated_string'),
     binaries: S('comparison_operator'),
@@ -435,6 +435,7 @@ export function binding(node: Node, family: RuleLanguage): Binding | undefined {
       value = node.childForFieldName('value');
       break;
     case 'for_statement':
+    case 'for_in_clause':
     case 'for_in_statement':
       target = node.childForFieldName('left');
       value = node.childForFieldName('right');

@@ -32,7 +32,7 @@ export const xxe = defineRule({
     ],
     python: [
       {
-        kind: 'call',
+        kind: 'call', trigger: /resolve_entities|no_network|load_dtd|dtd_validation|feature_external/,
         check: (c) => {
           const re = kw(c, 'resolve_entities');
           if (re && isTrue(re)) return { node: re };
@@ -46,19 +46,19 @@ export const xxe = defineRule({
       },
     ],
     php: [
-      { kind: 'node', types: ['name'], check: (n) => (n.text === 'LIBXML_NOENT' || n.text === 'LIBXML_DTDLOAD' ? { message: `${n.text} makes libxml substitute external entities (XXE)` } : undefined) },
+      { kind: 'node', trigger: /LIBXML_NOENT|LIBXML_DTDLOAD/, types: ['name'], check: (n) => (n.text === 'LIBXML_NOENT' || n.text === 'LIBXML_DTDLOAD' ? { message: `${n.text} makes libxml substitute external entities (XXE)` } : undefined) },
       { kind: 'call', names: ['libxml_disable_entity_loader'], check: (c) => (isFalse(c.args[0]) ? {} : undefined) },
     ],
     csharp: [
-      { kind: 'binding', check: (b) => (b.value && /(?:^|\.)XmlResolver$/.test(b.targetText) && /new\s+XmlUrlResolver|new\s+XmlSecureResolver/.test(b.value.text) ? { node: b.value } : /(?:^|\.)DtdProcessing$/.test(b.targetText) && /DtdProcessing\.Parse/.test(b.value?.text ?? '') ? { node: b.value ?? undefined } : /(?:^|\.)ProhibitDtd$/.test(b.targetText) && isFalse(b.value) ? { node: b.value ?? undefined } : undefined) },
+      { kind: 'binding', trigger: /XmlResolver|DtdProcessing|ProhibitDtd/, check: (b) => (b.value && /(?:^|\.)XmlResolver$/.test(b.targetText) && /new\s+XmlUrlResolver|new\s+XmlSecureResolver/.test(b.value.text) ? { node: b.value } : /(?:^|\.)DtdProcessing$/.test(b.targetText) && /DtdProcessing\.Parse/.test(b.value?.text ?? '') ? { node: b.value ?? undefined } : /(?:^|\.)ProhibitDtd$/.test(b.targetText) && isFalse(b.value) ? { node: b.value ?? undefined } : undefined) },
     ],
     c: [
-      { kind: 'node', types: ['identifier'], check: (n) => (n.text === 'XML_PARSE_NOENT' || n.text === 'XML_PARSE_DTDLOAD' ? { message: `${n.text} makes libxml2 substitute external entities (XXE)` } : undefined) },
+      { kind: 'node', trigger: /XML_PARSE_NOENT|XML_PARSE_DTDLOAD/, types: ['identifier'], check: (n) => (n.text === 'XML_PARSE_NOENT' || n.text === 'XML_PARSE_DTDLOAD' ? { message: `${n.text} makes libxml2 substitute external entities (XXE)` } : undefined) },
       { kind: 'call', names: ['xmlSubstituteEntitiesDefault'], check: (c) => (isTrue(c.args[0]) ? {} : undefined) },
     ],
     ruby: [
       { kind: 'call', names: ['noent', 'dtdload'], check: (c) => (c.receiver ? {} : undefined) },
-      { kind: 'node', types: ['scope_resolution'], check: (n) => (/ParseOptions::(?:NOENT|DTDLOAD)$/.test(n.text) ? {} : undefined) },
+      { kind: 'node', trigger: /NOENT|DTDLOAD/, types: ['scope_resolution'], check: (n) => (/ParseOptions::(?:NOENT|DTDLOAD)$/.test(n.text) ? {} : undefined) },
     ],
   },
 });
@@ -78,7 +78,7 @@ export const debugEnabled = defineRule({
     python: [
       { kind: 'call', names: ['run', 'run_simple'], check: (c, ctx) => { const d = kw(c, 'debug') ?? kw(c, 'use_debugger'); return d && isTrue(d) && ctx.fileHas(/flask|Flask|werkzeug/) ? { node: d } : undefined; } },
       {
-        kind: 'binding',
+        kind: 'binding', trigger: /debug|DEBUG/,
         check: (b, ctx) => {
           if (!b.value || !isTrue(b.value)) return undefined;
           if (/^(?:app|application)\.debug$|config\[["']DEBUG["']\]$/.test(b.targetText)) return { node: b.value };
@@ -87,7 +87,7 @@ export const debugEnabled = defineRule({
         },
       },
     ],
-    java: [{ kind: 'node', types: ['annotation'], check: (n) => (/^@EnableWebSecurity\s*\(\s*debug\s*=\s*true\s*\)$/.test(n.text) ? {} : undefined) }],
+    java: [{ kind: 'node', trigger: /@EnableWebSecurity/, types: ['annotation'], check: (n) => (/^@EnableWebSecurity\s*\(\s*debug\s*=\s*true\s*\)$/.test(n.text) ? {} : undefined) }],
   },
 });
 
@@ -113,7 +113,7 @@ export const errorDetailsExposed = defineRule({
         },
       },
       {
-        kind: 'node',
+        kind: 'node', trigger: /traceback|except/, anchor: /\breturn\b/,
         types: ['return_statement'],
         check: (n, ctx) => {
           const t = n.text;
@@ -170,7 +170,7 @@ export const corsCredentialsWildcard = defineRule({
           return !origins || /["']\*["']/.test(origins.text) ? {} : undefined;
         },
       },
-      { kind: 'binding', check: (b, ctx) => (/Access-Control-Allow-Origin/i.test(b.targetText) && b.value && (/^["']\*["']$/.test(b.value.text) || /request\.headers/.test(b.value.text)) && ctx.fileHas(CREDENTIALS) ? { node: b.value } : undefined) },
+      { kind: 'binding', trigger: /Access-Control-Allow-Origin/i, check: (b, ctx) => (/Access-Control-Allow-Origin/i.test(b.targetText) && b.value && (/^["']\*["']$/.test(b.value.text) || /request\.headers/.test(b.value.text)) && ctx.fileHas(CREDENTIALS) ? { node: b.value } : undefined) },
     ],
     javascript: [
       {
@@ -189,12 +189,12 @@ export const corsCredentialsWildcard = defineRule({
       },
     ],
     java: [
-      { kind: 'node', types: ['annotation'], check: (n) => (/^@CrossOrigin\b/.test(n.text) && /origins\s*=\s*"\*"|value\s*=\s*"\*"|\(\s*"\*"/.test(n.text) && /allowCredentials\s*=\s*"true"/.test(n.text) ? {} : undefined) },
+      { kind: 'node', trigger: /@CrossOrigin/, types: ['annotation'], check: (n) => (/^@CrossOrigin\b/.test(n.text) && /origins\s*=\s*"\*"|value\s*=\s*"\*"|\(\s*"\*"/.test(n.text) && /allowCredentials\s*=\s*"true"/.test(n.text) ? {} : undefined) },
       { kind: 'call', names: ['allowedOrigins', 'addAllowedOrigin', 'setAllowedOrigins', 'allowedOriginPatterns', 'addAllowedOriginPattern'], check: (c, ctx) => (c.args.some((a) => /"\*"/.test(a.text)) && /allowCredentials\s*\(\s*true|setAllowCredentials\s*\(\s*true/.test(ctx.text) ? {} : undefined) },
       { kind: 'call', names: ['setHeader', 'addHeader'], check: (c, ctx) => (/Access-Control-Allow-Origin/i.test(c.args[0]?.text ?? '') && (/^"\*"$/.test(c.args[1]?.text ?? '') || /getHeader\(\s*"Origin"/i.test(c.args[1]?.text ?? '')) && ctx.fileHas(CREDENTIALS) ? {} : undefined) },
     ],
     go: [
-      { kind: 'binding', check: (b, ctx) => (b.pair && b.value && ((/^AllowAllOrigins$/.test(b.targetText) && isTrue(b.value)) || (/^(?:AllowOrigins|AllowedOrigins)$/.test(b.targetText) && /"\*"/.test(b.value.text))) && /AllowCredentials\s*:\s*true/.test(ctx.text) ? { node: b.value } : undefined) },
+      { kind: 'binding', trigger: /AllowAllOrigins|AllowOrigins|AllowedOrigins/, check: (b, ctx) => (b.pair && b.value && ((/^AllowAllOrigins$/.test(b.targetText) && isTrue(b.value)) || (/^(?:AllowOrigins|AllowedOrigins)$/.test(b.targetText) && /"\*"/.test(b.value.text))) && /AllowCredentials\s*:\s*true/.test(ctx.text) ? { node: b.value } : undefined) },
       { kind: 'call', names: ['Set', 'Add'], check: (c, ctx) => (/Access-Control-Allow-Origin/i.test(c.args[0]?.text ?? '') && (/^"\*"$/.test(c.args[1]?.text ?? '') || /Header\.Get\(\s*"Origin"\s*\)/.test(c.args[1]?.text ?? '')) && ctx.fileHas(CREDENTIALS) ? {} : undefined) },
     ],
   },
@@ -248,7 +248,7 @@ export const jwtUnverified = defineRule({
     ],
     go: [{ kind: 'call', names: ['ParseUnverified'], check: () => ({ message: 'ParseUnverified does not check the signature' }) }],
     ruby: [{ kind: 'call', names: ['decode'], check: (c) => (c.receiver?.text === 'JWT' && (isFalse(c.args[2]) || /["']none["']/i.test(c.node.text)) ? {} : undefined) }],
-    csharp: [{ kind: 'binding', check: (b) => (/(?:^|\.)(?:RequireSignedTokens|ValidateIssuerSigningKey|RequireExpirationTime)$/.test(b.targetText) && isFalse(b.value) && /RequireSignedTokens|ValidateIssuerSigningKey/.test(b.targetText) ? { node: b.value ?? undefined } : undefined) }],
+    csharp: [{ kind: 'binding', trigger: /RequireSignedTokens|ValidateIssuerSigningKey/, check: (b) => (/(?:^|\.)(?:RequireSignedTokens|ValidateIssuerSigningKey|RequireExpirationTime)$/.test(b.targetText) && isFalse(b.value) && /RequireSignedTokens|ValidateIssuerSigningKey/.test(b.targetText) ? { node: b.value ?? undefined } : undefined) }],
   },
 });
 
@@ -267,7 +267,7 @@ function compareHit(left: Node, right: Node): Hit | undefined {
   return { message: `\`${left.text.slice(0, 40)}\` and \`${right.text.slice(0, 40)}\` are compared with an early-exit comparison; use a constant-time compare (hmac.compare_digest / crypto.timingSafeEqual / MessageDigest.isEqual / subtle.ConstantTimeCompare)` };
 }
 
-const compareM: Matcher = { kind: 'compare', check: (_n, l, r) => compareHit(l, r) };
+const compareM: Matcher = { kind: 'compare', trigger: /(?:token|signature|sig|hmac|digest|mac|api_?key|apikey|secret|hash|otp|csrf|nonce)\w*\s*(?:[!=]==?)|(?:[!=]==?)\s*[\w.$@>:-]*(?:token|signature|sig|hmac|digest|mac|api_?key|apikey|secret|hash|otp|csrf|nonce)/i, check: (_n, l, r) => compareHit(l, r) };
 
 export const timingUnsafeCompare = defineRule({
   id: 'timing-unsafe-compare',
@@ -307,14 +307,14 @@ export const csrfDisabled = defineRule({
       { kind: 'call', names: ['csrf'], check: (c) => (c.args[0] && /disable/.test(c.args[0].text) ? {} : undefined) },
     ],
     python: [
-      { kind: 'node', types: ['decorator'], check: (n) => (/^@(?:csrf\.)?csrf_exempt\b|^@csrf\.exempt\b/.test(n.text) ? {} : undefined) },
-      { kind: 'binding', check: (b) => (/(?:^|\[["'])(?:WTF_CSRF_ENABLED|CSRF_ENABLED|WTF_CSRF_CHECK_DEFAULT)["']?\]?$/.test(b.targetText) && isFalse(b.value) ? { node: b.value ?? undefined } : undefined) },
+      { kind: 'node', trigger: /csrf/, types: ['decorator'], check: (n) => (/^@(?:csrf\.)?csrf_exempt\b|^@csrf\.exempt\b/.test(n.text) ? {} : undefined) },
+      { kind: 'binding', trigger: /CSRF/, check: (b) => (/(?:^|\[["'])(?:WTF_CSRF_ENABLED|CSRF_ENABLED|WTF_CSRF_CHECK_DEFAULT)["']?\]?$/.test(b.targetText) && isFalse(b.value) ? { node: b.value ?? undefined } : undefined) },
     ],
     ruby: [
       { kind: 'call', names: ['skip_before_action', 'skip_before_filter', 'skip_forgery_protection'], check: (c) => (c.name === 'skip_forgery_protection' || c.args.some((a) => /verify_authenticity_token/.test(a.text)) ? {} : undefined) },
-      { kind: 'binding', check: (b) => (/allow_forgery_protection$/.test(b.targetText) && isFalse(b.value) ? {} : undefined) },
+      { kind: 'binding', trigger: /allow_forgery_protection/, check: (b) => (/allow_forgery_protection$/.test(b.targetText) && isFalse(b.value) ? {} : undefined) },
     ],
-    csharp: [{ kind: 'node', types: ['attribute'], check: (n) => (/^IgnoreAntiforgeryToken\b/.test(n.text) ? {} : undefined) }],
+    csharp: [{ kind: 'node', trigger: /IgnoreAntiforgeryToken/, types: ['attribute'], check: (n) => (/^IgnoreAntiforgeryToken\b/.test(n.text) ? {} : undefined) }],
   },
 });
 
@@ -343,7 +343,7 @@ export const insecureCookie = defineRule({
           return !s && !h && SESSIONISH.test(c.args[0]?.text ?? kw(c, 'key')?.text ?? '') ? {} : undefined;
         },
       },
-      { kind: 'binding', check: (b) => (/^(?:SESSION_COOKIE_SECURE|SESSION_COOKIE_HTTPONLY|CSRF_COOKIE_SECURE)$|\[["'](?:SESSION_COOKIE_SECURE|SESSION_COOKIE_HTTPONLY)["']\]$/.test(b.targetText) && isFalse(b.value) ? { node: b.value ?? undefined } : undefined) },
+      { kind: 'binding', trigger: /SESSION_COOKIE|CSRF_COOKIE/, check: (b) => (/^(?:SESSION_COOKIE_SECURE|SESSION_COOKIE_HTTPONLY|CSRF_COOKIE_SECURE)$|\[["'](?:SESSION_COOKIE_SECURE|SESSION_COOKIE_HTTPONLY)["']\]$/.test(b.targetText) && isFalse(b.value) ? { node: b.value ?? undefined } : undefined) },
     ],
     javascript: [
       {

@@ -261,7 +261,7 @@ const csCipher: Matcher = {
 };
 
 const csEcb: Matcher = {
-  kind: 'node',
+  kind: 'node', trigger: /CipherMode\.ECB/,
   types: ['member_access_expression'],
   check: (n) => (n.text === 'CipherMode.ECB' ? { message: 'ECB mode leaks patterns; use AesGcm' } : undefined),
 };

@@ -88,7 +88,7 @@ export const unsafeDeserialization = defineRule({
     csharp: [
       { kind: 'call', names: ['BinaryFormatter', 'SoapFormatter', 'NetDataContractSerializer', 'LosFormatter', 'ObjectStateFormatter'], check: (c) => (c.isNew ? { message: `${c.name} deserializes arbitrary types and cannot be made safe; use System.Text.Json` } : undefined) },
       {
-        kind: 'node',
+        kind: 'node', trigger: /TypeNameHandling/,
         types: ['member_access_expression'],
         check: (n) => (/^TypeNameHandling\.(?:All|Auto|Objects|Arrays)$/.test(n.text) ? { message: `${n.text} lets JSON choose the .NET type to instantiate (deserialization gadgets)` } : undefined),
       },

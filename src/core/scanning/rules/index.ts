@@ -68,6 +68,8 @@ function validate(rules: Rule[]): Rule[] {
     seen.add(r.id);
     if (!/^CWE-\d+$/.test(r.cwe)) throw new Error(`rule ${r.id}: bad CWE ${r.cwe}`);
     if (!r.languages.length) throw new Error(`rule ${r.id}: no languages`);
+    for (const ms of Object.values(r.matchers))
+      for (const m of ms ?? []) if (!(m.kind === 'call' && m.names) && !m.trigger) throw new Error(`rule ${r.id}: a ${m.kind} matcher without names needs a trigger`);
   }
   return rules;
 }

@@ -51,7 +51,7 @@ export const sqlInjection = defineRule({
     csharp: [
       sqlCall(['SqlCommand', 'OleDbCommand', 'OdbcCommand', 'NpgsqlCommand', 'MySqlCommand', 'SQLiteCommand', 'SqliteCommand', 'ExecuteSqlRaw', 'ExecuteSqlRawAsync', 'ExecuteSqlCommand', 'FromSqlRaw', 'SqlQuery', 'Query', 'QueryAsync', 'Execute', 'ExecuteAsync', 'QueryFirst', 'QuerySingle', 'ExecuteScalar']),
       {
-        kind: 'binding',
+        kind: 'binding', trigger: /CommandText/,
         check: (b, ctx) => {
           if (!/(?:^|\.)CommandText$/.test(b.targetText) || !b.value) return undefined;
           const v = ctx.val(b.value);
@@ -240,7 +240,7 @@ export const commandInjection = defineRule({
         },
       },
       {
-        kind: 'node',
+        kind: 'node', trigger: /`|%x/,
         types: ['subshell'],
         check: (n, ctx) => {
           const v = ctx.val(n);
@@ -255,7 +255,7 @@ export const commandInjection = defineRule({
         check: (c, ctx) => (c.receiver || !c.args[0] ? undefined : commandHit(ctx.val(c.args[0]), c.name, c.args[0])),
       },
       {
-        kind: 'node',
+        kind: 'node', trigger: /`/,
         types: ['shell_command_expression'],
         check: (n, ctx) => {
           const v = ctx.val(n);
@@ -352,7 +352,7 @@ export const codeInjection = defineRule({
     php: [
       { kind: 'call', names: ['eval', 'assert', 'create_function'], check: (c, ctx) => (c.receiver ? undefined : codeHit(c, ctx, c.name === 'create_function' ? c.args[1] : c.args[0], c.name === 'assert')) },
       {
-        kind: 'node',
+        kind: 'node', trigger: /eval/,
         types: ['eval_expression'],
         check: (n, ctx) => {
           const a = n.namedChildren[0];

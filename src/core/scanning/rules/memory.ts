@@ -142,7 +142,7 @@ export const uncheckedAlloc = defineRule({
   matchers: {
     c: [
       {
-        kind: 'binding',
+        kind: 'binding', trigger: /malloc|calloc|realloc|strdup|strndup|fopen|fdopen|tmpfile|opendir/,
         check: (b, ctx) => {
           if (!b.value || b.pair) return undefined;
           let v: Node = b.value;
@@ -216,7 +216,7 @@ export const rustUnsafe = defineRule({
   matchers: {
     rust: [
       {
-        kind: 'node',
+        kind: 'node', trigger: /unsafe/,
         types: ['unsafe_block'],
         check: (n, ctx) => {
           const start = n.startIndex;

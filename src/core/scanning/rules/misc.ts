@@ -132,10 +132,10 @@ export const regexDos = defineRule({
     python: [regexMatcher],
     javascript: [
       regexMatcher,
-      { kind: 'node', types: ['regex'], check: (n) => redosHit(n.childForFieldName('pattern')?.text ?? n.text) },
+      { kind: 'node', trigger: /\)[+*{]/, types: ['regex'], check: (n) => redosHit(n.childForFieldName('pattern')?.text ?? n.text) },
     ],
     java: [regexMatcher],
-    ruby: [regexMatcher, { kind: 'node', types: ['regex'], check: (n) => redosHit(n.text) }],
+    ruby: [regexMatcher, { kind: 'node', trigger: /\)[+*{]/, types: ['regex'], check: (n) => redosHit(n.text) }],
     php: [regexMatcher],
     csharp: [regexMatcher],
   },
@@ -158,7 +158,7 @@ export const incompleteUrlValidation = defineRule({
   matchers: {
     python: [
       { kind: 'call', names: ['endswith'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) },
-      { kind: 'node', types: ['comparison_operator'], check: (n) => { const l = n.namedChildren[0]; const r = n.namedChildren[1]; return l && r && /\bin\b/.test(n.text.slice(l.endIndex - n.startIndex, r.startIndex - n.startIndex)) && DOMAIN_LIT.test(l.text) && URLISH.test(r.text) ? {} : undefined; } },
+      { kind: 'node', trigger: /["'][a-z0-9-]+(?:\.[a-z0-9-]+)+\/?["']\s+(?:not\s+)?in\b/i, types: ['comparison_operator'], check: (n) => { const l = n.namedChildren[0]; const r = n.namedChildren[1]; return l && r && /\bin\b/.test(n.text.slice(l.endIndex - n.startIndex, r.startIndex - n.startIndex)) && DOMAIN_LIT.test(l.text) && URLISH.test(r.text) ? {} : undefined; } },
     ],
     javascript: [{ kind: 'call', names: ['endsWith', 'includes', 'indexOf'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
     go: [{ kind: 'call', names: ['HasSuffix', 'Contains'], check: (c) => (/^strings\./.test(c.callee) && c.args[1] && DOMAIN_LIT.test(c.args[1].text) && URLISH.test(c.args[0]?.text ?? '') ? {} : undefined) }],
@@ -224,7 +224,7 @@ const LOGGER = /^(?:logging|logger|log|_log|_logger|self\.logger|self\.log|LOG|L
 
 const logMatcher: Matcher = {
   kind: 'call',
-  names: ['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'log', 'trace', 'fatal', 'Printf', 'Println', 'Print', 'Infof', 'Debugf', 'Warnf', 'Errorf', 'println', 'printf', 'print', 'd', 'i', 'v', 'e', 'w', 'LogInformation', 'LogDebug', 'LogWarning', 'LogError'],
+  names: ['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'log', 'trace', 'fatal', 'Printf', 'Println', 'Print', 'Infof', 'Debugf', 'Warnf', 'Errorf', 'println', 'printf', 'print', 'LogInformation', 'LogDebug', 'LogWarning', 'LogError'],
   check: (c) => (c.receiver && LOGGER.test(c.receiver.text) ? logArgs(c) : undefined),
 };
 
@@ -261,7 +261,7 @@ export const untrustedSystemPrompt = defineRule({
   matchers: {
     python: [
       {
-        kind: 'binding',
+        kind: 'binding', trigger: /content/,
         check: (b, ctx) => {
           if (!b.pair || !/^["']content["']$|^content$/.test(b.targetText)) return undefined;
           const obj = b.node.parent;
@@ -273,7 +273,7 @@ export const untrustedSystemPrompt = defineRule({
     ],
     javascript: [
       {
-        kind: 'binding',
+        kind: 'binding', trigger: /content/,
         check: (b, ctx) => {
           if (!b.pair || !/^["']?content["']?$/.test(b.targetText)) return undefined;
           const obj = b.node.parent;

@@ -16,7 +16,7 @@ export const trustRemoteCode = defineRule({
   matchers: {
     python: [
       {
-        kind: 'call',
+        kind: 'call', trigger: /trust_remote_code/,
         check: (c, ctx) => {
           const t = kw(c, 'trust_remote_code');
           return t && isTrue(t) ? { node: t, fixes: [replaceFix('Set trust_remote_code=False', t, 'False', ctx)] } : undefined;
@@ -25,7 +25,7 @@ export const trustRemoteCode = defineRule({
     ],
     javascript: [
       {
-        kind: 'call',
+        kind: 'call', trigger: /trust_?[rR]emote_?[cC]ode/,
         check: (c) => {
           for (const a of c.args) if (a.type === 'object' && /\btrust_?[rR]emote_?[cC]ode\s*:\s*true/.test(a.text)) return { node: a };
           return undefined;
@@ -89,7 +89,7 @@ export const hfUnpinned = defineRule({
 const LC_TOOLS = /^(?:PythonREPLTool|PythonAstREPLTool|PythonREPL|PythonInterpreterTool|ShellTool|BashProcess|TerminalTool|LLMMathChain|PALChain|SQLDatabaseChain|PandasQueryEngine|create_python_agent|create_pandas_dataframe_agent|create_csv_agent|create_spark_dataframe_agent|create_sql_agent|create_xorbits_agent|PythonCodeTool|CodeInterpreterTool)$/;
 
 const pyTools: Matcher = {
-  kind: 'call',
+  kind: 'call', trigger: /allow_dangerous|REPL|ShellTool|BashProcess|TerminalTool|MathChain|PALChain|SQLDatabaseChain|PandasQueryEngine|create_\w+_agent|PythonCodeTool|CodeInterpreterTool|load_tools/,
   check: (c) => {
     const dangerous = kw(c, 'allow_dangerous_code') ?? kw(c, 'allow_dangerous_requests') ?? kw(c, 'allow_dangerous_deserialization');
     if (dangerous && isTrue(dangerous)) return { node: dangerous, message: `${dangerous.parent?.text.split('=')[0].trim()}=True lets the LLM run code or reach the network with no sandbox` };
@@ -112,7 +112,7 @@ export const llmCodeTools = defineRule({
     python: [pyTools],
     javascript: [
       {
-        kind: 'call',
+        kind: 'call', trigger: /allowDangerous|PythonInterpreterTool|ShellTool|BashTool|NodeVMTool/,
         check: (c) => {
           if (/^(?:PythonInterpreterTool|ShellTool|BashTool|NodeVMTool)$/.test(c.name) && c.isNew) return { message: `${c.name} lets the model run code chosen by its output` };
           for (const a of c.args) if (a.type === 'object' && /\ballowDangerous(?:Code|Requests)\s*:\s*true/.test(a.text)) return { node: a, message: 'allowDangerous… : true lets the LLM run code or reach the network with no sandbox' };

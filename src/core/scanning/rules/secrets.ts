@@ -46,7 +46,7 @@ function literalSecret(value: Node | null | undefined, ctx: { val(n: Node): { c:
 }
 
 const stringToken: Matcher = {
-  kind: 'string',
+  kind: 'string', trigger: /sk-|hf_|api_org_|gh[pousr]_|github_pat_|A[KSBC][IC]A|xox|hooks\.slack|_live_|AIza|glpat-|npm_|SG\.|gsk_|lsv2_|r8_|pplx-|PRIVATE KEY/,
   check: (n, content) => {
     if (!TOKEN_PREFILTER.test(content)) return undefined;
     for (const [re, what] of TOKENS) if (re.test(content)) return { message: `Hard-coded ${what} in source; load it from the environment or a secret manager and revoke this one` };
@@ -57,7 +57,7 @@ const stringToken: Matcher = {
 const PASSWORD_NAME = /pass(?:word|wd|phrase)?$|pwd$/i;
 
 const secretBinding: Matcher = {
-  kind: 'binding',
+  kind: 'binding', trigger: /pass|pwd|secret|key|token|credential/i,
   check: (b, ctx) => {
     const name = lastName(b.targetText);
     if (!SECRET_NAME.test(name) || /(?:_|^)(?:name|field|label|prompt|placeholder|type|key_?name|url|path|file|env|header|param|len|length|min|max|count|id|regex|pattern|hint|message|msg|error|column|col)$|^(?:is|has|show|use|enable|require)_?/i.test(name)) return undefined;
@@ -73,7 +73,7 @@ const secretBinding: Matcher = {
 const SECRET_PARAM = /^(?:password|passwd|pwd|pass|secret|api_key|apikey|api_token|token|access_token|auth_token|client_secret|secret_key|private_key|access_key|aws_secret_access_key|aws_access_key_id|key_password|db_password)$/i;
 
 const secretArg: Matcher = {
-  kind: 'call',
+  kind: 'call', trigger: /(?:password|passwd|pwd|pass|secret|api_key|apikey|api_token|token|access_token|auth_token|client_secret|secret_key|private_key|access_key|aws_secret_access_key|aws_access_key_id|key_password|db_password)\s*[=:]/i,
   check: (c, ctx) => {
     for (const [k, v] of c.kwargs) {
       if (!SECRET_PARAM.test(k)) continue;

@@ -7,7 +7,7 @@ import { isFalse, isTrue, kw, replaceFix } from './helpers';
 const MSG = 'TLS certificate verification is disabled: anyone on the network path can impersonate the server';
 
 const pyCall: Matcher = {
-  kind: 'call',
+  kind: 'call', trigger: /verify|unverified_context|stdlib_context|cert_reqs|ssl\s*=/,
   check: (c, ctx) => {
     const v = kw(c, 'verify') ?? kw(c, 'verify_ssl') ?? kw(c, 'ssl_verify') ?? (/^aiohttp|ClientSession|TCPConnector|\.(?:get|post|put|delete|patch|request)$/.test(c.callee) ? kw(c, 'ssl') : undefined);
     if (v && isFalse(v) && v.text !== '0' && !/^None$/.test(v.text)) return { node: v, fixes: [replaceFix('Verify certificates', v, 'True', ctx)] };
@@ -19,7 +19,7 @@ const pyCall: Matcher = {
 };
 
 const pyBinding: Matcher = {
-  kind: 'binding',
+  kind: 'binding', trigger: /verify|check_hostname|_create_default_https_context|PYTHONHTTPSVERIFY|CA_BUNDLE|DISABLE_SSL_VERIFY/,
   check: (b) => {
     if (!b.value) return undefined;
     if (/\.verify_mode$/.test(b.targetText) && /CERT_NONE/.test(b.value.text)) return { node: b.value };
@@ -32,7 +32,7 @@ const pyBinding: Matcher = {
 };
 
 const jsBinding: Matcher = {
-  kind: 'binding',
+  kind: 'binding', trigger: /rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED|strictSSL|verifySSL|checkServerIdentity/,
   check: (b) => {
     if (!b.value) return undefined;
     const key = b.targetText.replace(/^["']|["']$/g, '');
@@ -45,7 +45,7 @@ const jsBinding: Matcher = {
 };
 
 const goBinding: Matcher = {
-  kind: 'binding',
+  kind: 'binding', trigger: /InsecureSkipVerify/,
   check: (b) => (b.value && /(?:^|\.)InsecureSkipVerify$/.test(b.targetText) && isTrue(b.value) ? { node: b.value } : undefined),
 };
 
@@ -58,15 +58,15 @@ function trustAll(n: Node): Hit | undefined {
 }
 
 const javaMatchers: Matcher[] = [
-  { kind: 'node', types: ['class_body'], check: (n) => (n.parent?.type === 'object_creation_expression' || n.parent?.type === 'class_declaration' ? trustAll(n) : undefined) },
-  { kind: 'node', types: ['lambda_expression'], check: (n) => (/^\(\s*\w+\s*,\s*\w+\s*\)\s*->\s*true$/.test(n.text) && /setHostnameVerifier|setDefaultHostnameVerifier|HostnameVerifier/.test(n.parent?.parent?.text ?? '') ? { message: 'This HostnameVerifier accepts every host name' } : undefined) },
-  { kind: 'node', types: ['field_access', 'object_creation_expression'], check: (n) => (/(?:^|\.)ALLOW_ALL_HOSTNAME_VERIFIER$|^new\s+(?:NoopHostnameVerifier|AllowAllHostnameVerifier|TrustAllStrategy|TrustSelfSignedStrategy)\s*\(/.test(n.text) ? { message: 'Host name / certificate verification is turned off' } : undefined) },
+  { kind: 'node', trigger: /checkServerTrusted|HostnameVerifier|boolean\s+verify/, types: ['class_body'], check: (n) => (n.parent?.type === 'object_creation_expression' || n.parent?.type === 'class_declaration' ? trustAll(n) : undefined) },
+  { kind: 'node', trigger: /HostnameVerifier/, types: ['lambda_expression'], check: (n) => (/^\(\s*\w+\s*,\s*\w+\s*\)\s*->\s*true$/.test(n.text) && /setHostnameVerifier|setDefaultHostnameVerifier|HostnameVerifier/.test(n.parent?.parent?.text ?? '') ? { message: 'This HostnameVerifier accepts every host name' } : undefined) },
+  { kind: 'node', trigger: /ALLOW_ALL_HOSTNAME_VERIFIER|NoopHostnameVerifier|AllowAllHostnameVerifier|TrustAllStrategy|TrustSelfSignedStrategy/, types: ['field_access', 'object_creation_expression'], check: (n) => (/(?:^|\.)ALLOW_ALL_HOSTNAME_VERIFIER$|^new\s+(?:NoopHostnameVerifier|AllowAllHostnameVerifier|TrustAllStrategy|TrustSelfSignedStrategy)\s*\(/.test(n.text) ? { message: 'Host name / certificate verification is turned off' } : undefined) },
   { kind: 'call', names: ['loadTrustMaterial'], check: (c) => (c.args.some((a) => /TrustAllStrategy|->\s*true/.test(a.text)) ? {} : undefined) },
 ];
 
 const csMatchers: Matcher[] = [
   {
-    kind: 'binding',
+    kind: 'binding', trigger: /CertificateValidationCallback|ServerCertificateCustomValidationCallback/,
     check: (b) => (b.value && /(?:ServerCertificateValidationCallback|ServerCertificateCustomValidationCallback|RemoteCertificateValidationCallback)$/.test(b.targetText) && /=>\s*true\b|\{\s*return\s+true\s*;\s*\}|DangerousAcceptAnyServerCertificateValidator/.test(b.value.text) ? { node: b.value } : undefined),
   },
 ];
@@ -87,12 +87,12 @@ export const tlsVerificationDisabled = defineRule({
     java: javaMatchers,
     csharp: csMatchers,
     ruby: [
-      { kind: 'binding', check: (b) => (b.value && /(?:^|\.|:)verify_mode$/.test(b.targetText.replace(/^:/, '')) && /VERIFY_NONE/.test(b.value.text) ? { node: b.value } : undefined) },
-      { kind: 'node', types: ['scope_resolution'], check: (n) => (/^OpenSSL::SSL::VERIFY_NONE$/.test(n.text) && !/verify_mode\s*[=:]/.test(n.parent?.text ?? '') ? { node: n } : undefined) },
+      { kind: 'binding', trigger: /verify_mode/, check: (b) => (b.value && /(?:^|\.|:)verify_mode$/.test(b.targetText.replace(/^:/, '')) && /VERIFY_NONE/.test(b.value.text) ? { node: b.value } : undefined) },
+      { kind: 'node', trigger: /VERIFY_NONE/, types: ['scope_resolution'], check: (n) => (/^OpenSSL::SSL::VERIFY_NONE$/.test(n.text) && !/verify_mode\s*[=:]/.test(n.parent?.text ?? '') ? { node: n } : undefined) },
     ],
     php: [
       { kind: 'call', names: ['curl_setopt'], check: (c) => (/CURLOPT_SSL_VERIFY(?:PEER|HOST)$/.test(c.args[1]?.text ?? '') && isFalse(c.args[2]) ? { node: c.args[2] } : undefined) },
-      { kind: 'binding', check: (b) => (b.pair && /^(?:CURLOPT_SSL_VERIFY(?:PEER|HOST)|['"]verify_peer(?:_name)?['"]|['"]verify['"])$/.test(b.targetText) && b.value && isFalse(b.value) ? { node: b.value } : undefined) },
+      { kind: 'binding', trigger: /VERIFY|verify/, check: (b) => (b.pair && /^(?:CURLOPT_SSL_VERIFY(?:PEER|HOST)|['"]verify_peer(?:_name)?['"]|['"]verify['"])$/.test(b.targetText) && b.value && isFalse(b.value) ? { node: b.value } : undefined) },
     ],
     c: [
       { kind: 'call', names: ['curl_easy_setopt'], check: (c) => (/CURLOPT_SSL_VERIFY(?:PEER|HOST)$/.test(c.args[1]?.text ?? '') && /^0L?$|^false$/.test(c.args[2]?.text ?? '') ? { node: c.args[2] } : undefined) },

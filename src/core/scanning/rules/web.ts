@@ -6,7 +6,7 @@ import type { CallSite } from '../syntax';
 import { San, dynamicFor, flowHit, kw, taintFor } from './helpers';
 
 function tainted(ctx: RuleContext, n: Node | undefined, mask: San, sink: string, guard?: RegExp): Hit | undefined {
-  if (!n) return undefined;
+  if (!n || !ctx.mayTaint()) return undefined;
   const v = ctx.val(n);
   const t = taintFor(v, mask);
   if (!t) return undefined;
@@ -17,7 +17,7 @@ function tainted(ctx: RuleContext, n: Node | undefined, mask: San, sink: string,
 // ------------------------------------------------------------------ XSS
 
 function htmlHit(ctx: RuleContext, n: Node | undefined, sink: string, requireTaint: boolean): Hit | undefined {
-  if (!n) return undefined;
+  if (!n || (requireTaint && !ctx.mayTaint())) return undefined;
   const v = ctx.val(n);
   if (requireTaint) {
     const t = taintFor(v, San.Html);
@@ -55,11 +55,12 @@ const pyXss: Matcher[] = [
     },
   },
   {
-    kind: 'node',
+    kind: 'node', trigger: /\.(?:route|get|post|put|patch|delete)\s*\(/, anchor: /\breturn\b/,
     types: ['return_statement'],
     check: (n, ctx) => {
       const e = n.namedChildren[0];
-      if (!e || !isRouteHandler(ctx)) return undefined;
+      // Markup must come from literal text in the handler; no literal tag, no HTML response.
+      if (!e || !isRouteHandler(ctx) || !ctx.mayTaint() || !HTMLISH.test(ctx.functionText())) return undefined;
       const v = ctx.val(e);
       const t = taintFor(v, San.Html);
       if (!t || !v.str || !HTMLISH.test(v.text)) return undefined;
@@ -80,7 +81,7 @@ const pyXss: Matcher[] = [
 
 const jsXss: Matcher[] = [
   {
-    kind: 'binding',
+    kind: 'binding', trigger: /innerHTML|outerHTML|dangerouslySetInnerHTML/,
     check: (b, ctx) => {
       if (!b.value) return undefined;
       if (!b.pair && /\.(?:innerHTML|outerHTML)$/.test(b.targetText)) return htmlHit(ctx, b.value, b.targetText.replace(/^.*\./, '.'), false);
@@ -177,7 +178,7 @@ const rubyXss: Matcher[] = [
 
 const phpXss: Matcher[] = [
   {
-    kind: 'node',
+    kind: 'node', trigger: /echo|print/,
     types: ['echo_statement', 'print_intrinsic'],
     check: (n, ctx) => {
       for (const a of n.namedChildren) {
@@ -261,7 +262,7 @@ export const pathTraversal = defineRule({
     php: [
       pathSink(['file_get_contents', 'fopen', 'readfile', 'file', 'unlink', 'file_put_contents', 'opendir', 'scandir', 'rmdir', 'copy', 'rename', 'fpassthru', 'parse_ini_file', 'show_source', 'highlight_file'], (c) => !c.receiver),
       {
-        kind: 'node',
+        kind: 'node', trigger: /include|require/,
         types: ['include_expression', 'include_once_expression', 'require_expression', 'require_once_expression'],
         check: (n, ctx) => {
           const h = tainted(ctx, n.namedChildren[0], San.Path, 'include', PATH_GUARD);
@@ -354,7 +355,7 @@ export const openRedirect = defineRule({
       redirectSink(['redirect'], (c) => /^(?:res|response|reply|ctx)$/.test(c.receiver?.text ?? ''), (c) => c.args[c.args.length - 1]),
       redirectSink(['assign', 'replace'], (c) => /^(?:window\.)?location$/.test(c.receiver?.text ?? '')),
       {
-        kind: 'binding',
+        kind: 'binding', trigger: /location/,
         check: (b, ctx) => (!b.pair && /^(?:window\.|document\.)?location(?:\.href)?$/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Url, 'location', REDIRECT_GUARD) : undefined),
       },
     ],
@@ -391,7 +392,7 @@ export const headerInjection = defineRule({
   description: 'Request-derived values passed to setHeader/addHeader/headers[...]=/Header().Set with no CR/LF removal in the function.',
   matchers: {
     python: [
-      { kind: 'binding', check: (b, ctx) => (!b.pair && /\.headers\[/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Header, 'response header', HEADER_GUARD) : undefined) },
+      { kind: 'binding', trigger: /headers\[/, check: (b, ctx) => (!b.pair && /\.headers\[/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Header, 'response header', HEADER_GUARD) : undefined) },
       { kind: 'call', names: ['add_header', 'set_header'], check: (c, ctx) => tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) },
     ],
     javascript: [{ kind: 'call', names: ['setHeader', 'set', 'header', 'append'], check: (c, ctx) => (/^(?:res|response|reply|ctx)$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
@@ -399,7 +400,7 @@ export const headerInjection = defineRule({
     go: [{ kind: 'call', names: ['Set', 'Add'], check: (c, ctx) => (/Header\(\)$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
     php: [{ kind: 'call', names: ['header'], check: (c, ctx) => (c.args[0] && !/^["']Location:/i.test(c.args[0].text) ? tainted(ctx, c.args[0], San.Header, 'header()', HEADER_GUARD) : undefined) }],
     csharp: [{ kind: 'call', names: ['Add', 'Append', 'AppendHeader', 'AddHeader'], check: (c, ctx) => (/Headers$|Response$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
-    ruby: [{ kind: 'binding', check: (b, ctx) => (!b.pair && /headers\[/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Header, 'response header', HEADER_GUARD) : undefined) }],
+    ruby: [{ kind: 'binding', trigger: /headers\[/, check: (b, ctx) => (!b.pair && /headers\[/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Header, 'response header', HEADER_GUARD) : undefined) }],
   },
 });
 

@@ -1,0 +1,280 @@
+/**
+ * Demand-driven variable resolution for the data-flow pass. When a rule asks for the value of
+ * `x` at some node, we look backwards through the enclosing function's text for occurrences of
+ * `x`, and take the nearest one that is the target of a binding (assignment, declaration,
+ * destructuring, loop variable, C out-parameter such as `sprintf(x, ...)`). Its right-hand side
+ * is evaluated the same way, recursively. Parameters of web handlers are request data. Only code
+ * on a path to a sink is ever touched, which keeps a scan close to the cost of the parse.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import { Evaluator, rangeOf, UNKNOWN, type Env, type Val } from './dataflow';
+import type { RuleLanguage } from './languages';
+import { binding, type Dialect } from './syntax';
+
+const MAX_OCCURRENCES = 40;
+const MAX_CLIMB = 6;
+const MAX_WORK = 20_000;
+
+/** Writers through an out-parameter in C: which argument is written and from which args. */
+const C_WRITERS: Record<string, { from: number; to?: number; append?: boolean }> = {
+  sprintf: { from: 1 },
+  vsprintf: { from: 1 },
+  snprintf: { from: 2 },
+  strcpy: { from: 1, to: 2 },
+  strncpy: { from: 1, to: 2 },
+  strcat: { from: 1, to: 2, append: true },
+  strncat: { from: 1, to: 2, append: true },
+  memcpy: { from: 1, to: 2 },
+  fgets: { from: -1 },
+  gets: { from: -1 },
+  read: { from: -1 },
+  recv: { from: -1 },
+};
+
+export class DemandEnv implements Env {
+  readonly evaluator: Evaluator;
+  private readonly memo = new Map<string, Val | undefined>();
+  private readonly busy = new Set<string>();
+  private readonly fnCache = new Map<number, Node | null>();
+  private readonly bindingIndex = new Map<string, Array<{ off: number; node: Node }>>();
+  private readonly valueMemo = new Map<string, Val | undefined>();
+  private readonly paramMemo = new Map<string, Val | undefined>();
+  /** Lookups done in this scan: a cap keeps pathological files linear. */
+  private work = 0;
+
+  constructor(
+    private readonly tree: Tree,
+    private readonly text: string,
+    private readonly dialect: Dialect,
+    private readonly family: RuleLanguage,
+  ) {
+    this.evaluator = new Evaluator(dialect, family);
+  }
+
+  /** Value of an expression (rules call this through ctx.val). */
+  val(n: Node | null | undefined): Val {
+    return this.evaluator.eval(n, this);
+  }
+
+  /** Nearest enclosing function-like node, or null at top level. */
+  functionOf(n: Node): Node | null {
+    const cached = this.fnCache.get(n.id);
+    if (cached !== undefined) return cached;
+    const path: number[] = [];
+    let cur: Node | null = n.parent;
+    let found: Node | null = null;
+    for (let i = 0; cur && i < 400; i++) {
+      const c = this.fnCache.get(cur.id);
+      if (c !== undefined) {
+        found = c;
+        break;
+      }
+      if (this.dialect.functions.has(cur.type)) {
+        found = cur;
+        break;
+      }
+      path.push(cur.id);
+      cur = cur.parent;
+    }
+    this.fnCache.set(n.id, found);
+    for (const id of path) this.fnCache.set(id, found);
+    return found;
+  }
+
+  lookup(name: string, at: Node): Val | undefined {
+    if (!/^[$@]?[A-Za-z_][\w$]*$/.test(name)) return undefined;
+    const fn = this.functionOf(at);
+    return this.lookupIn(name, at.startIndex, fn);
+  }
+
+  private lookupIn(name: string, before: number, fn: Node | null): Val | undefined {
+    const key = `${name}@${before}@${fn?.id ?? 0}`;
+    if (this.memo.has(key)) return this.memo.get(key);
+    if (this.busy.has(key)) return UNKNOWN;
+    this.busy.add(key);
+    let v: Val | undefined;
+    try {
+      v = this.find(name, before, fn);
+    } finally {
+      this.busy.delete(key);
+    }
+    this.memo.set(key, v);
+    return v;
+  }
+
+  /** Offsets of the bindings of `name` in `fn` (document order), found once per function. */
+  private bindingsOf(name: string, fn: Node | null): Array<{ off: number; node: Node }> {
+    const key = `${name}@${fn?.id ?? 0}`;
+    let list = this.bindingIndex.get(key);
+    if (list) return list;
+    list = [];
+    const start = fn ? fn.startIndex : 0;
+    const end = fn ? fn.endIndex : this.text.length;
+    const hay = this.text.slice(start, end);
+    const re = new RegExp(`(?<![\\w$@])${name.replace(/[$]/g, '\\$')}(?![\\w$])`, 'g');
+    let checked = 0;
+    for (let m = re.exec(hay); m && checked < MAX_OCCURRENCES * 4; m = re.exec(hay)) {
+      const off = start + m.index;
+      // Cheap textual test first: only occurrences that can be binding targets touch the tree.
+      if (!this.maybeTarget(off, name.length)) continue;
+      checked++;
+      const node = this.bindingNodeAt(name, off);
+      if (node && this.functionOf(node) === fn) list.push({ off, node });
+      else if (node && fn && this.functionOf(node)?.id === fn.id) list.push({ off, node });
+    }
+    this.bindingIndex.set(key, list);
+    return list;
+  }
+
+  private find(name: string, before: number, fn: Node | null): Val | undefined {
+    this.work++;
+    if (this.work > MAX_WORK) return UNKNOWN;
+    const list = this.bindingsOf(name, fn);
+    for (let k = list.length - 1; k >= 0; k--) {
+      const { off, node } = list[k];
+      if (off >= before) continue;
+      // `x = f(x)`: the use sits inside this binding; the value comes from an earlier one.
+      if (node.startIndex <= before && before < node.endIndex && node.type !== 'for_statement' && node.type !== 'for_in_clause') continue;
+      const v = this.valueOfBinding(name, node, fn);
+      if (v) return v;
+    }
+    if (fn) {
+      const p = this.paramValue(name, fn);
+      if (p) return p;
+      // Closures and module-level names: the enclosing scope, before this function.
+      return this.lookupIn(name, fn.startIndex, this.functionOf(fn));
+    }
+    return undefined;
+  }
+
+  /**
+   * Superset test for "this occurrence is assigned": an `=`/`:=` later on the line (not `==`,
+   * `<=`, `=>`…), or a loop/`as` header before it, or (C) the first argument of a writer call.
+   */
+  private maybeTarget(off: number, len: number): boolean {
+    const text = this.text;
+    let eol = text.indexOf('\n', off);
+    if (eol < 0 || eol - off > 300) eol = Math.min(text.length, off + 300);
+    const after = text.slice(off + len, eol);
+    if (/^\s*(?:\[[^\]]*\]\s*)?(?:[-+*/%|&^.]|\?\?|<<|>>|\*\*|\/\/)?=(?![=~])/.test(after)) return true;
+    if (/^[^;\n]*?(?:(?<![=!<>:])=(?![=>~])|:=|\s(?:in|of)\s)/.test(after) && /^\s*[,)}\]:]|^\s*\w|^\s*$/.test(after.slice(0, 2) || ' ')) return true;
+    let bol = text.lastIndexOf('\n', off - 1) + 1;
+    if (off - bol > 300) bol = off - 300;
+    const before = text.slice(bol, off);
+    if (/\b(?:for|foreach|as|range|catch|except|with)\b[^;\n]*$/.test(before)) return true;
+    if (this.family === 'c' && /\b(?:sprintf|vsprintf|snprintf|strn?cpy|strn?cat|memcpy|fgets|gets|read|recv)\s*\(\s*$/.test(before)) return true;
+    return false;
+  }
+
+  /** The binding node (assignment-like, or a C writer call) whose target is the occurrence at `off`. */
+  private bindingNodeAt(name: string, off: number): Node | undefined {
+    const node = this.tree.rootNode.descendantForIndex(off, off + name.length);
+    if (!node || node.startIndex !== off) return undefined;
+    let cur: Node | null = node;
+    for (let i = 0; cur && i < MAX_CLIMB; i++) {
+      const p: Node | null = cur.parent;
+      if (!p) return undefined;
+      const t = p.type;
+      if (this.dialect.functions.has(t)) return undefined;
+      if (this.family === 'c' && t === 'argument_list') {
+        const call = p.parent;
+        const fname = call?.childForFieldName('function')?.text ?? '';
+        return call && C_WRITERS[fname] && p.namedChildren[0]?.startIndex === off ? call : undefined;
+      }
+      if (this.dialect.assigns.has(t)) {
+        const b = binding(p, this.family);
+        if (!b || b.pair || !b.value) return undefined;
+        return b.targets.some((x) => x.startIndex <= off && off < x.endIndex) ? p : undefined;
+      }
+      // Stop at statement boundaries: the name is used, not bound, here.
+      if (/statement$|^block$|^compound_statement$|^body_statement$|^program$|^module$/.test(t)) return undefined;
+      cur = p;
+    }
+    return undefined;
+  }
+
+  /** Value a binding node gives `name` (memoized per binding). */
+  private valueOfBinding(name: string, p: Node, fn: Node | null): Val | undefined {
+    const key = `${name}#${p.id}`;
+    if (this.valueMemo.has(key)) return this.valueMemo.get(key);
+    if (this.busy.has(key)) return UNKNOWN;
+    this.busy.add(key);
+    let v: Val | undefined;
+    try {
+      if (p.type === 'call_expression') v = this.cWriter(name, p, fn);
+      else {
+        const b = binding(p, this.family);
+        if (b && b.value) {
+          v = this.val(b.value);
+          if (b.loop) v = { ...v, str: false };
+          if (b.augmented) {
+            const old = this.lookupIn(name, p.startIndex, fn);
+            if (old) v = { c: old.c && v.c, taint: old.taint ?? v.taint, san: old.c ? v.san : v.c ? old.san : old.san & v.san, text: (old.text + v.text).slice(0, 2000), str: old.str || v.str, dyn: old.dyn || v.dyn || !v.c };
+          }
+          if (b.targets.length > 1) v = { ...v, text: '{}', str: false };
+        }
+      }
+    } finally {
+      this.busy.delete(key);
+    }
+    this.valueMemo.set(key, v);
+    return v;
+  }
+
+  /** C: `sprintf(buf, fmt, ...)` / `strcpy(buf, src)` / `fgets(buf, ...)` define buf. */
+  private cWriter(name: string, call: Node, fn: Node | null): Val | undefined {
+    const fname = call.childForFieldName('function')?.text ?? '';
+    const w = C_WRITERS[fname];
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    if (!w) return undefined;
+    if (w.from < 0) return { c: false, san: 0, text: '{}', str: true, dyn: true };
+    const parts = args.slice(w.from, w.to).map((a) => this.val(a));
+    let v: Val = parts[0] ?? UNKNOWN;
+    for (const x of parts.slice(1)) v = { c: v.c && x.c, taint: v.taint ?? x.taint, san: v.san & x.san, text: v.text, str: true, dyn: v.dyn || !x.c };
+    v = { ...v, str: true };
+    if (w.append) {
+      const old = this.lookupIn(name, call.startIndex, fn);
+      if (old) v = { c: old.c && v.c, taint: old.taint ?? v.taint, san: old.san & v.san, text: (old.text + v.text).slice(0, 2000), str: true, dyn: old.dyn || v.dyn };
+    }
+    return v;
+  }
+
+  /** Parameters: request data for web handlers (route decorators, framework annotations), else unknown. */
+  private paramValue(name: string, fn: Node): Val | undefined {
+    const key = `${name}@${fn.id}`;
+    if (this.paramMemo.has(key)) return this.paramMemo.get(key);
+    const v = this.paramValueUncached(name, fn);
+    this.paramMemo.set(key, v);
+    return v;
+  }
+
+  private paramValueUncached(name: string, fn: Node): Val | undefined {
+    const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter') ?? fn.childForFieldName('declarator')?.childForFieldName('parameters') ?? null;
+    if (!params) return undefined;
+    const ptext = params.text;
+    const re = new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$')}(?![\\w$])`);
+    const m = re.exec(ptext);
+    if (!m) return undefined;
+    // The declaration of this one parameter: text between the separators around it.
+    const from = Math.max(ptext.lastIndexOf(',', m.index), ptext.lastIndexOf('(', m.index));
+    let to = ptext.indexOf(',', m.index);
+    if (to < 0) to = ptext.length;
+    const decl = ptext.slice(from + 1, to);
+    const annotated = /@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)\b|\[\s*From(?:Query|Body|Route|Form|Header)\b/.test(decl);
+    const fastapi = this.family === 'python' && /=\s*(?:fastapi\.)?(?:Query|Body|Form|Path|Header|Cookie|File)\(/.test(decl);
+    const route = this.family === 'python' && isRouteHandler(fn);
+    if (annotated || fastapi || route) {
+      const at = this.text.indexOf(name, params.startIndex + m.index);
+      const node = this.tree.rootNode.descendantForIndex(at, at + name.length);
+      return { c: false, san: 0, text: '{}', str: false, dyn: true, taint: { kind: 'request', label: `${name} (request parameter)`, range: rangeOf(node ?? params) } };
+    }
+    return UNKNOWN;
+  }
+}
+
+/** Python function decorated as a web route (Flask/FastAPI/Django-ninja style). */
+export function isRouteHandler(fn: Node): boolean {
+  const p = fn.parent;
+  if (!p || p.type !== 'decorated_definition') return false;
+  return /@\w+(?:\.\w+)*\.(?:route|get|post|put|delete|patch|api_route|websocket)\s*\(/.test(p.text.slice(0, Math.max(0, fn.startIndex - p.startIndex)));
+}
