@@ -166,7 +166,8 @@ export class DigestCache {
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await fs.promises.mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await fs.promises.writeFile(tmp, JSON.stringify({ version: FORMAT_VERSION, entries: Object.fromEntries(list) }), { mode: 0o600 });
+      // 'wx': never follow a link planted at the temp name.
+      await fs.promises.writeFile(tmp, JSON.stringify({ version: FORMAT_VERSION, entries: Object.fromEntries(list) }), { mode: 0o600, flag: 'wx' });
       await fs.promises.rename(tmp, this.file);
       this.dirty = false;
       this.loadedMtimeMs = (await fs.promises.stat(this.file)).mtimeMs;
