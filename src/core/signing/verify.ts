@@ -107,6 +107,10 @@ export async function verifyModel(options: VerifyModelOptions): Promise<Verifica
     }
     const warnings: string[] = [];
     if (statement.legacy) warnings.push('legacy v0.1 Digests statement (model_signing 0.2.x); signed without a root digest');
+    const outside = local.blindSpots.outsideLinks;
+    if (outside.length > 0) {
+      warnings.push(`${outside.length} signed symlink(s) point outside the model, whose content can change without touching the model folder: ${outside.slice(0, 5).map((f) => printable(f)).join(', ')}${outside.length > 5 ? ', …' : ''}`);
+    }
     const empty = local.blindSpots.emptyFiles;
     if (empty.length > 0) {
       warnings.push(`${empty.length} empty file(s) not covered by the signature (the shards method cannot sign empty files): ${empty.slice(0, 5).map((f) => printable(f)).join(', ')}${empty.length > 5 ? ', …' : ''}`);
@@ -217,7 +221,7 @@ async function serializeLocal(options: VerifyModelOptions, signed: Manifest): Pr
     const blindSpots: BlindSpots =
       st.isDirectory() && (serOptions.allowSymlinks || emptyFiles)
         ? await findBlindSpots(modelPath, serOptions.ignorePaths, { emptyFiles, signal: options.signal })
-        : { directoryLinks: [], emptyFiles: [] };
+        : { directoryLinks: [], emptyFiles: [], outsideLinks: [] };
     return { manifest, singleFile: !st.isDirectory(), blindSpots };
   } catch (e) {
     if (isCancellation(e)) throw e;

@@ -65,6 +65,20 @@ describe('adversarial: model trees', () => {
     expectInvalid(await keyVerify({ modelPath: link, signaturePath: sig }), 'CONTENT_MISMATCH');
   });
 
+  (posix ? it : it.skip)('allow_symlinks: a signed file symlink pointing outside the model is valid but warned about (spec §6.1.1)', async () => {
+    const model = track(makeModel({ 'w.bin': 'w', 'inside.bin': 'i' }));
+    fs.writeFileSync(path.join(path.dirname(model), 'shared.bin'), 'shared');
+    fs.symlinkSync(path.join(path.dirname(model), 'shared.bin'), path.join(model, 'shared.bin'));
+    fs.symlinkSync('inside.bin', path.join(model, 'alias.bin'));
+    const sig = path.join(path.dirname(model), 'model.sig');
+    await sign(model, sig, { allowSymlinks: true });
+    const r = await keyVerify({ modelPath: model, signaturePath: sig });
+    expectValid(r);
+    const w = r.verdict === 'valid' ? r.warnings.join('\n') : '';
+    assert.match(w, /outside the model.*: shared\.bin/);
+    assert.doesNotMatch(w, /alias\.bin/);
+  });
+
   it('shards: an empty file added after signing is reported as a warning (the shards method cannot cover it)', async () => {
     const model = track(makeModel({ 'w.bin': 'weights' }));
     const sig = path.join(path.dirname(model), 'model.sig');
