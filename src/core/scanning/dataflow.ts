@@ -77,6 +77,35 @@ function join(parts: Val[], str: boolean): Val {
   return { c, taint, san: c ? San.All : san, text: text.slice(0, MAX_TEXT), str, dyn };
 }
 
+/** Call node type -> [callee field, receiver field]. */
+const CALL_FIELDS: Record<string, [string, string?]> = {
+  call_expression: ['function'],
+  new_expression: ['constructor'],
+  method_invocation: ['name', 'object'],
+  invocation_expression: ['function'],
+  function_call_expression: ['function'],
+  member_call_expression: ['name', 'object'],
+  nullsafe_member_call_expression: ['name', 'object'],
+  scoped_call_expression: ['name', 'scope'],
+  macro_invocation: ['macro'],
+};
+
+/** Member/subscript node type -> the field holding the object being accessed. */
+const OBJECT_FIELD: Record<string, string> = {
+  attribute: 'object',
+  member_expression: 'object',
+  subscript: 'value',
+  subscript_expression: 'object',
+  selector_expression: 'operand',
+  field_access: 'object',
+  member_access_expression: 'expression',
+  element_reference: 'object',
+  index_expression: 'operand',
+  element_access_expression: 'expression',
+  array_access: 'array',
+  field_expression: 'value',
+};
+
 const STRING_BUILDERS = /^(?:format|join|sprintf|Sprintf|Sprint|Sprintln|Fprintf|String\.format|format!|concat|formatted|String\.join|strings\.Join|fmt\.Sprintf|fmt\.Sprint|str\.format|f|printf|vsprintf|snprintf|replace|Replace|replaceAll|ReplaceAll|strip|lower|upper|trim|trimmed|Trim|toLowerCase|toUpperCase|toString|ToString|to_s|str|String|String\.valueOf|encode|decode|rstrip|lstrip|strip|split|substring|slice|substr|as_str|to_string|to_owned|into|unwrap|clone|bytes|getBytes|valueOf|append|toCharArray|implode|sprintf|html|render|Join|Sprint|Trim|TrimSpace|ToLower|ToUpper)$/;
 
 /** Evaluates expressions to abstract values against the current scope. */
@@ -212,7 +241,9 @@ export class Evaluator {
     const compact = compactCallee(n.text.length > 400 ? n.text.slice(0, 400) : n.text);
     const src = this.sourceFor(compact);
     if (src) return this.tainted(n, src);
+    const objField = OBJECT_FIELD[t];
     const obj =
+      (objField ? n.childForFieldName(objField) : null) ??
       n.childForFieldName('object') ??
       n.childForFieldName('value') ??
       n.childForFieldName('operand') ??
@@ -255,8 +286,12 @@ export class Evaluator {
   }
 
   private evalCall(n: Node, scope: Env, depth: number): Val {
-    const fn = n.childForFieldName('function') ?? n.childForFieldName('constructor') ?? n.childForFieldName('name') ?? n.childForFieldName('method') ?? n.childForFieldName('macro') ?? n.childForFieldName('type');
-    const recvNode = n.childForFieldName('object') ?? n.childForFieldName('receiver') ?? n.childForFieldName('scope');
+    // Known shapes read exactly the fields they have (each field lookup is a wasm call).
+    const shape = CALL_FIELDS[n.type];
+    const fn = shape
+      ? n.childForFieldName(shape[0])
+      : (n.childForFieldName('function') ?? n.childForFieldName('constructor') ?? n.childForFieldName('name') ?? n.childForFieldName('method') ?? n.childForFieldName('macro') ?? n.childForFieldName('type'));
+    const recvNode = shape ? (shape[1] ? n.childForFieldName(shape[1]) : null) : (n.childForFieldName('object') ?? n.childForFieldName('receiver') ?? n.childForFieldName('scope'));
     let calleeText = fn ? fn.text : '';
     if (recvNode && fn && fn !== recvNode) calleeText = `${recvNode.text}.${fn.text}`;
     if (n.type === 'macro_invocation') calleeText += '!';

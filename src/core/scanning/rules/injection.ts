@@ -151,9 +151,10 @@ export const commandInjection = defineRule({
         kind: 'call',
         names: ['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync', 'execa', 'execaSync', 'execaCommand', 'execaCommandSync', 'command', 'commandSync'],
         check: (c, ctx) => {
-          if (!ctx.fileHas(/child_process|\bexeca\b|shelljs/)) return undefined;
-          // `re.exec(s)` is RegExp; require a child_process-like receiver or a bare imported function.
+          // `re.exec(s)` is RegExp; require a child_process-like receiver, or a bare call
+          // (`exec`/`execSync` imported from child_process; snippets often omit the require).
           if (c.receiver && !/^(?:child_process|childProcess|cp|proc|child|shell|shelljs|execa|\w*[Pp]rocess)$/.test(c.receiver.text)) return undefined;
+          if (!c.receiver && !/^(?:exec|execSync)$/.test(c.name) && !ctx.fileHas(/child_process|\bexeca\b|shelljs/)) return undefined;
           const a = c.args[0];
           if (!a) return undefined;
           const shellOpt = optionIn(c, /^shell$/);
@@ -223,15 +224,19 @@ export const commandInjection = defineRule({
     ruby: [
       {
         kind: 'call',
-        names: ['system', 'exec', 'spawn', 'popen', 'popen2', 'popen2e', 'popen3', 'capture2', 'capture2e', 'capture3', 'pipeline_r', 'pipeline_w', 'pipeline_rw', 'pipeline', 'open', 'syscall'],
+        names: ['system', 'exec', 'spawn', 'popen', 'popen2', 'popen2e', 'popen3', 'capture2', 'capture2e', 'capture3', 'pipeline_r', 'pipeline_w', 'pipeline_rw', 'pipeline', 'open', 'syscall', 'read', 'readlines', 'foreach', 'write', 'binread', 'binwrite'],
         check: (c, ctx) => {
           if (c.receiver && !/^(?:Kernel|Open3|IO|Process|PTY)$/.test(c.receiver.text)) return undefined;
+          if (/^(?:read|readlines|foreach|write|binread|binwrite)$/.test(c.name) && c.receiver?.text !== 'IO') return undefined;
           const pos = c.args.filter((a) => a.type !== 'pair' && a.type !== 'hash');
           if (!pos.length) return undefined;
-          if (c.name === 'open' && !c.receiver) {
-            // Kernel#open runs a command when the path starts with "|".
-            const t = taintFor(ctx.val(pos[0]), San.Shell | San.Path);
-            return t ? { taint: t, sink: 'Kernel#open', node: pos[0], severity: 'high', message: 'Kernel#open with untrusted input can run a command ("|cmd"); use File.open' } : undefined;
+          if ((c.name === 'open' && (!c.receiver || c.receiver.text === 'Kernel')) || (c.receiver?.text === 'IO' && /^(?:read|readlines|foreach|write|binread|binwrite)$/.test(c.name))) {
+            // Kernel#open / IO.read & co. run a command when the path starts with "|"
+            // (RuboCop Security/Open, Security/IoMethods): any non-literal path is a risk.
+            const v = ctx.val(pos[0]);
+            if (!dynamicFor(v, San.Shell | San.Path)) return undefined;
+            const api = c.receiver?.text === 'IO' ? `IO.${c.name}` : 'Kernel#open';
+            return { ...flowHit(v, San.Shell | San.Path, api, pos[0]), message: `${api} with a non-literal path runs a command when it starts with "|"; use File.${c.name === 'open' ? 'open' : c.name}` };
           }
           if (c.name === 'open' && c.receiver?.text !== 'IO') return undefined;
           // Several arguments = argv form (no shell), unless a shell -c is spelled out.

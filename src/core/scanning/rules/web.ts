@@ -81,15 +81,18 @@ const pyXss: Matcher[] = [
 
 const jsXss: Matcher[] = [
   {
-    kind: 'binding', trigger: /innerHTML|outerHTML|dangerouslySetInnerHTML/,
+    kind: 'binding', trigger: /innerHTML|outerHTML|dangerouslySetInnerHTML|__html/,
     check: (b, ctx) => {
       if (!b.value) return undefined;
       if (!b.pair && /\.(?:innerHTML|outerHTML)$/.test(b.targetText)) return htmlHit(ctx, b.value, b.targetText.replace(/^.*\./, '.'), false);
       if (b.pair && /^["']?dangerouslySetInnerHTML["']?$/.test(b.targetText)) {
         const obj = b.value.type === 'object' ? b.value : b.value.namedChildren.find((x) => x.type === 'object');
         const html = obj?.namedChildren.find((p) => /^["']?__html["']?$/.test(p.childForFieldName('key')?.text ?? ''))?.childForFieldName('value');
-        return htmlHit(ctx, html ?? undefined, 'dangerouslySetInnerHTML', false);
+        // `dangerouslySetInnerHTML={this.getMarkup()}`: the markup object is built elsewhere.
+        return htmlHit(ctx, html ?? (obj ? undefined : b.value), 'dangerouslySetInnerHTML', false);
       }
+      // `{ __html: value }` built in a helper and passed to dangerouslySetInnerHTML later.
+      if (b.pair && /^["']?__html["']?$/.test(b.targetText) && ctx.fileHas(/dangerouslySetInnerHTML/)) return htmlHit(ctx, b.value, '__html', false);
       if (!b.pair && /^(?:window\.|document\.)?location(?:\.href)?$/.test(b.targetText)) {
         const v = ctx.val(b.value);
         if (v.str && /^\s*javascript:/i.test(v.text)) return undefined;
