@@ -51,6 +51,34 @@ export const cDangerousFunction = defineRule({
         },
       },
       {
+        // Macro bodies are not parsed as code; look at their text.
+        kind: 'node',
+        trigger: /\b(?:gets|strcpy|strcat|sprintf|vsprintf)\s*\(/,
+        types: ['preproc_def', 'preproc_function_def'],
+        check: (n) => {
+          const m = /\b(gets|strcpy|strcat|sprintf|vsprintf)\s*\(/.exec(n.text);
+          return m ? { message: `${m[1]}() in a macro body copies without a bound; use a bounded function with the destination size` } : undefined;
+        },
+      },
+      {
+        kind: 'call',
+        names: ['memcpy', 'memmove', 'strncpy', 'strncat', 'wmemcpy'],
+        check: (c, ctx) => {
+          const [dst, , len] = c.args;
+          if (!dst || !len || dst.type !== 'identifier') return undefined;
+          const fn = ctx.functionText();
+          const esc = dst.text.replace(/[$]/g, '\\$&');
+          // Destination is a fixed-size array declared in this function.
+          const decl = new RegExp(`\\b${esc}\\s*\\[\\s*(\\w+)\\s*\\]\\s*[;=]`).exec(fn);
+          if (!decl) return undefined;
+          if (/sizeof|^\d+$|^[A-Z_][A-Z0-9_]*$/.test(len.text) || len.text.includes(decl[1])) return undefined;
+          const l = len.text.replace(/[^\w]/g, '');
+          // A bound check on the length anywhere in the function counts as validation.
+          if (l && new RegExp(`\\b${l}\\s*(?:<|<=|>|>=)|(?:<|<=|>|>=)\\s*${l}\\b|\\b(?:MIN|min|std::min)\\s*\\(`).test(fn)) return undefined;
+          return { cwe: 'CWE-121', message: `${c.name} into the fixed-size array \`${dst.text}\` with a length that is not checked against its size (stack buffer overflow)` };
+        },
+      },
+      {
         kind: 'call',
         names: ['scanf', 'fscanf', 'sscanf', 'wscanf', 'vscanf'],
         check: (c) => {
@@ -115,15 +143,16 @@ export const allocOverflow = defineRule({
     c: [
       {
         kind: 'call',
-        names: ['malloc', 'realloc', 'alloca', '_alloca', 'operator new'],
+        names: ['malloc', 'realloc', 'alloca', '_alloca', 'xmalloc', 'g_malloc', 'kmalloc', 'vmalloc', 'av_malloc', '_TIFFmalloc', 'emalloc', 'OPENSSL_malloc', 'xrealloc'],
         check: (c, ctx) => {
-          const size = c.args[c.name === 'realloc' ? 1 : 0];
+          const size = c.args[/realloc$/.test(c.name) ? 1 : 0];
           if (!size || size.type !== 'binary_expression' || size.childForFieldName('operator')?.text !== '*') return undefined;
           const l = size.childForFieldName('left');
           const r = size.childForFieldName('right');
-          if (!l || !r || !isNonConstFactor(l) || !isNonConstFactor(r)) return undefined;
+          if (!l || !r || (!isNonConstFactor(l) && !isNonConstFactor(r))) return undefined;
           if (/SIZE_MAX|INT_MAX|UINT_MAX|__builtin_mul_overflow|ckd_mul|overflow/.test(ctx.functionText())) return undefined;
-          return { node: size };
+          // n * sizeof(T) still wraps for a huge n, but n is usually bounded elsewhere: low.
+          return isNonConstFactor(l) && isNonConstFactor(r) ? { node: size } : { node: size, severity: 'low' };
         },
       },
     ],
@@ -155,7 +184,7 @@ export const uncheckedAlloc = defineRule({
           const text = ctx.functionText();
           const after = text.slice(Math.max(0, b.node.endIndex - (ctx.functionNode()?.startIndex ?? 0)));
           const esc = name.replace(/[$]/g, '\\$&');
-          const checked = new RegExp(`(?:!\\s*${esc}\\b|\\b${esc}\\s*(?:==|!=)\\s*(?:NULL|nullptr|0)\\b|(?:NULL|nullptr|0)\\s*(?:==|!=)\\s*${esc}\\b|if\\s*\\(\\s*${esc}\\s*\\)|if\\s*\\(\\s*${esc}\\s*&&|assert\\s*\\(\\s*${esc}|${esc}\\s*\\?|return\\s+${esc}\\s*;)`);
+          const checked = new RegExp(`(?:!\\s*${esc}\\b|\\b${esc}\\s*(?:==|!=)\\s*(?:NULL|nullptr|0)\\b|(?:NULL|nullptr|0)\\s*(?:==|!=)\\s*${esc}\\b|if\\s*\\(\\s*${esc}\\s*\\)|if\\s*\\(\\s*${esc}\\s*&&|assert\\s*\\(\\s*${esc}|${esc}\\s*\\?)`);
           if (checked.test(after)) return undefined;
           const used = new RegExp(`\\b${esc}\\s*(?:\\[|->)|\\*\\s*${esc}\\b|\\(\\s*${esc}\\s*[,)]|,\\s*${esc}\\s*[,)]`);
           return used.test(after) ? { node: b.node, message: `\`${name}\` from ${fn}() is used without a NULL check` } : undefined;

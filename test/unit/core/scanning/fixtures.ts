@@ -292,10 +292,10 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     ruby: { pos: [`doc = Nokogiri::XML(xml) { |config| config.noent }`], neg: [`doc = Nokogiri::XML(xml) { |config| config.nonet }`] },
   },
   'c-dangerous-function': {
-    c: { pos: [`void f(void) { char b[16]; gets(b); }`, `void f(const char *s) { char b[16]; strcpy(b, s); }`, `void f(const char *s) { char b[16]; sprintf(b, "%s", s); }`, `void f(void) { char b[16]; scanf("%s", b); }`], neg: [`void f(const char *s) { char b[16]; snprintf(b, sizeof b, "%s", s); fgets(b, sizeof b, stdin); scanf("%15s", b); strcpy(b, "ok"); }`, `char *dup(const char *s) { char *d = malloc(strlen(s) + 1); strcpy(d, s); return d; }`] },
+    c: { pos: [`#define COPY(d, s) strcpy(d, s)`, `void f(const char *msg, size_t n) { char buf[64]; memcpy(buf, msg, n); }`, `void f(void) { char b[16]; gets(b); }`, `void f(const char *s) { char b[16]; strcpy(b, s); }`, `void f(const char *s) { char b[16]; sprintf(b, "%s", s); }`, `void f(void) { char b[16]; scanf("%s", b); }`], neg: [`void f(const char *s) { char b[16]; snprintf(b, sizeof b, "%s", s); fgets(b, sizeof b, stdin); scanf("%15s", b); strcpy(b, "ok"); }`, `char *dup(const char *s) { char *d = malloc(strlen(s) + 1); strcpy(d, s); return d; }`, `void f(const char *msg, size_t n) { char buf[64]; if (n > sizeof buf) return; memcpy(buf, msg, n); memcpy(buf, msg, sizeof buf); }`] },
   },
   'c-alloc-size-overflow': {
-    c: { pos: [`void *f(size_t n, size_t m) { return malloc(n * m); }`], neg: [`void *f(size_t n) { return malloc(n * sizeof(int)); }`, `void *f(size_t n, size_t m) { if (m && n > SIZE_MAX / m) return NULL; return malloc(n * m); }`] },
+    c: { pos: [`void *f(size_t n, size_t m) { return malloc(n * m); }`, `void *f(size_t n) { return malloc(n * sizeof(int)); }`], neg: [`void *f(void) { return malloc(16 * sizeof(int)); }`, `void *f(size_t n) { return calloc(n, sizeof(int)); }`, `void *f(size_t n, size_t m) { if (m && n > SIZE_MAX / m) return NULL; return malloc(n * m); }`] },
   },
   'c-unchecked-allocation': {
     c: { pos: [`void f(size_t n) { char *p = malloc(n); p[0] = 0; }`], neg: [`void f(size_t n) { char *p = malloc(n); if (p == NULL) return; p[0] = 0; }`, `void f(size_t n) { char *p = malloc(n); if (!p) return; memset(p, 0, n); }`] },
