@@ -352,6 +352,16 @@ export const codeInjection = defineRule({
         },
       },
       { kind: 'call', names: ['setTimeout', 'setInterval', 'setImmediate'], check: (c, ctx) => codeHit(c, ctx, c.args[0], true) },
+      {
+        // eslint-plugin-security detect-non-literal-require: code chosen at run time.
+        kind: 'call',
+        names: ['require'],
+        check: (c, ctx) => {
+          if (c.receiver || !c.args[0]) return undefined;
+          const h = codeHit(c, ctx, c.args[0]);
+          return h ? { ...h, severity: h.taint ? 'high' : 'low', message: 'require() of a non-literal module path loads code chosen at run time' } : undefined;
+        },
+      },
       { kind: 'call', names: ['runInNewContext', 'runInThisContext', 'runInContext', 'compileFunction', 'Script', 'SourceTextModule'], check: (c, ctx) => (/^(?:vm\.)?(?:runIn\w+|compileFunction|Script|SourceTextModule)$/.test(c.callee) && ctx.fileHas(/\bvm\b/) ? codeHit(c, ctx, c.args[0]) : undefined) },
     ],
     php: [

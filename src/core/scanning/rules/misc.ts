@@ -114,6 +114,8 @@ function regexCall(c: CallSite, ctx: RuleContext): Hit | undefined {
   const t = taintFor(v, San.Regex);
   if (t) return { taint: t, sink: c.callee, severity: 'medium', node: a, cwe: 'CWE-1333', message: 'A regular expression is built from untrusted input (regex injection / ReDoS); escape it first' };
   if (v.c && v.str) return redosHit(v.text);
+  // eslint-plugin-security detect-non-literal-regexp: a pattern built at run time (low confidence).
+  if (v.str && v.dyn && (v.san & San.Regex) === 0 && c.isNew) return { severity: 'low', node: a, cwe: 'CWE-185', message: 'Regular expression built from non-constant data: escape the data or the pattern can change meaning (and backtrack)' };
   return undefined;
 }
 

@@ -101,8 +101,8 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
       neg: [`import ast\ndef f(s):\n    return ast.literal_eval(s)\n`, `eval("1 + 2")\nmodel.eval()\n`],
     },
     javascript: {
-      pos: [`app.post('/calc', (req, res) => { res.send(String(eval(req.body.expr))); });`, `function f(body) { return new Function("return " + body)(); }`],
-      neg: [`const x = eval("2 + 2"); setTimeout(() => run(), 10); setTimeout(handler, 5);`],
+      pos: [`app.post('/calc', (req, res) => { res.send(String(eval(req.body.expr))); });`, `function f(body) { return new Function("return " + body)(); }`, `function load(dir, name) { return require(dir + '/' + name); }`],
+      neg: [`const x = eval("2 + 2"); setTimeout(() => run(), 10); setTimeout(handler, 5); const fs = require('fs');`],
     },
     php: {
       pos: [`<?php eval($_POST['code']);`, `<?php eval("return " . $expr . ";");`],
@@ -411,7 +411,7 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
   },
   'regex-dos': {
     python: { pos: [`import re\nEMAIL = re.compile(r"^([a-zA-Z0-9]+)*@example\\.com$")\n`, `import re\nfrom flask import request\ndef s():\n    re.search(request.args["q"], text)\n`], neg: [`import re\nEMAIL = re.compile(r"^[a-z0-9]+@example\\.com$")\n`] },
-    javascript: { pos: [`const re = /^(\\w+\\s?)*$/;`, `app.get('/', (req, res) => { new RegExp(req.query.q).test(s); });`], neg: [`const re = /^\\w+$/;`] },
+    javascript: { pos: [`const re = /^(\\w+\\s?)*$/;`, `app.get('/', (req, res) => { new RegExp(req.query.q).test(s); });`, `function f(name) { return new RegExp("^\\\\s*alert\\\\s+" + name, "g"); }`], neg: [`const re = /^\\w+$/;`, `function f(name) { return new RegExp("^" + _.escapeRegExp(name) + "$"); }`] },
     java: { pos: [`class A { Pattern p = Pattern.compile("(a+)+b"); }`], neg: [`class A { Pattern p = Pattern.compile("a+b"); }`] },
     ruby: { pos: [`RE = /^(a+)+$/`], neg: [`RE = /\\Aa+\\z/`] },
     php: { pos: [`<?php preg_match("/^(a+)+$/", $s);`], neg: [`<?php preg_match("/^a+$/", $s);`] },
