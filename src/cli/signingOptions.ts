@@ -110,12 +110,24 @@ export function serializationMethod(values: Record<string, unknown>): { method: 
 /** Reads a file named by an option; a missing/unreadable file is a usage error naming it. */
 export function readOptionFile(file: string, option: string, cwd: string): Buffer {
   const p = path.resolve(cwd, file);
+  let fd: number | undefined;
   try {
-    return fs.readFileSync(p);
+    // Non-blocking open + regular-file check: a FIFO or /dev/zero given as a key must not hang the CLI.
+    fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new UsageError(`${option} ${file}: not a regular file`);
+    if (st.size > MAX_OPTION_FILE_BYTES) throw new UsageError(`${option} ${file}: larger than ${MAX_OPTION_FILE_BYTES} bytes; not a key, certificate or config file`);
+    return fs.readFileSync(fd);
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`${option} ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
+
+/** Keys, certificates and trust configs are small; anything bigger is a wrong path. */
+const MAX_OPTION_FILE_BYTES = 16 * 1024 * 1024;
 
 /** Value of a required string option, or a usage error. */
 export function requireString(values: Record<string, unknown>, name: string, why: string): string {
