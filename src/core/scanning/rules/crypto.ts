@@ -325,7 +325,10 @@ export const weakKeySize = defineRule({
       },
     ],
     java: [{ kind: 'call', names: ['initialize'], check: (c, ctx) => (/[Gg]en|kpg|generator/.test(c.receiver?.text ?? '') ? keyHit(smallKey(c.args[0], ctx)) : undefined) }],
-    go: [{ kind: 'call', names: ['GenerateKey', 'GenerateMultiPrimeKey'], check: (c, ctx) => (/^rsa\./.test(c.callee) ? keyHit(smallKey(c.args[c.args.length - 1], ctx)) : undefined) }],
+    go: [
+      { kind: 'call', names: ['GenerateKey', 'GenerateMultiPrimeKey'], check: (c, ctx) => (/^rsa\./.test(c.callee) ? keyHit(smallKey(c.args[c.args.length - 1], ctx)) : undefined) },
+      { kind: 'call', names: ['GenerateParameters'], check: (c) => (/^dsa\./.test(c.callee) && /L1024N160/.test(c.args[2]?.text ?? '') ? keyHit(1024, 'DSA') : undefined) },
+    ],
     c: [{ kind: 'call', names: ['RSA_generate_key', 'RSA_generate_key_ex', 'DSA_generate_parameters_ex', 'EVP_PKEY_CTX_set_rsa_keygen_bits'], check: (c, ctx) => keyHit(smallKey(c.name === 'RSA_generate_key' ? c.args[0] : c.args[1], ctx)) }],
     ruby: [{ kind: 'call', names: ['new', 'generate'], check: (c, ctx) => (/^OpenSSL::PKey::(?:RSA|DSA)$/.test(c.receiver?.text ?? '') ? keyHit(smallKey(c.args[0], ctx)) : undefined) }],
     php: [{ kind: 'call', names: ['openssl_pkey_new'], check: (c) => { const m = /private_key_bits['"]\s*=>\s*(\d+)/.exec(c.node.text); return m && Number(m[1]) < 2048 ? keyHit(Number(m[1])) : undefined; } }],

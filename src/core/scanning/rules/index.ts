@@ -7,7 +7,7 @@ import { insecureRandom, staticIv, weakCipher, weakHash, weakKeySize } from './c
 import { kerasUnsafe, numpyAllowPickle, torchLoad, unsafeDeserialization, yamlUnsafeLoad } from './deserialization';
 import { codeInjection, commandInjection, sqlInjection } from './injection';
 import { allocOverflow, cDangerousFunction, formatString, rustUnsafe, uncheckedAlloc, useAfterFree } from './memory';
-import { incompleteUrlValidation, insecureTempFile, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
+import { incompleteUrlValidation, insecureTempFile, integerNarrowing, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
 import { hfUnpinned, llmCodeTools, trustRemoteCode } from './ml';
 import { hardcodedPassword, hardcodedProviderKey } from './secrets';
 import { tlsVerificationDisabled } from './tls';
@@ -59,6 +59,7 @@ const ALL: Rule[] = [
   xpathInjection,
   sensitiveLogging,
   rustUnsafe,
+  integerNarrowing,
 ];
 
 function validate(rules: Rule[]): Rule[] {

@@ -202,6 +202,39 @@ export const xpathInjection = defineRule({
   },
 });
 
+// ------------------------------------------------------------------ integer narrowing (Go)
+
+const NARROW = /^u?int(?:8|16|32)$/;
+
+export const integerNarrowing = defineRule({
+  id: 'integer-narrowing',
+  name: 'Parsed integer narrowed without a bounds check',
+  cwe: 'CWE-681',
+  severity: 'medium',
+  pattern: 0,
+  message: 'A value parsed with strconv.Atoi/ParseInt(…, 64) is converted to a smaller integer type without a range check: out-of-range input silently wraps',
+  why: 'OpenSSF ML-driven guide on LLM root causes ("missing/incorrect conditional check"); parse with the target bit size (strconv.ParseInt(s, 10, 32)) or check the range first.',
+  description: 'Go: int8/16/32 or uint8/16/32 conversion of a variable that was assigned from strconv.Atoi or strconv.Parse(U)Int with bit size 64 (or 0) in the same function, with no comparison against math.MaxInt*/MinInt* or a numeric limit.',
+  matchers: {
+    go: [
+      {
+        kind: 'call',
+        names: ['int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32'],
+        check: (c, ctx) => {
+          const a = c.args[0];
+          if (!NARROW.test(c.callee) || !a || a.type !== 'identifier') return undefined;
+          const fn = ctx.functionText();
+          const v = a.text;
+          const parsed = new RegExp(`\\b${v}\\s*,\\s*\\w+\\s*:?=\\s*strconv\\.(?:Atoi\\(|Parse(?:U)?Int\\([^)]*,\\s*(?:64|0)\\s*\\))`).test(fn);
+          if (!parsed) return undefined;
+          if (new RegExp(`\\b${v}\\s*(?:<|<=|>|>=)|(?:<|<=|>|>=)\\s*${v}\\b|math\\.(?:Max|Min)(?:Int|Uint)(?:8|16|32)`).test(fn)) return undefined;
+          return { node: c.node };
+        },
+      },
+    ],
+  },
+});
+
 // ------------------------------------------------------------------ sensitive data in logs
 
 const SENSITIVE_ID = /\b[A-Za-z_]*(?:password|passwd|passphrase|secret|api_?key|apikey|access_?token|auth_?token|private_?key|credit_?card|card_?number|\bssn\b|\bcvv\b)[A-Za-z_]*\b/i;

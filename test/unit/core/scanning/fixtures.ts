@@ -238,7 +238,7 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     python: { pos: [`from cryptography.hazmat.primitives.asymmetric import rsa\nk = rsa.generate_private_key(public_exponent=65537, key_size=1024)\n`], neg: [`from cryptography.hazmat.primitives.asymmetric import rsa\nk = rsa.generate_private_key(public_exponent=65537, key_size=3072)\n`] },
     javascript: { pos: [`const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 1024 });`], neg: [`const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 4096 });`] },
     java: { pos: [`class A { void f() throws Exception { KeyPairGenerator kpg = KeyPairGenerator.getInstance("RSA"); kpg.initialize(1024); } }`], neg: [`class A { void f() throws Exception { KeyPairGenerator kpg = KeyPairGenerator.getInstance("RSA"); kpg.initialize(2048); } }`] },
-    go: { pos: [`package m\nfunc f() { k, _ := rsa.GenerateKey(rand.Reader, 1024); _ = k }`], neg: [`package m\nfunc f() { k, _ := rsa.GenerateKey(rand.Reader, 2048); _ = k }`] },
+    go: { pos: [`package m\nfunc f() { k, _ := rsa.GenerateKey(rand.Reader, 1024); _ = k }`, `package m\nfunc f(p *dsa.Parameters) { dsa.GenerateParameters(p, rand.Reader, dsa.L1024N160) }`], neg: [`package m\nfunc f() { k, _ := rsa.GenerateKey(rand.Reader, 2048); _ = k }`] },
     c: { pos: [`void f(RSA *r, BIGNUM *e) { RSA_generate_key_ex(r, 1024, e, NULL); }`], neg: [`void f(RSA *r, BIGNUM *e) { RSA_generate_key_ex(r, 4096, e, NULL); }`] },
     ruby: { pos: [`key = OpenSSL::PKey::RSA.new(1024)`], neg: [`key = OpenSSL::PKey::RSA.new(2048)`] },
     php: { pos: [`<?php $k = openssl_pkey_new(['private_key_bits' => 1024]);`], neg: [`<?php $k = openssl_pkey_new(['private_key_bits' => 4096]);`] },
@@ -435,6 +435,12 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     ruby: { pos: [`def f(user, password)\n  Rails.logger.info("login #{user} #{password}")\nend`], neg: [`def f(user, password)\n  Rails.logger.info("login #{user}")\nend`] },
     php: { pos: [`<?php error_log("login " . $user . " " . $password);`], neg: [`<?php error_log("login " . $user);`] },
     csharp: { pos: [`class C { void F(string user, string password) { _logger.LogInformation("login {U} {P}", user, password); } }`.replace('_logger', 'Logger')], neg: [`class C { void F(string user, string password) { Logger.LogInformation("login {U}", user); } }`] },
+  },
+  'integer-narrowing': {
+    go: {
+      pos: [`package m\nfunc port(s string) uint16 {\n\tn, err := strconv.Atoi(s)\n\tif err != nil { return 0 }\n\treturn uint16(n)\n}`],
+      neg: [`package m\nfunc port(s string) uint16 {\n\tn, err := strconv.ParseUint(s, 10, 16)\n\tif err != nil { return 0 }\n\treturn uint16(n)\n}`, `package m\nfunc port(s string) uint16 {\n\tn, err := strconv.Atoi(s)\n\tif err != nil || n < 0 || n > math.MaxUint16 { return 0 }\n\treturn uint16(n)\n}`],
+    },
   },
   'rust-unsafe-without-safety-comment': {
     rust: { pos: [`fn f(p: *const u8) -> u8 { unsafe { *p } }`], neg: [`fn f(p: *const u8) -> u8 {\n    // SAFETY: p is non-null and aligned; checked by the caller.\n    unsafe { *p }\n}`] },
