@@ -126,7 +126,7 @@ export const regexDos = defineRule({
   name: 'ReDoS-prone or injected regular expression',
   cwe: 'CWE-1333',
   severity: 'medium',
-  pattern: 25,
+  pattern: 0,
   message: 'Regular expression can be made to backtrack exponentially',
   why: 'OpenSSF Concise Guide #29 "Correctly Using Regular Expressions": avoid nested quantifiers and never compile untrusted patterns.',
   description: 'Regex literals/patterns with nested quantifiers ((a+)+, (\\w+\\s?)*), and patterns built from untrusted input (new RegExp(req.query.q), re.compile(user)).',
