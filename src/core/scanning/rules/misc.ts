@@ -114,8 +114,6 @@ function regexCall(c: CallSite, ctx: RuleContext): Hit | undefined {
   const t = taintFor(v, San.Regex);
   if (t) return { taint: t, sink: c.callee, severity: 'medium', node: a, cwe: 'CWE-1333', message: 'A regular expression is built from untrusted input (regex injection / ReDoS); escape it first' };
   if (v.c && v.str) return redosHit(v.text);
-  // eslint-plugin-security detect-non-literal-regexp: a pattern built at run time (low confidence).
-  if (v.str && v.dyn && (v.san & San.Regex) === 0 && c.isNew) return { severity: 'low', node: a, cwe: 'CWE-185', message: 'Regular expression built from non-constant data: escape the data or the pattern can change meaning (and backtrack)' };
   return undefined;
 }
 
@@ -244,7 +242,8 @@ function logArgs(c: CallSite): Hit | undefined {
     // Identifiers only: strip string literals so "Invalid password" messages do not count,
     // but keep what is interpolated into them (#{x}, ${x}).
     const interp = (a.text.match(/#\{[^}]*\}|\$\{[^}]*\}/g) ?? []).join(' ');
-    const code = a.text.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '""') + ' ' + interp;
+    // Function names (`create_private_key()`) are not data.
+    const code = (a.text.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '""') + ' ' + interp).replace(/[\w$.]+\s*\(/g, '(');
     if (/^f["']/.test(a.text)) {
       const holes = a.text.match(/\{[^{}]*\}/g)?.join(' ') ?? '';
       if (SENSITIVE_ID.test(holes)) return { node: a };

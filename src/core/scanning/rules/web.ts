@@ -213,7 +213,7 @@ export const xss = defineRule({
 
 // ------------------------------------------------------------------ path traversal
 
-const PATH_GUARD = /startswith|startsWith|HasPrefix|starts_with|start_with\?|StartsWith|is_relative_to|commonpath|str_starts_with|strpos\s*\(|\.\.["'`]|["'`]\.\.|includes\(\s*['"]\.\.|Contains\([^)]*"\.\."|contains\(\s*"\.\."|realpath\s*\([^)]*\)\s*(?:!==|===|==|!=)|filepath\.Rel\(/;
+const PATH_GUARD = /\\\.\\\.|startswith|startsWith|HasPrefix|starts_with|start_with\?|StartsWith|is_relative_to|commonpath|str_starts_with|strpos\s*\(|\.\.["'`]|["'`]\.\.|includes\(\s*['"]\.\.|Contains\([^)]*"\.\."|contains\(\s*"\.\."|realpath\s*\([^)]*\)\s*(?:!==|===|==|!=)|filepath\.Rel\(/;
 
 const pathSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0]): Matcher => ({
   kind: 'call',

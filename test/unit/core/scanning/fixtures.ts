@@ -411,7 +411,7 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
   },
   'regex-dos': {
     python: { pos: [`import re\nEMAIL = re.compile(r"^([a-zA-Z0-9]+)*@example\\.com$")\n`, `import re\nfrom flask import request\ndef s():\n    re.search(request.args["q"], text)\n`], neg: [`import re\nEMAIL = re.compile(r"^[a-z0-9]+@example\\.com$")\n`] },
-    javascript: { pos: [`const re = /^(\\w+\\s?)*$/;`, `app.get('/', (req, res) => { new RegExp(req.query.q).test(s); });`, `function f(name) { return new RegExp("^\\\\s*alert\\\\s+" + name, "g"); }`], neg: [`const re = /^\\w+$/;`, `function f(name) { return new RegExp("^" + _.escapeRegExp(name) + "$"); }`] },
+    javascript: { pos: [`const re = /^(\\w+\\s?)*$/;`, `app.get('/', (req, res) => { new RegExp(req.query.q).test(s); });`], neg: [`const re = /^\\w+$/;`, `app.get('/', (req, res) => { new RegExp("^" + _.escapeRegExp(req.query.q) + "$"); });`] },
     java: { pos: [`class A { Pattern p = Pattern.compile("(a+)+b"); }`], neg: [`class A { Pattern p = Pattern.compile("a+b"); }`] },
     ruby: { pos: [`RE = /^(a+)+$/`], neg: [`RE = /\\Aa+\\z/`] },
     php: { pos: [`<?php preg_match("/^(a+)+$/", $s);`], neg: [`<?php preg_match("/^a+$/", $s);`] },
@@ -429,7 +429,7 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
   },
   'sensitive-data-logged': {
     python: { pos: [`import logging\ndef login(user, password):\n    logging.info("login %s %s", user, password)\n`], neg: [`import logging\ndef login(user, password):\n    logging.info("login attempt for %s", user)\n    logging.warning("Invalid password")\n`] },
-    javascript: { pos: [`function login(u, password) { console.log('login', u, password); }`], neg: [`function login(u, password) { console.log('login', u); }`] },
+    javascript: { pos: [`function login(u, password) { console.log('login', u, password); }`], neg: [`function login(u, password) { console.log('login', u); console.log(create_private_key()); }`] },
     java: { pos: [`class A { void f(String user, String password) { logger.info("login " + user + " " + password); } }`], neg: [`class A { void f(String user, String password) { logger.info("login " + user); } }`] },
     go: { pos: [`package m\nfunc f(user, password string) { log.Printf("login %s %s", user, password) }`], neg: [`package m\nfunc f(user, password string) { log.Printf("login %s", user) }`] },
     ruby: { pos: [`def f(user, password)\n  Rails.logger.info("login #{user} #{password}")\nend`], neg: [`def f(user, password)\n  Rails.logger.info("login #{user}")\nend`] },
