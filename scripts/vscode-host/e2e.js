@@ -2,7 +2,7 @@
 // `npm run test:e2e`: every real-host test, in a real VS Code (code-server 1.139.1) driven headlessly.
 //  1. installs the host on first run (scripts/vscode-host/setup.sh, ~3 min), reuses it afterwards;
 //  2. builds the extension and the integration tests;
-//  3. generates a fresh sample workspace signed by the real engine (test/fixtures/workspace-e2e);
+//  3. generates a fresh sample workspace signed by the real engine (test/fixtures/workspace-e2e-<pid>);
 //  4. runs the integration suite (mocha inside the extension host, extension loaded unpacked);
 //  5. changes a file while "VS Code is closed", reopens the same user data and runs the reopen suite
 //     (states restored from the cache, no re-hash);
@@ -28,8 +28,11 @@ function run(cmd, args, opts = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${r.status}`);
 }
 
+const made = [];
 function makeWorkspace(name, extra = []) {
-  const dir = path.join(REPO, 'test/fixtures', name);
+  // One directory per run: two e2e runs on one machine (several engineers, CI) must not share files.
+  const dir = path.join(REPO, 'test/fixtures', `${name}-${process.pid}`);
+  made.push(dir);
   run(process.execPath, [require.resolve('tsx/cli'), 'test/e2e/fixtures/makeWorkspace.ts', dir, ...extra]);
   return dir;
 }
@@ -96,11 +99,11 @@ async function ui() {
   host.ensureHost();
   log('host ready');
   if (process.env.TRUSTLENS_E2E_SKIP_BUILD !== '1') run(process.execPath, ['esbuild.js']);
-  if (ONLY !== 'integration') fs.rmSync(path.join(REPO, 'test-results/screenshots'), { recursive: true, force: true });
   fs.mkdirSync(path.join(REPO, 'test-results/screenshots'), { recursive: true });
   const results = [];
   if (ONLY !== 'ui') results.push(...(await integration()));
   if (ONLY !== 'integration') results.push(...(await ui()));
+  if (process.env.KEEP_RUN_DIR !== '1') for (const d of made) fs.rmSync(d, { recursive: true, force: true });
   const failed = results.filter(([, code]) => code !== 0);
   log(`${results.map(([n, c]) => `${n}: ${c === 0 ? 'passed' : `FAILED (${c})`}`).join(', ')}; total wall time ${secs()} s`);
   process.exit(failed.length ? 1 : 0);

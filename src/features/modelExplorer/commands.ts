@@ -55,7 +55,8 @@ export function registerModelCommands(ctl: ModelExplorerController, deps: { engi
     return pick?.folder;
   }
 
-  async function verify(target?: Target, args?: VerifyArgs): Promise<ModelState | undefined> {
+  async function verify(target?: Target, rawArgs?: unknown): Promise<ModelState | undefined> {
+    const args: VerifyArgs | undefined = rawArgs && typeof rawArgs === 'object' && !Array.isArray(rawArgs) ? (rawArgs as VerifyArgs) : undefined;
     const folder = await resolveFolder(target, 'verify', false);
     if (!folder) return undefined;
     try {
@@ -100,7 +101,9 @@ export function registerModelCommands(ctl: ModelExplorerController, deps: { engi
     }
   }
 
-  async function sign(target?: Target, args?: SignArgs): Promise<ModelState | undefined> {
+  async function sign(target?: Target, rawArgs?: unknown): Promise<ModelState | undefined> {
+    // From a context menu VS Code passes (uri, selectedUris[]): only a real SignArgs object counts.
+    const args = isSignArgs(rawArgs) ? rawArgs : undefined;
     const folder = await resolveFolder(target, 'sign', true);
     if (!folder) return undefined;
     const s = deps.settings.settings;
@@ -224,4 +227,14 @@ export function registerModelCommands(ctl: ModelExplorerController, deps: { engi
       }
     }),
   ];
+}
+
+/** True for a programmatic Sign Model request (tests, walkthrough), not for menu arguments. */
+function isSignArgs(v: unknown): v is SignArgs {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  if (o.method === 'key') return typeof o.privateKeyPath === 'string';
+  if (o.method === 'certificate') return typeof o.privateKeyPath === 'string' && typeof o.certificatePath === 'string' && Array.isArray(o.chainPaths);
+  if (o.method === 'sigstore') return typeof o.identityToken === 'string';
+  return false;
 }

@@ -134,7 +134,14 @@ function makeWorkbench(page: Page, workspace: string): Workbench {
       await icon.waitFor({ timeout: 60_000 });
       const item = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="TrustLens"]') }).first();
       const checked = (await item.getAttribute('class'))?.includes('checked');
-      if (!checked) await icon.click();
+      if (!checked) {
+        // Focusing inputs can scroll the workbench's root by a few pixels: undo that first.
+        await page.evaluate(() => document.querySelectorAll('*').forEach((e) => { if (e.scrollTop || e.scrollLeft) { e.scrollTop = 0; e.scrollLeft = 0; } }));
+        await icon.click({ timeout: 5_000 }).catch(async () => {
+          await page.keyboard.press('Escape');
+          await wb.runCommand('TrustLens: Focus on Models View');
+        });
+      }
       await page.locator('.pane-header', { hasText: 'Models' }).first().waitFor({ timeout: 30_000 });
     },
     async openExplorer() {

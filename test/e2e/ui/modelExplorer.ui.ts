@@ -119,5 +119,39 @@ describe('Model explorer, as seen in the VS Code window', function () {
     await wb().page.waitForTimeout(1200); // hover tooltips fade out
     await wb().screenshot('overview');
   });
+
+  it('signs an unsigned model the way a person does: menu, quick pick, file dialog, passphrase', async () => {
+    const page = wb().page;
+    await wb().revealInExplorer('models/llama-unsigned');
+    await wb().contextMenu(wb().explorerRow('llama-unsigned'));
+    await wb().clickMenuItem('Sign Model…');
+    const input = page.locator('.quick-input-widget input').first();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Private key' }).first().waitFor({ timeout: 15_000 });
+    await wb().screenshot('sign-quick-pick');
+    await input.fill('Private key');
+    await page.keyboard.press('Enter');
+    // code-server's file dialog is a quick input holding a path: type the key's path and accept.
+    await page.locator('.quick-input-widget', { hasText: /Select the private key/ }).first().waitFor({ timeout: 15_000 });
+    // Wait until the dialog has put its start folder in the box, then replace it with the key's path.
+    const keyPath = path.join(wb().workspace, 'keys', 'trusted.encrypted.key.pem');
+    await page.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.startsWith('/'), null, { timeout: 10_000 });
+    for (let attempt = 0; attempt < 3 && (await input.inputValue()) !== keyPath; attempt++) {
+      await page.waitForTimeout(300);
+      await input.fill(keyPath);
+    }
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: /passphrase|encrypted/i }).first().waitFor({ timeout: 15_000 });
+    // The passphrase box hides what is typed.
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.quick-input-widget input')).some((e) => (e as HTMLInputElement).type === 'password' && (e as HTMLElement).offsetParent), null, { timeout: 5_000 });
+    const secret = page.locator('.quick-input-widget input[type="password"]').first();
+    await secret.fill('correct horse battery staple');
+    await wb().screenshot('sign-passphrase');
+    await page.keyboard.press('Enter');
+    await wb().notification(/signed llama-unsigned → models\/llama-unsigned\/model\.sig \(verified\)/, 30_000);
+    assert.ok(fs.existsSync(path.join(wb().workspace, 'models/llama-unsigned/model.sig')));
+    await wb().openTrustLens();
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.pane .monaco-list-row')).some((r) => r.textContent?.includes('llama-unsigned') && r.textContent.includes('verified')), null, { timeout: 15_000 });
+  });
 });
 
