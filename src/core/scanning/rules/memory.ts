@@ -10,6 +10,22 @@ function isLiteral(n: Node | undefined): boolean {
 
 const UNBOUNDED_S = /%(?!\d|\*)[-+ #0]*l?s/;
 
+/**
+ * The destination was allocated in this function with a size computed from string lengths
+ * (`d = malloc(strlen(a) + strlen(b) + 1)`, or via a length variable): sized to fit.
+ */
+function sizedFromLengths(dst: string, fnText: string): boolean {
+  const d = dst.replace(/[^\w]/g, '');
+  if (!d) return false;
+  const m = new RegExp(`\\b${d}\\s*=\\s*(?:\\([^)]*\\)\\s*)?(?:malloc|calloc|realloc|alloca|xmalloc|g_malloc)\\s*\\(([^;]*)\\)\\s*;`).exec(fnText);
+  if (!m) return false;
+  // `malloc(strlen(s))` leaves no room for the terminator (CWE-131): not sized to fit.
+  if (/^\s*(?:\([^)]*\)\s*)?strn?len\s*\([^()]*\)\s*(?:\*\s*sizeof\s*\(\s*char\s*\))?\s*$/.test(m[1])) return false;
+  if (/strlen|strnlen|sizeof/.test(m[1])) return true;
+  const v = /^\s*(\w+)\s*(?:[+*].*)?$/.exec(m[1])?.[1];
+  return !!v && new RegExp(`\\b${v}\\s*=[^;]*\\b(?:strlen|strnlen)\\s*\\(`).test(fnText);
+}
+
 export const cDangerousFunction = defineRule({
   id: 'c-dangerous-function',
   name: 'Unbounded C string function',
@@ -32,21 +48,20 @@ export const cDangerousFunction = defineRule({
         check: (c, ctx) => {
           const [dst, src] = c.args;
           if (!dst || !src || (isLiteral(src) && src.text.length < 16)) return undefined;
-          // Destination allocated from the source's own length in this function: sized to fit.
-          const d = dst.text.replace(/[^\w]/g, '');
-          const s = src.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-          if (d && new RegExp(`\\b${d}\\s*=\\s*(?:\\([^)]*\\)\\s*)?(?:malloc|calloc|realloc|alloca|new\\s+char)\\s*[([][^;]*strlen\\s*\\(\\s*${s}\\s*\\)`).test(ctx.functionText())) return undefined;
+          // Destination allocated in this function from string lengths: sized to fit.
+          if (sizedFromLengths(dst.text, ctx.functionText())) return undefined;
           return { message: `${c.name}() copies without a bound; use strlcpy/snprintf (or strncpy + explicit termination) with sizeof the destination` };
         },
       },
       {
         kind: 'call',
         names: ['sprintf', 'vsprintf', 'swprintf', 'wsprintf', 'wsprintfA', 'wsprintfW'],
-        check: (c) => {
+        check: (c, ctx) => {
           const fmt = c.args[1];
           if (c.name === 'vsprintf') return { message: 'vsprintf() has no output bound; use vsnprintf' };
           if (!fmt) return undefined;
           if (isLiteral(fmt) && !UNBOUNDED_S.test(fmt.text)) return undefined;
+          if (isLiteral(fmt) && c.args[0] && sizedFromLengths(c.args[0].text, ctx.functionText())) return undefined;
           return { message: `${c.name}() with ${isLiteral(fmt) ? 'an unbounded %s' : 'a non-literal format'} can overflow the destination; use snprintf(buf, sizeof buf, ...)` };
         },
       },
