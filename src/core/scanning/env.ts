@@ -9,6 +9,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { Evaluator, rangeOf, UNKNOWN, type Env, type Val } from './dataflow';
 import type { RuleLanguage } from './languages';
+import { SOURCE_HINT } from './sources';
 import { binding, type Dialect } from './syntax';
 
 const MAX_OCCURRENCES = 40;
@@ -49,11 +50,64 @@ export class DemandEnv implements Env {
     private readonly family: RuleLanguage,
   ) {
     this.evaluator = new Evaluator(dialect, family);
+    this.hint = SOURCE_HINT[family];
   }
+
+  private readonly hint: RegExp;
 
   /** Value of an expression (rules call this through ctx.val). */
   val(n: Node | null | undefined): Val {
     return this.evaluator.eval(n, this);
+  }
+
+  /**
+   * Cheap necessary condition for `val(n)` to carry taint: a source word in the expression, or
+   * in the right-hand side of any earlier binding of a name it uses (transitively), or a
+   * request-parameter. Text-only apart from the cached binding index, so taint-only sinks can
+   * skip full evaluation of expressions that cannot reach a source.
+   */
+  mayTaint(n: Node): boolean {
+    const fn = this.functionOf(n);
+    return this.mayTaintText(n.text, n.startIndex, fn, 0, new Set());
+  }
+
+  private mayTaintText(text: string, before: number, fn: Node | null, depth: number, seen: Set<string>): boolean {
+    if (depth > 8 || text.length > 5000) return true;
+    if (this.hint.test(text)) return true;
+    // Names outside string literals, plus what is interpolated into them ({x}, ${x}, #{x}).
+    const holes = (text.match(/\$?#?\{[^{}]*\}/g) ?? []).join(' ');
+    const code = text.replace(/(["'`])(?:\\.|(?!\1)[^\\\n])*\1/g, '""') + ' ' + holes;
+    const ids = code.match(/(?<![\w$.])[$@]?[A-Za-z_][\w$]*/g) ?? [];
+    for (const id of new Set(ids)) {
+      const key = `${id}@${fn?.id ?? 0}`;
+      if (seen.has(key) || /^(?:true|false|null|None|nil|True|False|self|this|new|return|await|typeof|not|and|or|in|is|lambda|function)$/.test(id)) continue;
+      seen.add(key);
+      const list = this.bindingsOf(id, fn);
+      let bound = false;
+      for (const b of list) {
+        if (b.off >= before) continue;
+        bound = true;
+        const rhs = this.rhsText(b.node);
+        if (rhs === undefined || this.mayTaintText(rhs, b.off, fn, depth + 1, seen)) return true;
+      }
+      if (bound) continue;
+      if (fn) {
+        const p = this.paramValue(id, fn);
+        if (p) {
+          if (p.taint) return true;
+          continue;
+        }
+        if (this.mayTaintText(id, fn.startIndex, this.functionOf(fn), depth + 1, seen)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Text a binding takes its value from (undefined when unknown: be conservative). */
+  private rhsText(p: Node): string | undefined {
+    if (p.type === 'call_expression') return p.childForFieldName('arguments')?.text;
+    const b = binding(p, this.family);
+    return b?.value?.text;
   }
 
   /** Nearest enclosing function-like node, or null at top level. */

@@ -47,6 +47,8 @@ export interface RuleContext {
   range(n: Node): Range;
   /** False when the enclosing function (or file at top level) cannot contain untrusted data. */
   mayTaint(): boolean;
+  /** False when this expression cannot carry untrusted data (cheap, text-based, conservative). */
+  mayTaintExpr(n: Node): boolean;
 }
 
 /**

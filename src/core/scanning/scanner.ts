@@ -165,6 +165,7 @@ function analyse(tree: Tree, dispatch: Dispatch, family: RuleLanguage, text: str
     },
     functionNode: () => env.functionOf(current),
     range: rangeOf,
+    mayTaintExpr: (n) => env.mayTaint(n),
     mayTaint: () => {
       const fn = env.functionOf(current);
       const id = fn ? fn.id : -1;

@@ -279,8 +279,22 @@ export function callSite(node: Node, family: RuleLanguage): CallSite | undefined
     }
   }
   const callee = compactCallee(calleeText);
-  const { args, kwargs } = node.type === 'macro_invocation' ? macroArgs(argList) : collectArgs(argList, family);
-  return { node, callee, name: lastSegment(callee.replace(/!$/, '')), receiver, args, kwargs, isNew };
+  // Arguments are read only when a matcher asks (most reject on the callee alone).
+  let parsed: { args: Node[]; kwargs: Map<string, Node> } | undefined;
+  const parse = () => (parsed ??= node.type === 'macro_invocation' ? macroArgs(argList) : collectArgs(argList, family));
+  return {
+    node,
+    callee,
+    name: lastSegment(callee.replace(/!$/, '')),
+    receiver,
+    get args() {
+      return parse().args;
+    },
+    get kwargs() {
+      return parse().kwargs;
+    },
+    isNew,
+  };
 }
 
 /** Rust macro arguments are a token tree; keep top-level expression-like tokens. */

@@ -6,7 +6,7 @@ import type { CallSite } from '../syntax';
 import { San, dynamicFor, flowHit, kw, taintFor } from './helpers';
 
 function tainted(ctx: RuleContext, n: Node | undefined, mask: San, sink: string, guard?: RegExp): Hit | undefined {
-  if (!n || !ctx.mayTaint()) return undefined;
+  if (!n || !ctx.mayTaint() || !ctx.mayTaintExpr(n)) return undefined;
   const v = ctx.val(n);
   const t = taintFor(v, mask);
   if (!t) return undefined;
@@ -17,7 +17,7 @@ function tainted(ctx: RuleContext, n: Node | undefined, mask: San, sink: string,
 // ------------------------------------------------------------------ XSS
 
 function htmlHit(ctx: RuleContext, n: Node | undefined, sink: string, requireTaint: boolean): Hit | undefined {
-  if (!n || (requireTaint && !ctx.mayTaint())) return undefined;
+  if (!n || (requireTaint && (!ctx.mayTaint() || !ctx.mayTaintExpr(n)))) return undefined;
   const v = ctx.val(n);
   if (requireTaint) {
     const t = taintFor(v, San.Html);
