@@ -205,42 +205,48 @@ function collectArgs(list: Node | null, family: RuleLanguage): { args: Node[]; k
   return { args, kwargs };
 }
 
+/** Member-access node type -> the field holding the receiver. */
+const RECEIVER_FIELD: Record<string, string> = {
+  attribute: 'object',
+  member_expression: 'object',
+  selector_expression: 'operand',
+  field_expression: 'value',
+  member_access_expression: 'expression',
+};
+
 /** Extracts a CallSite from a call node of the given family, or undefined for shapes we skip. */
 export function callSite(node: Node, family: RuleLanguage): CallSite | undefined {
   let fn: Node | null = null;
   let receiver: Node | null = null;
-  let argList: Node | null = null;
+  // undefined = read the 'arguments' field lazily; null = no argument list.
+  let argList: Node | null | undefined;
+  const type = node.type;
   let calleeText = '';
   let isNew = false;
-  switch (node.type) {
+  switch (type) {
     case 'call':
       if (family === 'ruby') {
         receiver = node.childForFieldName('receiver');
         const method = node.childForFieldName('method');
         if (!method) return undefined;
-        argList = node.childForFieldName('arguments');
         calleeText = receiver ? `${receiver.text}.${method.text}` : method.text;
         break;
       }
       fn = node.childForFieldName('function');
-      argList = node.childForFieldName('arguments');
       break;
     case 'call_expression':
     case 'function_call_expression':
     case 'invocation_expression':
       fn = node.childForFieldName('function');
-      argList = node.childForFieldName('arguments');
       break;
     case 'new_expression':
       fn = node.childForFieldName('constructor');
-      argList = node.childForFieldName('arguments');
       isNew = true;
       break;
     case 'method_invocation': {
       receiver = node.childForFieldName('object');
       const name = node.childForFieldName('name');
       if (!name) return undefined;
-      argList = node.childForFieldName('arguments');
       calleeText = receiver ? `${receiver.text}.${name.text}` : name.text;
       break;
     }
@@ -250,7 +256,6 @@ export function callSite(node: Node, family: RuleLanguage): CallSite | undefined
       receiver = node.childForFieldName('object') ?? node.childForFieldName('scope');
       const name = node.childForFieldName('name');
       if (!name) return undefined;
-      argList = node.childForFieldName('arguments');
       calleeText = receiver ? `${receiver.text}.${name.text}` : name.text;
       break;
     }
@@ -274,14 +279,17 @@ export function callSite(node: Node, family: RuleLanguage): CallSite | undefined
   }
   if (fn) {
     calleeText = fn.text;
-    if (fn.type === 'attribute' || fn.type === 'member_expression' || fn.type === 'selector_expression' || fn.type === 'field_expression' || fn.type === 'member_access_expression') {
-      receiver = fn.childForFieldName('object') ?? fn.childForFieldName('operand') ?? fn.childForFieldName('value') ?? fn.childForFieldName('expression');
-    }
+    // Each `.type` / field read is a wasm call: read the type once, then the one field it has.
+    const field = RECEIVER_FIELD[fn.type];
+    if (field) receiver = fn.childForFieldName(field) ?? fn.childForFieldName('argument');
   }
   const callee = compactCallee(calleeText);
   // Arguments are read only when a matcher asks (most reject on the callee alone).
   let parsed: { args: Node[]; kwargs: Map<string, Node> } | undefined;
-  const parse = () => (parsed ??= node.type === 'macro_invocation' ? macroArgs(argList) : collectArgs(argList, family));
+  const parse = () => {
+    if (argList === undefined) argList = node.childForFieldName('arguments');
+    return (parsed ??= type === 'macro_invocation' ? macroArgs(argList) : collectArgs(argList, family));
+  };
   return {
     node,
     callee,
