@@ -2,15 +2,37 @@ import * as vscode from 'vscode';
 import { parseSettings, SETTING_SCHEMAS, SETTINGS_SECTION, TRUST_SETTING_KEYS, type SettingIssue, type SettingKey, type Settings } from '../core/settings';
 
 /**
- * Reads and validates every `trustlens.*` setting. In an untrusted workspace the trust settings
- * come from the user (global) scope only, so a cloned repository cannot make its own signer trusted.
+ * Trust lists ADD UP across scopes (user + workspace + folder), unlike other settings where the
+ * workspace value replaces the user's: trusting a signer in your user settings must not be undone
+ * by a workspace that lists its own keys. In an untrusted workspace only the user value counts,
+ * so a cloned repository cannot make its own signer trusted. A non-array value is passed through
+ * as is, so that validation names the setting.
+ */
+function mergeTrustLists(i: { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown } | undefined, trusted: boolean): unknown {
+  if (!i) return undefined;
+  const parts = (trusted ? [i.globalValue, i.workspaceValue, i.workspaceFolderValue] : [i.globalValue]).filter((v) => v !== undefined);
+  if (parts.length === 0) return undefined;
+  const bad = parts.find((v) => !Array.isArray(v));
+  if (bad !== undefined) return bad;
+  const seen = new Set<string>();
+  return (parts as unknown[][]).flat().filter((v) => {
+    const k = JSON.stringify(v);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * Reads and validates every `trustlens.*` setting (trust lists merged across scopes, see
+ * mergeTrustLists).
  */
 export function readSettings(scope?: vscode.ConfigurationScope): { settings: Settings; issues: SettingIssue[] } {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
   const raw: Partial<Record<SettingKey, unknown>> = {};
   for (const key of Object.keys(SETTING_SCHEMAS) as SettingKey[]) {
-    if (TRUST_SETTING_KEYS.includes(key) && !vscode.workspace.isTrusted) {
-      raw[key] = config.inspect(key)?.globalValue;
+    if (TRUST_SETTING_KEYS.includes(key)) {
+      raw[key] = mergeTrustLists(config.inspect(key), vscode.workspace.isTrusted);
     } else {
       raw[key] = config.get(key);
     }

@@ -101,6 +101,22 @@ describe('Model explorer on the generated sample workspace', function () {
       await setSetting('trust.publicKeys', ['keys/trusted.pub.pem']);
       const again = (await vscode.commands.executeCommand('trustlens.verifyModel', dir, { quiet: true })) as ModelState;
       assert.equal(again.kind, 'untrusted');
+      await (await modelsApi()).whenIdle();
+    });
+
+    it('adds a key trusted in the user settings to the workspace\'s trusted keys (lists add up)', async () => {
+      const dir = vscode.Uri.file(model('whisper-untrusted'));
+      const config = vscode.workspace.getConfiguration('trustlens');
+      await config.update('trust.publicKeys', [ws('keys', 'untrusted.pub.pem')], vscode.ConfigurationTarget.Global);
+      try {
+        const ok = (await vscode.commands.executeCommand('trustlens.verifyModel', dir, { quiet: true })) as ModelState;
+        assert.equal(ok.kind, 'verified');
+        assert.equal((await vscode.commands.executeCommand('trustlens.verifyModel', vscode.Uri.file(model('huge-sparse')), { quiet: true }) as ModelState).kind, 'verified', 'the workspace key still counts');
+      } finally {
+        await config.update('trust.publicKeys', undefined, vscode.ConfigurationTarget.Global);
+      }
+      assert.equal(((await vscode.commands.executeCommand('trustlens.verifyModel', dir, { quiet: true })) as ModelState).kind, 'untrusted');
+      await (await modelsApi()).whenIdle(); // trust changes re-verify every model in the background
     });
   });
 

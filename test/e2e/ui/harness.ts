@@ -49,6 +49,8 @@ export interface Workbench {
   contextMenu(row: Locator): Promise<string[]>;
   /** Clicks an entry of the open context menu. */
   clickMenuItem(label: string): Promise<void>;
+  /** Answers an open file dialog (code-server's is a quick input holding a path) with `file`. */
+  pickFileInDialog(file: string, title?: RegExp): Promise<void>;
   /** Runs a command from the palette by its full title (e.g. 'TrustLens: Verify All Models'). */
   runCommand(title: string): Promise<void>;
   /** Waits for a notification containing `text` (toast, or the notification center). */
@@ -214,6 +216,18 @@ function makeWorkbench(page: Page, workspace: string): Workbench {
       await item.hover();
       await page.keyboard.press('Enter');
       await page.locator('.context-view .monaco-menu').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
+    },
+    async pickFileInDialog(file, title) {
+      const input = page.locator('.quick-input-widget input').first();
+      if (title) await page.locator('.quick-input-widget', { hasText: title }).first().waitFor({ timeout: 15_000 });
+      // Wait until the dialog has put its start folder in the box, then replace it with the path.
+      await page.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.startsWith('/'), null, { timeout: 10_000 });
+      for (let attempt = 0; attempt < 3 && (await input.inputValue()) !== file; attempt++) {
+        await page.waitForTimeout(300);
+        await input.fill(file);
+      }
+      await page.waitForTimeout(300);
+      await page.keyboard.press('Enter');
     },
     async runCommand(title) {
       await page.keyboard.press('F1');

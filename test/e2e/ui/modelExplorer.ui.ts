@@ -130,17 +130,7 @@ describe('Model explorer, as seen in the VS Code window', function () {
     await wb().screenshot('sign-quick-pick');
     await input.fill('Private key');
     await page.keyboard.press('Enter');
-    // code-server's file dialog is a quick input holding a path: type the key's path and accept.
-    await page.locator('.quick-input-widget', { hasText: /Select the private key/ }).first().waitFor({ timeout: 15_000 });
-    // Wait until the dialog has put its start folder in the box, then replace it with the key's path.
-    const keyPath = path.join(wb().workspace, 'keys', 'trusted.encrypted.key.pem');
-    await page.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.startsWith('/'), null, { timeout: 10_000 });
-    for (let attempt = 0; attempt < 3 && (await input.inputValue()) !== keyPath; attempt++) {
-      await page.waitForTimeout(300);
-      await input.fill(keyPath);
-    }
-    await page.waitForTimeout(300);
-    await page.keyboard.press('Enter');
+    await wb().pickFileInDialog(path.join(wb().workspace, 'keys', 'trusted.encrypted.key.pem'), /Select the private key/);
     await page.locator('.quick-input-widget', { hasText: /passphrase|encrypted/i }).first().waitFor({ timeout: 15_000 });
     // The passphrase box hides what is typed.
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.quick-input-widget input')).some((e) => (e as HTMLInputElement).type === 'password' && (e as HTMLElement).offsetParent), null, { timeout: 5_000 });
@@ -152,6 +142,20 @@ describe('Model explorer, as seen in the VS Code window', function () {
     assert.ok(fs.existsSync(path.join(wb().workspace, 'models/llama-unsigned/model.sig')));
     await wb().openTrustLens();
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.pane .monaco-list-row')).some((r) => r.textContent?.includes('llama-unsigned') && r.textContent.includes('verified')), null, { timeout: 15_000 });
+  });
+
+  it('trusts an unknown signer from the Models view ("Trust This Signer…") and then verifies it', async () => {
+    const page = wb().page;
+    await wb().view('Models');
+    await wb().collapseView('Signature Details');
+    await wb().collapseView('Model File Safety');
+    const tampered = wb().viewRow('Models', 'resnet-tampered');
+    if ((await tampered.getAttribute('aria-expanded')) === 'true') await tampered.click();
+    await wb().contextMenu(wb().viewRow('Models', 'whisper-untrusted'));
+    await wb().clickMenuItem('Trust This Signer…');
+    await wb().pickFileInDialog(path.join(wb().workspace, 'keys', 'untrusted.pub.pem'), /public key/);
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.pane .monaco-list-row')).some((r) => r.textContent?.includes('whisper-untrusted') && r.textContent.includes('verified')), null, { timeout: 20_000 });
+    await wb().notification(/whisper-untrusted verified: signed by untrusted\.pub\.pem/);
   });
 });
 
