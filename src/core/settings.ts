@@ -46,6 +46,32 @@ export const TRUST_SETTING_KEYS: readonly SettingKey[] = ['trust.publicKeys', 't
 /** The configuration section every setting lives under. */
 export const SETTINGS_SECTION = 'trustlens';
 
+/**
+ * The effective raw value of a trust list from its per-scope values. Trust lists ADD UP across
+ * scopes (user + workspace + folder), unlike other settings where the workspace value replaces
+ * the user's: trusting a signer in your user settings must not be undone by a workspace that
+ * lists its own keys. In an untrusted workspace (`workspaceTrusted` false) only the user value
+ * counts, so a cloned repository cannot make its own signer trusted. A non-array value is
+ * returned as is, so that validation names the setting.
+ */
+export function mergeTrustLists(
+  values: { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown } | undefined,
+  workspaceTrusted: boolean,
+): unknown {
+  if (!values) return undefined;
+  const parts = (workspaceTrusted ? [values.globalValue, values.workspaceValue, values.workspaceFolderValue] : [values.globalValue]).filter((v) => v !== undefined);
+  if (parts.length === 0) return undefined;
+  const bad = parts.find((v) => !Array.isArray(v));
+  if (bad !== undefined) return bad;
+  const seen = new Set<string>();
+  return (parts as unknown[][]).flat().filter((v) => {
+    const k = JSON.stringify(v);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 /** A setting whose value was rejected; `setting` is the full id, e.g. `trustlens.models.include`. */
 export interface SettingIssue {
   setting: string;

@@ -1,27 +1,5 @@
 import * as vscode from 'vscode';
-import { parseSettings, SETTING_SCHEMAS, SETTINGS_SECTION, TRUST_SETTING_KEYS, type SettingIssue, type SettingKey, type Settings } from '../core/settings';
-
-/**
- * Trust lists ADD UP across scopes (user + workspace + folder), unlike other settings where the
- * workspace value replaces the user's: trusting a signer in your user settings must not be undone
- * by a workspace that lists its own keys. In an untrusted workspace only the user value counts,
- * so a cloned repository cannot make its own signer trusted. A non-array value is passed through
- * as is, so that validation names the setting.
- */
-function mergeTrustLists(i: { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown } | undefined, trusted: boolean): unknown {
-  if (!i) return undefined;
-  const parts = (trusted ? [i.globalValue, i.workspaceValue, i.workspaceFolderValue] : [i.globalValue]).filter((v) => v !== undefined);
-  if (parts.length === 0) return undefined;
-  const bad = parts.find((v) => !Array.isArray(v));
-  if (bad !== undefined) return bad;
-  const seen = new Set<string>();
-  return (parts as unknown[][]).flat().filter((v) => {
-    const k = JSON.stringify(v);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
+import { mergeTrustLists, parseSettings, SETTING_SCHEMAS, SETTINGS_SECTION, TRUST_SETTING_KEYS, type SettingIssue, type SettingKey, type Settings } from '../core/settings';
 
 /**
  * Reads and validates every `trustlens.*` setting (trust lists merged across scopes, see

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultSettings, parseSettings, SETTING_SCHEMAS, type SettingKey } from '../../../src/core/settings';
+import { defaultSettings, mergeTrustLists, parseSettings, SETTING_SCHEMAS, type SettingKey } from '../../../src/core/settings';
 
 const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
 const props: Record<string, { default?: unknown; markdownDescription?: string; scope?: string }> = pkg.contributes.configuration.properties;
@@ -53,3 +53,20 @@ describe('settings schema', () => {
     });
   });
 });
+
+describe('trust lists across setting scopes', () => {
+  const scopes = { globalValue: ['user.pem'], workspaceValue: ['repo.pem', 'user.pem'], workspaceFolderValue: ['folder.pem'] };
+  it('adds user, workspace and folder values up (without duplicates) in a trusted workspace', () => {
+    assert.deepEqual(mergeTrustLists(scopes, true), ['user.pem', 'repo.pem', 'folder.pem']);
+  });
+  it('ignores workspace and folder values in an untrusted workspace (Restricted Mode)', () => {
+    assert.deepEqual(mergeTrustLists(scopes, false), ['user.pem']);
+    assert.equal(mergeTrustLists({ workspaceValue: ['repo.pem'] }, false), undefined);
+  });
+  it('passes a malformed value through so that validation names the setting', () => {
+    const raw = mergeTrustLists({ globalValue: ['a.pem'], workspaceValue: 'b.pem' }, true);
+    assert.equal(raw, 'b.pem');
+    assert.equal(parseSettings({ 'trust.publicKeys': raw }).issues[0]!.setting, 'trustlens.trust.publicKeys');
+  });
+});
+
