@@ -1,7 +1,7 @@
 import type { Finding, Range, Severity } from '../scanning/finding';
 import { snippetKey, type SnippetKey } from './fingerprint';
 import { effectiveSeverity, type SeverityPolicy } from './severity';
-import { groupByAiRange, type AiRangeLike } from './snippets';
+import { coalesceAdjacent, groupByAiRange, type AiRangeLike } from './snippets';
 import { findDecision, type ReviewDecision, type ReviewFile } from './store';
 
 /**
@@ -62,11 +62,12 @@ export interface ReportInput<R extends AiRangeLike> {
 /**
  * Builds the document report: applies the severity policy (findings inside AI ranges may be
  * raised; findings below the minimum are dropped), groups the rest into flagged AI snippets and
- * looks up each snippet's review decision by fingerprint.
+ * looks up each snippet's review decision by fingerprint. Adjacent ranges of the same evidence
+ * are one snippet (see coalesceAdjacent).
  */
 export function buildDocumentReport<R extends AiRangeLike>(input: ReportInput<R>): DocumentReport<R> {
   const lines = input.text.split(/\r\n|\r|\n/);
-  const { snippets: grouped, outside } = groupByAiRange(input.findings, input.aiRanges);
+  const { snippets: grouped, outside } = groupByAiRange(input.findings, coalesceAdjacent(input.aiRanges));
   const shown: ShownFinding<R>[] = [];
   const snippets: SnippetReport<R>[] = [];
   for (const f of outside) {

@@ -15,7 +15,10 @@ export interface SafetyBadge {
   label: string;
 }
 
-/** Badge and tooltip line per verdict. Safe files get no badge so signing badges stay readable. */
+/**
+ * Badge and tooltip line per verdict. Safe and unknown files get a tooltip line only, so the
+ * signing badges beside them stay readable (✓ ! ? are the signing states).
+ */
 export function safetyBadge(verdict: SafetyVerdict): SafetyBadge {
   switch (verdict) {
     case 'dangerous':
@@ -23,7 +26,8 @@ export function safetyBadge(verdict: SafetyVerdict): SafetyBadge {
     case 'suspicious':
       return { badge: '⚠', color: 'charts.yellow', label: 'Suspicious: imports something not known to be safe' };
     case 'unknown':
-      return { badge: '?', color: 'disabledForeground', label: 'Safety unknown: could not be fully checked' };
+      // No badge: '?' already means "signer not trusted" in the signing badges beside it.
+      return { label: 'Safety unknown: could not be fully checked' };
     default:
       return { label: 'Safe to load: only allowlisted constructs' };
   }

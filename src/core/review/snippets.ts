@@ -16,6 +16,37 @@ export interface AiRangeLike {
   at?: Date | number;
 }
 
+/** Ranges of the same evidence closer in time than this are one block (ms). */
+const SAME_BLOCK_MS = 60_000;
+
+function lastLineOf(r: Range): number {
+  return r.endCol === 0 && r.endLine > r.startLine ? r.endLine - 1 : r.endLine;
+}
+
+const atMs = (r: AiRangeLike) => (r.at === undefined ? undefined : typeof r.at === 'number' ? r.at : r.at.getTime());
+
+/**
+ * Joins AI ranges that are one block to a reader: same source and tool, on adjacent or
+ * overlapping lines, written within a minute of each other (e.g. a completion streamed in
+ * several edits, or an agent writing a function line by line). The first range's evidence and
+ * time label the block.
+ */
+export function coalesceAdjacent<R extends AiRangeLike>(ranges: readonly R[]): R[] {
+  const sorted = [...ranges].sort((a, b) => a.range.startLine - b.range.startLine || a.range.startCol - b.range.startCol);
+  const out: R[] = [];
+  for (const r of sorted) {
+    const prev = out[out.length - 1];
+    const ta = prev && atMs(prev);
+    const tb = atMs(r);
+    const sameTime = ta === undefined || tb === undefined ? ta === tb : Math.abs(ta - tb) <= SAME_BLOCK_MS;
+    if (prev && prev.source === r.source && prev.tool === r.tool && sameTime && r.range.startLine <= lastLineOf(prev.range) + 1) {
+      const endsLater = r.range.endLine > prev.range.endLine || (r.range.endLine === prev.range.endLine && r.range.endCol > prev.range.endCol);
+      if (endsLater) out[out.length - 1] = { ...prev, range: { ...prev.range, endLine: r.range.endLine, endCol: r.range.endCol } };
+    } else out.push(r);
+  }
+  return out;
+}
+
 /** A flagged snippet: one AI range and the findings inside it. */
 export interface FlaggedSnippet<R extends AiRangeLike = AiRangeLike, F extends Pick<Finding, 'range'> = Finding> {
   ai: R;
@@ -69,7 +100,7 @@ export function describeProvenance(ai: AiRangeLike, now: number): string {
   const at = ai.at === undefined ? undefined : typeof ai.at === 'number' ? ai.at : ai.at.getTime();
   const when = at !== undefined && Number.isFinite(at) ? ` ${formatAge(Math.max(0, now - at))}` : '';
   if (ai.source === 'user') return `marked by you${when}`;
-  const who = ai.tool ?? 'AI';
+  const who = ai.tool ?? 'unknown assistant';
   if (ai.source === 'marker') return `${who}, marker comment`;
   return `${who}, ${SOURCE_VERBS[ai.source] ?? ai.source}${when}`;
 }

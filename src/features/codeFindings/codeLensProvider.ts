@@ -35,7 +35,9 @@ export class FindingsCodeLensProvider extends DisposableBase implements vscode.C
     const now = Date.now();
     const lenses: vscode.CodeLens[] = [];
     for (const s of entry.report.snippets) {
-      const line = Math.min(s.ai.range.startLine, doc.lineCount - 1);
+      // Above the first line of code in the block (an insertion often starts with a blank line).
+      let line = Math.min(s.ai.range.startLine, doc.lineCount - 1);
+      while (line < Math.min(s.ai.range.endLine, doc.lineCount - 1) && doc.lineAt(line).isEmptyOrWhitespace) line++;
       const at = new vscode.Range(line, 0, line, 0);
       const base = formatSnippetTitle(s.findings.length, s.ai, now);
       const title = s.decision ? `${base.replace(/^⚠/, '✓')} · ${s.decision.status}${s.decision.reason ? `: ${s.decision.reason}` : ''}` : base;

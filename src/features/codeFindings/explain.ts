@@ -16,7 +16,7 @@ export function findingMarkdown(s: ShownFinding<AiRange>, opts: { heading?: stri
   if (f.flow) lines.push('', `**Data flow:** \`${escape(f.flow.source)}\` (line ${f.flow.sourceRange.startLine + 1}) reaches \`${escape(f.flow.sink)}\``);
   if (f.fixes?.length) {
     lines.push('', `**Fix:** ${escape(f.fixes[0].title)}`);
-    if (f.fixes[0].newText.trim()) lines.push('', '```', f.fixes[0].newText, '```');
+    if (f.fixes[0].newText.includes('\n')) lines.push('', '```', f.fixes[0].newText, '```');
   }
   if (s.ai) lines.push('', `**AI-generated:** ${escape(describeProvenance(s.ai, Date.now()))}. Evidence: ${escape(s.ai.evidence)}`);
   lines.push('', `_Rule \`${f.ruleId}\`_`);

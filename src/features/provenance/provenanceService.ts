@@ -145,11 +145,13 @@ export class ProvenanceService extends DisposableBase {
         isActiveEditor: vscode.window.activeTextEditor?.document === e.document,
       };
       const verdict = this.classifier.classify(key, event);
+      this.log.trace(`live edit ${JSON.stringify(edits).slice(0, 200)} -> ${JSON.stringify(verdict).slice(0, 200)}`);
       if (verdict.ai) {
         const tool = soleActiveAssistant(vscode.extensions.all.filter((x) => x.isActive).map((x) => x.id));
         const at = new Date();
         const evidence = tool ? `${verdict.evidence}; ${tool} is the only assistant running` : verdict.evidence;
         for (const range of verdict.ranges) state.session.add({ range, source: 'live', ...(tool ? { tool } : {}), at, evidence });
+        this.log.info(`AI-generated code detected in ${vscode.workspace.asRelativePath(e.document.uri)}: ${evidence} (lines ${verdict.ranges.map((r) => `${r.startLine + 1}-${r.endLine + 1}`).join(', ')})`);
         this.emitter.fire(e.document.uri);
       }
     }

@@ -32,6 +32,9 @@ describe('Model file safety in a real VS Code host', function () {
     await vscode.commands.executeCommand('trustlens.modelSafety.scanWorkspace');
   });
 
+  // Later suites (the reopen phase) count model folders: leave the workspace as generated.
+  after(() => fs.rmSync(path.dirname(evil()), { recursive: true, force: true }));
+
   it('finds the dangerous pickle and names the imported global with its offset', async () => {
     const { value: report } = await waitFor(async () => (await api()).report(evil()), 20_000, 'the pickle verdict');
     assert.ok(report);

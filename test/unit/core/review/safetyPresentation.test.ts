@@ -3,12 +3,14 @@ import { describeGlobal, folderSummary, notificationKey, safetyBadge } from '../
 import type { ImportedGlobal } from '../../../../src/core/modelsafety/types';
 
 describe('model safety presentation', () => {
-  it('badges dangerous, suspicious and unknown files but not safe ones', () => {
+  it('badges dangerous and suspicious files, not safe or unknown ones, and never with a signing badge letter', () => {
     assert.equal(safetyBadge('dangerous').color, 'charts.red');
     assert.ok(safetyBadge('dangerous').badge);
     assert.ok(safetyBadge('suspicious').badge);
-    assert.ok(safetyBadge('unknown').badge);
+    assert.equal(safetyBadge('unknown').badge, undefined);
+    assert.match(safetyBadge('unknown').label, /could not be fully checked/);
     assert.equal(safetyBadge('safe').badge, undefined);
+    for (const v of ['dangerous', 'suspicious'] as const) assert.ok(!['✓', '!', '?'].includes(safetyBadge(v).badge!));
     assert.match(safetyBadge('safe').label, /Safe/);
   });
 

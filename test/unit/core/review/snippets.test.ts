@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describeProvenance, formatAge, formatSnippetTitle, groupByAiRange, guidanceFor, soleActiveAssistant, startsInside } from '../../../../src/core/review';
+import { coalesceAdjacent, describeProvenance, formatAge, formatSnippetTitle, groupByAiRange, guidanceFor, soleActiveAssistant, startsInside } from '../../../../src/core/review';
 
 const at = (line: number) => ({ range: { startLine: line, startCol: 4, endLine: line, endCol: 10 } });
 const ai = (startLine: number, endLine: number, endCol = 5) => ({ range: { startLine, startCol: 0, endLine, endCol }, source: 'live', tool: 'Copilot' });
@@ -37,6 +37,7 @@ describe('lens text', () => {
     );
     assert.equal(formatSnippetTitle(1, { range: ai(1, 2).range, source: 'git', tool: 'Claude' }, now), '⚠ 1 security finding in AI-generated code (Claude, committed)');
     assert.equal(describeProvenance({ range: ai(1, 2).range, source: 'user' }, now), 'marked by you');
+    assert.equal(describeProvenance({ range: ai(1, 2).range, source: 'live', at: now }, now), 'unknown assistant, inserted just now');
     assert.equal(describeProvenance({ range: ai(1, 2).range, source: 'live', tool: 'Claude', at: new Date(now - 3 * 3_600_000) }, now), 'Claude, inserted 3 h ago');
   });
 });
@@ -54,5 +55,25 @@ describe('OpenSSF guidance lines', () => {
     assert.match(guidanceFor('CWE-502').quote, /deserialization/);
     assert.match(guidanceFor('CWE-89').quote, /parameterized queries/);
     assert.match(guidanceFor('CWE-99999').quote, /Review AI-generated changes/);
+  });
+});
+
+describe('coalescing AI ranges into blocks', () => {
+  const r = (startLine: number, endLine: number, at: number, extra: Partial<{ source: string; tool: string }> = {}) => ({
+    range: { startLine, startCol: 0, endLine, endCol: 10 },
+    source: extra.source ?? 'live',
+    tool: extra.tool,
+    at,
+  });
+  it('joins adjacent ranges of one streamed insertion', () => {
+    const out = coalesceAdjacent([r(31, 31, 1000), r(29, 29, 1000), r(30, 30, 1200)]);
+    assert.equal(out.length, 1);
+    assert.deepEqual(out[0].range, { startLine: 29, startCol: 0, endLine: 31, endCol: 10 });
+  });
+  it('keeps apart ranges with a gap, another source or tool, or minutes apart', () => {
+    assert.equal(coalesceAdjacent([r(1, 2, 0), r(4, 5, 0)]).length, 2);
+    assert.equal(coalesceAdjacent([r(1, 2, 0), r(3, 4, 0, { source: 'user' })]).length, 2);
+    assert.equal(coalesceAdjacent([r(1, 2, 0, { tool: 'Copilot' }), r(3, 4, 0, { tool: 'Claude' })]).length, 2);
+    assert.equal(coalesceAdjacent([r(1, 2, 0), r(3, 4, 5 * 60_000)]).length, 2);
   });
 });
