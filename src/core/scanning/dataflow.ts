@@ -310,9 +310,7 @@ export class Evaluator {
     let parts = argVals;
     if (recv) {
       const rv = this.eval(recv, scope, depth + 1);
-      // An opaque receiver (a module or object: `os.path`, `path`, `db`) carries no data facts,
-      // but still makes the result non-constant without restricting sanitization.
-      parts = rv.taint || rv.str || rv.c ? [rv, ...argVals] : [{ c: false, san: San.All, text: '{}', str: false, dyn: true }, ...argVals];
+      parts = [rv, ...argVals];
     }
     if (san === San.All) return { c: true, san: San.All, text: '', str: false, dyn: false };
     const joined = parts.length ? join(parts, false) : { ...UNKNOWN };

@@ -54,6 +54,13 @@ describe('scanning data flow', () => {
     assert.deepEqual(only(await scan(code, 'python'), 'sql-injection'), []);
   });
 
+  it('method calls on data stay data (receivers are not treated as constants)', async () => {
+    const code = `def v(user):\n    cursor.execute("SELECT * FROM t WHERE n = '" + user.name.strip() + "'")\n`;
+    assert.equal(only(await scan(code, 'python'), 'sql-injection').length, 1);
+    const js = 'function f(emails) { const list = emails.map((x) => x).toString(); return pool.query(`SELECT * FROM t WHERE e IN (${list})`); }';
+    assert.equal(only(await scan(js, 'javascript'), 'sql-injection').length, 1);
+  });
+
   it('constant-only inputs are not findings', async () => {
     const code = `def v():\n    table = "users"\n    col = "name"\n    cursor.execute("SELECT " + col + " FROM " + table)\n    os.system("ls " + table)\n    eval("1" + "2")\n`;
     const fs = await scan(code, 'python');
