@@ -5,7 +5,7 @@
 import type { RuleLanguage } from './languages';
 
 /** What kind of untrusted data a source yields. */
-export type SourceKind = 'request' | 'cli' | 'llm' | 'env';
+export type SourceKind = 'request' | 'cli' | 'llm' | 'env' | 'archive';
 
 export interface SourcePattern {
   kind: SourceKind;
@@ -28,7 +28,11 @@ const LLM_COMMON: SourcePattern[] = [
   },
 ];
 
+/** Names of archive members: attacker-chosen paths when the archive is untrusted (zip slip). */
+const ARCHIVE = 'archive entry name';
+
 const PY: SourcePattern[] = [
+  { kind: 'archive', re: /^(?:member|m|ti|tarinfo|tar_info|zinfo|zip_info|info|entry)\.(?:name|filename)$/, label: ARCHIVE },
   { kind: 'request', re: /^(?:flask\.)?request\.(?:args|form|values|json|files|data|cookies|headers|GET|POST|COOKIES|FILES|META|body|query_params|path_params|get_json|get_data|stream|environ)\b/, label: 'HTTP request data' },
   { kind: 'request', re: /^self\.request\.(?:GET|POST|query_params|data|body|arguments|get_argument)\b/, label: 'HTTP request data' },
   { kind: 'request', re: /^self\.get_(?:argument|query_argument|body_argument)\(\)/, label: 'HTTP request data' },
@@ -39,6 +43,7 @@ const PY: SourcePattern[] = [
 ];
 
 const JS: SourcePattern[] = [
+  { kind: 'archive', re: /^(?:entry|header|zipEntry|fileEntry)\.(?:path|fileName|name)$/, label: ARCHIVE },
   { kind: 'request', re: /^(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|files|file|url|originalUrl|path|hostname)\b/, label: 'HTTP request data' },
   { kind: 'request', re: /^(?:req|request)\.(?:param|get|header)\(\)/, label: 'HTTP request data' },
   { kind: 'request', re: /^(?:window\.|document\.)?location\.(?:hash|search|href|pathname)\b|^document\.(?:URL|documentURI|referrer|cookie)\b/, label: 'browser URL/cookie' },
@@ -49,6 +54,7 @@ const JS: SourcePattern[] = [
 ];
 
 const JAVA: SourcePattern[] = [
+  { kind: 'archive', re: /^(?:\w*(?:[eE]ntry)|ze|je|te)\.getName\(\)$/, label: ARCHIVE },
   {
     kind: 'request',
     re: /^(?:request|req|httpRequest|servletRequest|httpServletRequest)\.(?:getParameter|getParameterValues|getParameterMap|getHeader|getHeaders|getQueryString|getCookies|getInputStream|getReader|getPathInfo|getRequestURI|getRequestURL|getPart|getParts)\(\)/,
@@ -60,6 +66,7 @@ const JAVA: SourcePattern[] = [
 ];
 
 const GO: SourcePattern[] = [
+  { kind: 'archive', re: /^(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name$/, label: ARCHIVE },
   { kind: 'request', re: /^(?:r|req|request)\.(?:URL\.Query\(\)|URL\.RawQuery|URL\.Path|Form|PostForm|FormValue\(\)|PostFormValue\(\)|Header\.Get\(\)|Body|Cookie\(\)|MultipartForm|FormFile\(\))/, label: 'HTTP request data' },
   { kind: 'request', re: /^(?:c|ctx)\.(?:Query|DefaultQuery|Param|PostForm|DefaultPostForm|GetQuery|GetPostForm|FormValue|QueryParam|Params|GetHeader|Cookie|FormFile)\(\)$/, label: 'HTTP request data' },
   { kind: 'request', re: /^mux\.Vars\(\)$/, label: 'route variables' },
@@ -68,11 +75,13 @@ const GO: SourcePattern[] = [
 ];
 
 const C: SourcePattern[] = [
+  { kind: 'archive', re: /^archive_entry_pathname\(\)$/, label: ARCHIVE },
   { kind: 'cli', re: /^argv\[/, label: 'argv' },
   { kind: 'env', re: /^(?:std\.)?getenv\(\)$/, label: 'getenv()' },
 ];
 
 const RUBY: SourcePattern[] = [
+  { kind: 'archive', re: /^(?:entry|e)\.(?:name|full_name)$/, label: ARCHIVE },
   { kind: 'request', re: /^params\b/, label: 'request params' },
   { kind: 'request', re: /^request\.(?:params|query_string|body|headers|cookies|env|raw_post|path|url|referer|query_parameters|request_parameters)\b/, label: 'HTTP request data' },
   { kind: 'request', re: /^cookies\[/, label: 'cookies' },
@@ -89,6 +98,7 @@ const PHP: SourcePattern[] = [
 const RUST: SourcePattern[] = [{ kind: 'cli', re: /^(?:std\.)?env\.args\(\)/, label: 'env::args()' }];
 
 const CSHARP: SourcePattern[] = [
+  { kind: 'archive', re: /^\w*[eE]ntry\.(?:FullName|Name)$/, label: ARCHIVE },
   { kind: 'request', re: /^(?:Request|HttpContext\.Request|context\.Request)\.(?:Query|Form|QueryString|Params|Cookies|Headers|Body|Path|RawUrl)\b/, label: 'HTTP request data' },
   { kind: 'request', re: /^Request\[/, label: 'HTTP request data' },
   { kind: 'cli', re: /^args\[|^Console\.ReadLine\(\)$/, label: 'console input' },
@@ -114,15 +124,15 @@ const LLM_HINT = 'choices|content\\[|output_?[tT]ext|create\\s*\\(|generate|[iI]
  * sinks skip evaluating it.
  */
 export const SOURCE_HINT: Record<RuleLanguage, RegExp> = {
-  python: new RegExp(`request|input\\s*\\(|argv|stdin|args\\.|parse_args|get_argument|@\\w+(?:\\.\\w+)*\\.(?:route|get|post|put|delete|patch|api_route|websocket)\\s*\\(|Query\\(|Body\\(|Form\\(|Path\\(|Header\\(|Cookie\\(|File\\(|${LLM_HINT}`),
-  javascript: new RegExp(`req|request|ctx|location|document\\.|\\.data\\b|searchParams|params|query|argv|${LLM_HINT}`),
-  java: /request|req\b|Request|getParameter|args\[|scanner|readLine|next\(|@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)/,
-  go: /\b(?:r|req|request|c|ctx)\.|mux\.Vars|os\.Args|flag\./,
-  c: /argv|getenv/,
-  ruby: /params|request|cookies|ARGV|gets/,
+  python: new RegExp(`member|tarinfo|tar_info|zinfo|zip_info|info\\.filename|entry|request|input\\s*\\(|argv|stdin|args\\.|parse_args|get_argument|@\\w+(?:\\.\\w+)*\\.(?:route|get|post|put|delete|patch|api_route|websocket)\\s*\\(|Query\\(|Body\\(|Form\\(|Path\\(|Header\\(|Cookie\\(|File\\(|${LLM_HINT}`),
+  javascript: new RegExp(`entry|header|zipEntry|fileEntry|req|request|ctx|location|document\\.|\\.data\\b|searchParams|params|query|argv|${LLM_HINT}`),
+  java: /[eE]ntry|\bze\b|\bje\b|\bte\b|request|req\b|Request|getParameter|args\[|scanner|readLine|next\(|@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)/,
+  go: /\b(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name\b|\b(?:r|req|request|c|ctx)\.|mux\.Vars|os\.Args|flag\./,
+  c: /argv|getenv|archive_entry_pathname/,
+  ruby: /entry|\be\.(?:name|full_name)|params|request|cookies|ARGV|gets/,
   php: /\$_(?:GET|POST|REQUEST|COOKIE|FILES|SERVER)|\$request|file_get_contents|filter_input|\$argv/,
   rust: /env::args|env\.args|args\(\)/,
-  csharp: /Request|HttpContext|context\.|args\[|ReadLine|\[\s*From(?:Query|Body|Route|Form|Header)/,
+  csharp: /[eE]ntry|Request|HttpContext|context\.|args\[|ReadLine|\[\s*From(?:Query|Body|Route|Form|Header)/,
 };
 
 /** Sink categories a sanitizer protects (bit mask). */

@@ -213,7 +213,8 @@ export const xss = defineRule({
 
 // ------------------------------------------------------------------ path traversal
 
-const PATH_GUARD = /\\\.\\\.|startswith|startsWith|HasPrefix|starts_with|start_with\?|StartsWith|is_relative_to|commonpath|str_starts_with|strpos\s*\(|\.\.["'`]|["'`]\.\.|includes\(\s*['"]\.\.|Contains\([^)]*"\.\."|contains\(\s*"\.\."|realpath\s*\([^)]*\)\s*(?:!==|===|==|!=)|filepath\.Rel\(/;
+// A path validator called in the function (isPathSafe(x), validate_path(x), is_within_directory(…)) also counts.
+const PATH_GUARD = /\b(?:is|check|validate|verify|ensure|assert)_?\w*(?:[sS]afe|[vV]alid|[wW]ithin|[iI]nside|[aA]llowed|[cC]ontained)\w*\s*\(|\\\.\\\.|startswith|startsWith|HasPrefix|starts_with|start_with\?|StartsWith|is_relative_to|commonpath|str_starts_with|strpos\s*\(|\.\.["'`]|["'`]\.\.|includes\(\s*['"]\.\.|Contains\([^)]*"\.\."|contains\(\s*"\.\."|realpath\s*\([^)]*\)\s*(?:!==|===|==|!=)|filepath\.Rel\(/;
 
 const pathSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0]): Matcher => ({
   kind: 'call',
