@@ -177,6 +177,11 @@ export class Evaluator {
         // `"..." % args` in Python is formatting; `+`, `.`, `<<` build strings.
         const strish = l.str || r.str;
         if (op === '%' && l.str) return join([l, r], true);
+        // Python/Ruby string repetition: b"\x00" * 16 is still a (constant) string.
+        if (op === '*' && (l.str || r.str)) {
+          const s = l.str ? l : r;
+          return { c: l.c && r.c, taint: l.taint ?? r.taint, san: s.san, text: s.text, str: true, dyn: !(l.c && r.c) };
+        }
         if (op === '+' || op === '.' || op === '<<' || op === '||' || op === '??' || op === 'or' || op === 'and' || op === '&&' || op === '' || op === '&') return join([l, r], strish);
         // Comparisons yield booleans: no data flows through them.
         if (/^(?:==|!=|===|!==|<|>|<=|>=|in|not in|is|is not|instanceof)$/.test(op)) return { c: l.c && r.c, san: San.All, text: '', str: false, dyn: false };

@@ -348,21 +348,38 @@ function constantBytes(n: Node | undefined, ctx: RuleContext): boolean {
   return v.c && v.str;
 }
 
+/** A constant salt passed to a password KDF (CWE-760). */
+const saltHit = (n: Node | undefined, ctx: RuleContext): Hit | undefined =>
+  n && constantBytes(n, ctx) ? { node: n, cwe: 'CWE-760', message: 'The salt is a constant: identical passwords get identical hashes and precomputed tables work; use a random salt per password' } : undefined;
+
 export const staticIv = defineRule({
   id: 'static-iv',
-  name: 'Constant IV or nonce',
+  name: 'Constant IV, nonce or salt',
   cwe: 'CWE-329',
   severity: 'medium',
   pattern: 13,
   message: 'The IV/nonce is a constant: encrypting twice with the same key and IV leaks plaintext (and breaks GCM entirely)',
   why: 'OpenSSF AI code assistant guide: use high-level crypto libraries correctly; IVs/nonces must be random or unique per message.',
-  description: 'A literal or zero-filled buffer passed as the IV/nonce of a cipher.',
+  description: 'A literal or zero-filled buffer passed as the IV/nonce of a cipher, or as the salt of a password KDF (CWE-760).',
   matchers: {
-    python: [{ kind: 'call', names: ['new', 'CBC', 'GCM', 'CTR', 'CFB', 'OFB'], check: (c, ctx) => { const iv = kw(c, 'iv') ?? kw(c, 'nonce') ?? (/^(?:modes\.)?(?:CBC|GCM|CTR|CFB|OFB)$/.test(c.callee) ? c.args[0] : /^AES\.new$/.test(c.callee) ? c.args[2] : undefined); return iv && constantBytes(iv, ctx) ? { node: iv } : undefined; } }],
-    javascript: [{ kind: 'call', names: ['createCipheriv'], check: (c, ctx) => (constantBytes(c.args[2], ctx) ? { node: c.args[2] } : undefined) }],
-    java: [{ kind: 'call', names: ['IvParameterSpec', 'GCMParameterSpec'], check: (c, ctx) => { const a = c.name === 'GCMParameterSpec' ? c.args[1] : c.args[0]; return c.isNew && a && (constantBytes(a, ctx) || /getBytes\(\)$/.test(a.text) && /^"/.test(a.text)) ? { node: a } : undefined; } }],
-    go: [{ kind: 'call', names: ['NewCBCEncrypter', 'NewCFBEncrypter', 'NewCTR', 'NewOFB', 'Seal'], check: (c, ctx) => { const a = c.name === 'Seal' ? c.args[1] : c.args[1]; return a && constantBytes(a, ctx) && !/nonce|iv/i.test(a.text) ? { node: a } : undefined; } }],
-    c: [{ kind: 'call', names: ['EVP_EncryptInit_ex', 'EVP_CipherInit_ex', 'EVP_EncryptInit'], check: (c, ctx) => { const a = c.args[c.args.length - 1]; return a && (/^"/.test(a.text) || constantBytes(a, ctx)) ? { node: a } : undefined; } }],
+    python: [
+      { kind: 'call', names: ['pbkdf2_hmac', 'scrypt', 'PBKDF2HMAC', 'Scrypt', 'PBKDF2', 'hash_secret_raw', 'hash_secret'], check: (c, ctx) => saltHit(kw(c, 'salt') ?? (c.name === 'pbkdf2_hmac' ? c.args[2] : c.name === 'PBKDF2' ? c.args[1] : undefined), ctx) },{ kind: 'call', names: ['new', 'CBC', 'GCM', 'CTR', 'CFB', 'OFB'], check: (c, ctx) => { const iv = kw(c, 'iv') ?? kw(c, 'nonce') ?? (/^(?:modes\.)?(?:CBC|GCM|CTR|CFB|OFB)$/.test(c.callee) ? c.args[0] : /^AES\.new$/.test(c.callee) ? c.args[2] : undefined); return iv && constantBytes(iv, ctx) ? { node: iv } : undefined; } }],
+    javascript: [
+      { kind: 'call', names: ['createCipheriv'], check: (c, ctx) => (constantBytes(c.args[2], ctx) ? { node: c.args[2] } : undefined) },
+      { kind: 'call', names: ['pbkdf2', 'pbkdf2Sync', 'scrypt', 'scryptSync'], check: (c, ctx) => saltHit(c.args[1], ctx) },
+    ],
+    java: [
+      { kind: 'call', names: ['PBEKeySpec', 'PBEParameterSpec'], check: (c, ctx) => saltHit(c.args[c.name === 'PBEKeySpec' ? 1 : 0], ctx) },
+      { kind: 'call', names: ['IvParameterSpec', 'GCMParameterSpec'], check: (c, ctx) => { const a = c.name === 'GCMParameterSpec' ? c.args[1] : c.args[0]; return c.isNew && a && (constantBytes(a, ctx) || /getBytes\(\)$/.test(a.text) && /^"/.test(a.text)) ? { node: a } : undefined; } },
+    ],
+    go: [
+      { kind: 'call', names: ['Key', 'IDKey'], check: (c, ctx) => (/^(?:pbkdf2|scrypt|argon2)\./.test(c.callee) ? saltHit(c.args[1], ctx) : undefined) },
+      { kind: 'call', names: ['NewCBCEncrypter', 'NewCFBEncrypter', 'NewCTR', 'NewOFB', 'Seal'], check: (c, ctx) => { const a = c.name === 'Seal' ? c.args[1] : c.args[1]; return a && constantBytes(a, ctx) && !/nonce|iv/i.test(a.text) ? { node: a } : undefined; } },
+    ],
+    c: [
+      { kind: 'call', names: ['PKCS5_PBKDF2_HMAC', 'PKCS5_PBKDF2_HMAC_SHA1', 'EVP_PBE_scrypt'], check: (c, ctx) => saltHit(c.args[2], ctx) },
+      { kind: 'call', names: ['EVP_EncryptInit_ex', 'EVP_CipherInit_ex', 'EVP_EncryptInit'], check: (c, ctx) => { const a = c.args[c.args.length - 1]; return a && (/^"/.test(a.text) || constantBytes(a, ctx)) ? { node: a } : undefined; } },
+    ],
   },
 });
 

@@ -144,6 +144,17 @@ export const regexDos = defineRule({
 // ------------------------------------------------------------------ incomplete URL/host validation
 
 const DOMAIN_LIT = /^["'`](?:https?:\/\/)?[a-z0-9-]+(?:\.[a-z0-9-]+)+\/?["'`]$/i;
+const HOSTISH = /netloc|host|domain|origin/i;
+
+/** `host.endswith(domain)`: a suffix test against another host value without a leading dot. */
+function suffixHostHit(recv: Node | null, arg: Node | undefined, ctx: RuleContext): Hit | undefined {
+  if (!recv || !arg) return undefined;
+  if (DOMAIN_LIT.test(arg.text)) return URLISH.test(recv.text) ? {} : undefined;
+  if (/^["'`]/.test(arg.text) || /["'`]\.["'`]?\s*\+|\+\s*["'`]\./.test(arg.text) || /^f["']\./.test(arg.text)) return undefined;
+  // The dot before the suffix is checked elsewhere in the function (`s[len-n-1] == '.'`, "." + d).
+  if (/(?:==|===)\s*['"`]\.['"`]|['"`]\.['"`]\s*(?:\+|==)|\+\s*['"`]\.['"`]/.test(ctx.functionText())) return undefined;
+  return HOSTISH.test(recv.text) && HOSTISH.test(arg.text) ? {} : undefined;
+}
 const URLISH = /url|uri|host|domain|netloc|origin|referr?er|redirect|link|site|target|next|return/i;
 
 export const incompleteUrlValidation = defineRule({
@@ -157,11 +168,11 @@ export const incompleteUrlValidation = defineRule({
   description: 'endswith/endsWith/HasSuffix/end_with? with a domain literal lacking a leading dot, and substring tests (in/includes/indexOf/contains/strpos) of a domain literal on a URL-like value.',
   matchers: {
     python: [
-      { kind: 'call', names: ['endswith'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) },
+      { kind: 'call', names: ['endswith'], check: (c, ctx) => suffixHostHit(c.receiver, c.args[0], ctx) },
       { kind: 'node', trigger: /["'][a-z0-9-]+(?:\.[a-z0-9-]+)+\/?["']\s+(?:not\s+)?in\b/i, types: ['comparison_operator'], check: (n) => { const l = n.namedChildren[0]; const r = n.namedChildren[1]; return l && r && /\bin\b/.test(n.text.slice(l.endIndex - n.startIndex, r.startIndex - n.startIndex)) && DOMAIN_LIT.test(l.text) && URLISH.test(r.text) ? {} : undefined; } },
     ],
-    javascript: [{ kind: 'call', names: ['endsWith', 'includes', 'indexOf'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
-    go: [{ kind: 'call', names: ['HasSuffix', 'Contains'], check: (c) => (/^strings\./.test(c.callee) && c.args[1] && DOMAIN_LIT.test(c.args[1].text) && URLISH.test(c.args[0]?.text ?? '') ? {} : undefined) }],
+    javascript: [{ kind: 'call', names: ['endsWith', 'includes', 'indexOf'], check: (c, ctx) => (c.name === 'endsWith' ? suffixHostHit(c.receiver, c.args[0], ctx) : c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
+    go: [{ kind: 'call', names: ['HasSuffix', 'Contains'], check: (c, ctx) => (!/^strings\./.test(c.callee) ? undefined : c.name === 'HasSuffix' ? suffixHostHit(c.args[0] ?? null, c.args[1], ctx) : c.args[1] && DOMAIN_LIT.test(c.args[1].text) && URLISH.test(c.args[0]?.text ?? '') ? {} : undefined) }],
     java: [{ kind: 'call', names: ['endsWith', 'contains', 'indexOf'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
     ruby: [{ kind: 'call', names: ['end_with?', 'include?'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
     c: [{ kind: 'call', names: ['strstr'], check: (c) => (c.args[1] && DOMAIN_LIT.test(c.args[1].text) && URLISH.test(c.args[0]?.text ?? '') ? {} : undefined) }],
