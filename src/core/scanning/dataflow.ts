@@ -106,7 +106,7 @@ const OBJECT_FIELD: Record<string, string> = {
   field_expression: 'value',
 };
 
-const STRING_BUILDERS = /^(?:format|join|sprintf|Sprintf|Sprint|Sprintln|Fprintf|String\.format|format!|concat|formatted|String\.join|strings\.Join|fmt\.Sprintf|fmt\.Sprint|str\.format|f|printf|vsprintf|snprintf|replace|Replace|replaceAll|ReplaceAll|strip|lower|upper|trim|trimmed|Trim|toLowerCase|toUpperCase|toString|ToString|to_s|str|String|String\.valueOf|encode|decode|rstrip|lstrip|strip|split|substring|slice|substr|as_str|to_string|to_owned|into|unwrap|clone|bytes|getBytes|valueOf|append|toCharArray|implode|sprintf|html|render|Join|Sprint|Trim|TrimSpace|ToLower|ToUpper)$/;
+const STRING_BUILDERS = /^(?:format|join|sprintf|Sprintf|Sprint|Sprintln|Fprintf|String\.format|format!|concat|formatted|String\.join|strings\.Join|fmt\.Sprintf|fmt\.Sprint|str\.format|f|printf|vsprintf|snprintf|replace|Replace|replaceAll|ReplaceAll|strip|lower|upper|trim|trimmed|Trim|toLowerCase|toUpperCase|toString|ToString|to_s|str|String|String\.valueOf|encode|decode|rstrip|lstrip|strip|split|substring|slice|substr|as_str|to_string|to_owned|into|unwrap|clone|bytes|getBytes|valueOf|append|toCharArray|implode|sprintf|html|render|Join|Sprint|Trim|TrimSpace|ToLower|ToUpper|c_str|data|substr|string)$/;
 
 /** Evaluates expressions to abstract values against the current scope. */
 export class Evaluator {
@@ -309,7 +309,7 @@ export class Evaluator {
     const san = sanitizerMask(callee, name);
     let recv: Node | null = recvNode;
     if (!recv && fn && (fn.type === 'attribute' || fn.type === 'member_expression' || fn.type === 'selector_expression' || fn.type === 'field_expression' || fn.type === 'member_access_expression')) {
-      recv = fn.childForFieldName('object') ?? fn.childForFieldName('operand') ?? fn.childForFieldName('value') ?? fn.childForFieldName('expression');
+      recv = fn.childForFieldName('object') ?? fn.childForFieldName('operand') ?? fn.childForFieldName('value') ?? fn.childForFieldName('expression') ?? fn.childForFieldName('argument');
     }
     const argVals = args.slice(0, 20).map((a) => this.eval(a.type === 'keyword_argument' ? a.childForFieldName('value') : a, scope, depth + 1));
     let parts = argVals;
@@ -327,7 +327,7 @@ export class Evaluator {
     if (STRING_BUILDERS.test(name) || STRING_BUILDERS.test(callee)) {
       const first = parts[0];
       const str = !!first?.str || parts.some((p) => p.str);
-      return { ...joined, str, text: parts.filter((p) => p.str).map((p) => (p.c ? p.text : '{}')).join('') || joined.text };
+      return { ...joined, str, text: parts.filter((p) => p.str).map((p) => p.text).join('') || joined.text };
     }
     // Unknown call: its result is not constant; taint flows through simple calls (wrappers).
     return { c: false, taint: joined.taint, san: joined.taint ? joined.san : 0, text: '{}', str: false, dyn: true };

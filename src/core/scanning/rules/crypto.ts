@@ -345,7 +345,8 @@ function constantBytes(n: Node | undefined, ctx: RuleContext): boolean {
   if (/urandom|random|Random|rand|token_bytes|randomBytes|getRandomValues|secrets|nextBytes|RAND_bytes|ReadFull|SecureRandom|GetBytes|RandomNumberGenerator/.test(t)) return false;
   if (/^b?["']/.test(t) || /^bytes\(\s*\d+\s*\)$|^bytearray\(\s*\d+\s*\)$|^new byte\s*\[\s*\d+\s*\]$|^Buffer\.alloc\(\s*\d+\s*\)$|^b["'](?:\\x00)+["']\s*\*\s*\d+$|^["']\\x00["']\s*\*\s*\d+$|^make\(\[\]byte,\s*\w+\)$|^\[\]byte\(\s*".*"\s*\)$|^Buffer\.from\(\s*["']/.test(t)) return true;
   const v = ctx.val(n);
-  return v.c && v.str;
+  // Built only from literals (a string, a byte array initializer, a zero-filled buffer).
+  return v.c && (v.str || /[[{]|\bdata\(\)|^\w+$/.test(n.text));
 }
 
 /** A constant salt passed to a password KDF (CWE-760). */

@@ -250,7 +250,7 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     javascript: { pos: [`const c = crypto.createCipheriv('aes-256-cbc', key, Buffer.alloc(16));`, `const k = crypto.pbkdf2Sync(pw, 'salt', 100000, 64, 'sha512');`], neg: [`const c = crypto.createCipheriv('aes-256-cbc', key, crypto.randomBytes(16));`] },
     java: { pos: [`class A { void f() { IvParameterSpec iv = new IvParameterSpec(new byte[16]); } }`], neg: [`class A { void f(SecureRandom r) { byte[] b = new byte[16]; r.nextBytes(b); IvParameterSpec iv = new IvParameterSpec(b); } }`] },
     go: { pos: [`package m\nfunc f(b cipher.Block) { m := cipher.NewCBCEncrypter(b, []byte("0000000000000000")); _ = m }`], neg: [`package m\nfunc f(b cipher.Block, iv []byte) { m := cipher.NewCBCEncrypter(b, iv); _ = m }`] },
-    c: { pos: [`void f(EVP_CIPHER_CTX *c, unsigned char *k) { EVP_EncryptInit_ex(c, EVP_aes_256_cbc(), NULL, k, "0123456789abcdef"); }`], neg: [`void f(EVP_CIPHER_CTX *c, unsigned char *k, unsigned char *iv) { RAND_bytes(iv, 16); EVP_EncryptInit_ex(c, EVP_aes_256_cbc(), NULL, k, iv); }`] },
+    c: { pos: [`void f(EVP_CIPHER_CTX *c, unsigned char *k) { EVP_EncryptInit_ex(c, EVP_aes_256_cbc(), NULL, k, "0123456789abcdef"); }`, `void f(EVP_CIPHER_CTX *c, const std::vector<uint8_t> &k) { std::vector<uint8_t> iv = {0x00, 0x01, 0x02, 0x03}; EVP_EncryptInit_ex(c, EVP_aes_128_cbc(), NULL, k.data(), iv.data()); }`], neg: [`void f(EVP_CIPHER_CTX *c, unsigned char *k, unsigned char *iv) { RAND_bytes(iv, 16); EVP_EncryptInit_ex(c, EVP_aes_256_cbc(), NULL, k, iv); }`] },
   },
   'insecure-random': {
     python: { pos: [`import random\ndef make_token():\n    return "".join(random.choice(ALPHABET) for _ in range(32))\n`, `import random\nreset_code = random.randint(100000, 999999)\n`], neg: [`import random\ndef shuffle_deck(d):\n    random.shuffle(d)\nx = random.random()\n`, `import secrets\ntoken = secrets.token_urlsafe(32)\n`] },
@@ -425,7 +425,7 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     php: { pos: [`<?php $r = $xp->query("//user[@name='" . $_GET['u'] . "']");`], neg: [`<?php $r = $xp->query("//user");`] },
     ruby: { pos: [`def f(doc, u)\n  doc.xpath("//user[@name='#{u}']")\nend`], neg: [`def f(doc)\n  doc.xpath("//user")\nend`] },
     go: { pos: [`package m\nfunc f(doc *xmlquery.Node, u string) { xmlquery.Find(doc, "//user[@name='"+u+"']") }`], neg: [`package m\nfunc f(doc *xmlquery.Node) { xmlquery.Find(doc, "//user") }`] },
-    c: { pos: [`void f(xmlXPathContextPtr ctx, const char *u) { char q[256]; sprintf(q, "//user[@name='%s']", u); xmlXPathEvalExpression((xmlChar *)q, ctx); }`], neg: [`void f(xmlXPathContextPtr ctx) { xmlXPathEvalExpression((xmlChar *)"//user", ctx); }`] },
+    c: { pos: [`void f(xmlXPathContextPtr ctx, const char *u) { char q[256]; sprintf(q, "//user[@name='%s']", u); xmlXPathEvalExpression((xmlChar *)q, ctx); }`, `void f(xmlXPathContextPtr ctx, const std::string &u) { std::string q = "//user[@name='" + u + "']"; xmlXPathEvalExpression((xmlChar *)q.c_str(), ctx); }`], neg: [`void f(xmlXPathContextPtr ctx) { xmlXPathEvalExpression((xmlChar *)"//user", ctx); }`] },
   },
   'sensitive-data-logged': {
     python: { pos: [`import logging\ndef login(user, password):\n    logging.info("login %s %s", user, password)\n`], neg: [`import logging\ndef login(user, password):\n    logging.info("login attempt for %s", user)\n    logging.warning("Invalid password")\n`] },
