@@ -41,7 +41,7 @@ export const codeFindingsFeature: Feature = {
     // review view lists their flagged snippets without the user opening them.
     const timer = setTimeout(() => {
       void (async () => {
-        for (const uri of provenance.storedFiles()) await findings.scanFile(uri);
+        for (const uri of await provenance.storedFiles()) await findings.scanFile(uri);
       })();
     }, 1500);
     add({ dispose: () => clearTimeout(timer) });

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { soleActiveAssistant } from '../../core/review';
@@ -13,12 +14,13 @@ import {
   mergeAiRanges,
   parseAgentTrace,
   parseHookLog,
-  parseProvenanceStore,
+  readProvenanceStore,
   RangeTracker,
   recordRanges,
   restoreRanges,
   serializeProvenanceStore,
   toStored,
+  writeProvenanceStore,
   type AiRange,
   type LiveChangeEvent,
   type ParsedRecords,
@@ -29,7 +31,8 @@ import { describeError } from '../../vscode/log';
 import { DisposableBase } from '../../vscode/lifecycle';
 import type { AiCodeSettingsService } from '../codeFindings/settings';
 
-const STATE_KEY = 'trustlens.provenance.store.v1';
+/** File in the workspace's private storage (never the repository) holding the session ranges. */
+const STORE_FILE = 'ai-ranges.json';
 
 interface DocProvenance {
   /** Ranges captured in the editor (live edits, user marks), restored from workspace storage. */
@@ -55,7 +58,9 @@ export class ProvenanceService extends DisposableBase {
   private readonly classifier: LiveEditClassifier;
   private readonly blamers = new Map<string, Promise<GitBlameProvenance | undefined>>();
   private records: Promise<ParsedRecords> | undefined;
-  private store: ProvenanceStore;
+  private store: ProvenanceStore = emptyStore();
+  /** Resolves once the stored ranges are loaded (and restored into the documents already open). */
+  readonly ready: Promise<void>;
   private saveTimer: NodeJS.Timeout | undefined;
   private readonly emitter = this.register(new vscode.EventEmitter<vscode.Uri>());
   /** Fires with a document URI whose AI ranges changed (not for plain shifts caused by edits). */
@@ -68,7 +73,10 @@ export class ProvenanceService extends DisposableBase {
   ) {
     super();
     this.classifier = new LiveEditClassifier({ minLines: settings.settings.provenance.minInsertedLines });
-    this.store = this.loadStore();
+    this.ready = this.loadStore().then((store) => {
+      this.store = store;
+      for (const d of vscode.workspace.textDocuments) this.restore(d);
+    });
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.open(d)));
     this.register(vscode.workspace.onDidCloseTextDocument((d) => this.close(d)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)));
@@ -81,24 +89,32 @@ export class ProvenanceService extends DisposableBase {
     this.register(recordsWatcher.onDidChange(reloadRecords));
     this.register(recordsWatcher.onDidCreate(reloadRecords));
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.textDocuments.forEach((d) => void this.loadGit(d))));
+    // Runs while DisposableBase disposes us (isDisposed is already true): a synchronous write.
     this.register({ dispose: () => this.flushSave() });
     for (const d of vscode.workspace.textDocuments) this.open(d);
   }
 
-  private loadStore(): ProvenanceStore {
-    const text = this.context.workspaceState.get<string>(STATE_KEY);
-    if (!text) return emptyStore();
+  private storePath(): string | undefined {
+    return this.context.storageUri ? path.join(this.context.storageUri.fsPath, STORE_FILE) : undefined;
+  }
+
+  private async loadStore(): Promise<ProvenanceStore> {
+    const file = this.storePath();
+    if (!file) return emptyStore();
     try {
-      return parseProvenanceStore(text, 'stored AI ranges');
+      return await readProvenanceStore(file);
     } catch (e) {
       this.log.warn(`stored AI ranges ignored: ${describeError(e)}`);
       return emptyStore();
     }
   }
 
+  /** Store key: path relative to its workspace folder ('/' separators), prefixed by the folder name in multi-root workspaces. */
   private relPath(uri: vscode.Uri): string | undefined {
-    if (uri.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(uri)) return undefined;
-    return vscode.workspace.asRelativePath(uri, true).split(path.sep).join('/');
+    const folder = uri.scheme === 'file' ? vscode.workspace.getWorkspaceFolder(uri) : undefined;
+    if (!folder) return undefined;
+    const rel = path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/');
+    return (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `${folder.name}/${rel}` : rel;
   }
 
   private isTracked(doc: vscode.TextDocument): boolean {
@@ -107,14 +123,25 @@ export class ProvenanceService extends DisposableBase {
 
   private open(doc: vscode.TextDocument): void {
     if (!this.isTracked(doc) || this.docs.has(doc.uri.toString())) return;
-    const rel = this.relPath(doc.uri);
-    const stored = rel ? this.store.files[rel] : undefined;
-    const restored = stored ? restoreRanges(stored, doc.getText()) : { ranges: [], lost: [] };
-    if (restored.lost.length) this.log.info(`${rel}: ${restored.lost.length} stored AI range(s) no longer match the file`);
-    this.docs.set(doc.uri.toString(), { session: new RangeTracker<AiRange>(restored.ranges), git: new RangeTracker<AiRange>() });
-    if (restored.ranges.length) this.emitter.fire(doc.uri);
+    this.docs.set(doc.uri.toString(), { session: new RangeTracker<AiRange>(), git: new RangeTracker<AiRange>() });
+    this.restore(doc);
     void this.loadGit(doc);
   }
+
+  /** Adds the stored session ranges of `doc`, re-anchored to its current text (once per document). */
+  private restore(doc: vscode.TextDocument): void {
+    const state = this.docs.get(doc.uri.toString());
+    const rel = this.relPath(doc.uri);
+    const stored = rel ? this.store.files[rel] : undefined;
+    if (!state || !stored || this.restored.has(doc.uri.toString())) return;
+    this.restored.add(doc.uri.toString());
+    const { ranges, lost } = restoreRanges(stored, doc.getText());
+    if (lost.length) this.log.info(`${rel}: ${lost.length} stored AI range(s) no longer match the file`);
+    for (const r of ranges) state.session.add(r);
+    if (ranges.length) this.emitter.fire(doc.uri);
+  }
+
+  private readonly restored = new Set<string>();
 
   private close(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
@@ -122,6 +149,7 @@ export class ProvenanceService extends DisposableBase {
     if (!state) return;
     this.persist(doc, state);
     this.docs.delete(key);
+    this.restored.delete(key);
     this.classifier.forget(key);
   }
 
@@ -250,7 +278,8 @@ export class ProvenanceService extends DisposableBase {
   }
 
   /** Workspace files that have stored session ranges (for the workspace-wide review list). */
-  storedFiles(): vscode.Uri[] {
+  async storedFiles(): Promise<vscode.Uri[]> {
+    await this.ready;
     const out: vscode.Uri[] = [];
     for (const rel of Object.keys(this.store.files)) {
       for (const folder of vscode.workspace.workspaceFolders ?? []) {
@@ -283,6 +312,26 @@ export class ProvenanceService extends DisposableBase {
       const state = this.docs.get(doc.uri.toString());
       if (state) this.persist(doc, state);
     }
-    void this.context.workspaceState.update(STATE_KEY, serializeProvenanceStore(this.store));
+    const file = this.storePath();
+    if (!file || this.isDisposed) {
+      if (file) this.writeSync(file);
+      return;
+    }
+    this.writing = this.writing
+      .then(() => writeProvenanceStore(file, this.store))
+      .catch((e) => this.log.warn(`could not save AI ranges: ${describeError(e)}`));
+  }
+
+  private writing: Promise<void> = Promise.resolve();
+
+  /** On shutdown there is no later tick to finish an async write. */
+  private writeSync(file: string): void {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(`${file}.tmp`, serializeProvenanceStore(this.store));
+      fs.renameSync(`${file}.tmp`, file);
+    } catch (e) {
+      this.log.warn(`could not save AI ranges: ${describeError(e)}`);
+    }
   }
 }

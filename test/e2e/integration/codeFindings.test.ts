@@ -169,8 +169,20 @@ describe('AI code lens in a real VS Code host', function () {
     });
   });
 
+  describe('when the lens\'s Explain is clicked', () => {
+    it('explains the snippet: provenance evidence, each finding, the guidance', async () => {
+      const [s] = (await snippetsOf(uri)).filter((x) => x.source === 'live');
+      const md = await vscode.commands.executeCommand<string>('trustlens.findings.explain', uri.toString(), s.startLine);
+      assert.match(md ?? '', /# \d+ security findings? in AI-generated code/);
+      assert.match(md ?? '', /Why TrustLens believes this is AI-generated:.*block inserted in one edit/);
+      assert.match(md ?? '', /OpenSSF guidance/);
+      assert.match(md ?? '', /CWE-502/);
+    });
+  });
+
   describe('when code is marked by the user', () => {
     it('turns findings in the selection into a flagged snippet', async () => {
+      editor = await vscode.window.showTextDocument(editor.document); // Explain opened a preview beside it
       const doc = editor.document;
       const end = doc.lineCount;
       const edit = new vscode.WorkspaceEdit();
@@ -182,5 +194,10 @@ describe('AI code lens in a real VS Code host', function () {
       const value = await until(async () => (await snippetsOf(uri)).find((x) => x.source === 'user'), 10_000, 'the user-marked snippet');
       assert.ok(value.ruleIds.includes('code-injection'), JSON.stringify(value));
     });
+  });
+
+  // The reopen phase (aiCode.reopen.test.ts) checks that these AI ranges come back.
+  after(async () => {
+    await editor.document.save();
   });
 });
