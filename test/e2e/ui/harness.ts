@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Playwright harness for UI tests against the real VS Code workbench (code-server), run by
  * scripts/vscode-host/e2e.js with plain mocha (Node side, not inside VS Code). The server is
