@@ -55,7 +55,7 @@ const toRange = (r: vscode.Range): Range => ({ startLine: r.start.line, startCol
  */
 export class ProvenanceService extends DisposableBase {
   private readonly docs = new Map<string, DocProvenance>();
-  private readonly classifier: LiveEditClassifier;
+  private classifier: LiveEditClassifier;
   private readonly blamers = new Map<string, Promise<GitBlameProvenance | undefined>>();
   private records: Promise<ParsedRecords> | undefined;
   private store: ProvenanceStore = emptyStore();
@@ -80,7 +80,12 @@ export class ProvenanceService extends DisposableBase {
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.open(d)));
     this.register(vscode.workspace.onDidCloseTextDocument((d) => this.close(d)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)));
-    this.register(settings.onDidChange(() => vscode.workspace.textDocuments.forEach((d) => this.emitter.fire(d.uri))));
+    this.register(
+      settings.onDidChange((st) => {
+        this.classifier = new LiveEditClassifier({ minLines: st.provenance.minInsertedLines });
+        vscode.workspace.textDocuments.forEach((d) => this.emitter.fire(d.uri));
+      }),
+    );
     const recordsWatcher = this.register(vscode.workspace.createFileSystemWatcher(`**/{${[...AGENT_TRACE_PATHS, HOOK_LOG_PATH].join(',')}}`));
     const reloadRecords = () => {
       this.records = undefined;
