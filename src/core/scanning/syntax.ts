@@ -94,7 +94,7 @@ export const DIALECTS: Record<RuleLanguage, Dialect> = {
     strings: S('string', 'subshell'),
     binaries: S('binary'),
     constants: S('integer', 'float', 'true', 'false', 'nil', 'simple_symbol'),
-    identifiers: S('identifier'),
+    identifiers: S('identifier', 'instance_variable', 'class_variable', 'global_variable'),
   },
   php: {
     family: 'php',

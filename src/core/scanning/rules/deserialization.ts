@@ -53,12 +53,12 @@ export const unsafeDeserialization = defineRule({
       { kind: 'call', names: ['XMLDecoder'], check: (c) => (c.isNew ? { message: 'java.beans.XMLDecoder executes method calls described by the XML' } : undefined) },
     ],
     ruby: [
-      { kind: 'call', names: ['load', 'restore'], check: (c) => (/^Marshal$/.test(c.receiver?.text ?? '') ? { message: 'Marshal.load of untrusted data can instantiate arbitrary objects; use JSON' } : undefined) },
+      { kind: 'call', names: ['load', 'restore'], check: (c) => (/^(?:::)?Marshal$/.test(c.receiver?.text ?? '') ? { message: 'Marshal.load of untrusted data can instantiate arbitrary objects; use JSON' } : undefined) },
       {
         kind: 'call',
         names: ['load', 'unsafe_load', 'load_file', 'load_documents', 'load_stream', 'unsafe_load_file'],
         check: (c) => {
-          if (!/^(?:YAML|Psych)$/.test(c.receiver?.text ?? '')) return undefined;
+          if (!/^(?:::)?(?:YAML|Psych)$/.test(c.receiver?.text ?? '')) return undefined;
           // load_file reads a local (usually app-owned config) file: not untrusted input by itself.
           if (c.name === 'load_file') return undefined;
           if (c.name === 'load') {
@@ -70,7 +70,7 @@ export const unsafeDeserialization = defineRule({
         },
       },
       { kind: 'call', names: ['load', 'object_load'], check: (c) => (/^Oj$/.test(c.receiver?.text ?? '') && !/mode:\s*:(?:strict|null|compat|json|rails)|:mode\s*=>\s*:(?:strict|null|compat|json)/.test(c.node.text) ? { message: 'Oj.load in object mode can instantiate arbitrary classes; pass mode: :strict' } : undefined) },
-      { kind: 'call', names: ['load'], check: (c) => (/^JSON$/.test(c.receiver?.text ?? '') ? { message: 'JSON.load can create arbitrary objects (json_create); use JSON.parse', severity: 'medium' } : undefined) },
+      { kind: 'call', names: ['load'], check: (c) => (/^(?:::)?JSON$/.test(c.receiver?.text ?? '') ? { message: 'JSON.load can create arbitrary objects (json_create); use JSON.parse', severity: 'medium' } : undefined) },
     ],
     php: [
       {

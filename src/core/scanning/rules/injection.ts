@@ -7,6 +7,22 @@ import { San, dynamicFor, flowHit, isTrue, kw, looksLikeSql, optionIn, taintFor 
 
 // ---------------------------------------------------------------- SQL
 
+/**
+ * A "barrier guard" on a name used in the expression: compared for equality with a literal, or
+ * checked for membership in a literal list / allow-list, somewhere in the function.
+ */
+function allowListed(ctx: RuleContext, n: Node): boolean {
+  const holes = (n.text.match(/#\{([^}]*)\}|\$\{([^}]*)\}|\{(\w+)\}/g) ?? []).join(' ');
+  const names = new Set((n.text.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '') + ' ' + holes).match(/[A-Za-z_]\w*/g) ?? []);
+  const fn = ctx.functionText();
+  for (const name of names) {
+    if (name.length < 2) continue;
+    const esc = name.replace(/[$]/g, '\\$&');
+    if (new RegExp(`\\b${esc}\\s*(?:==|===)\\s*["':]|["']\\s*(?:==|===)\\s*${esc}\\b|(?:include\\?|includes|contains|member\\?)\\s*\\(?\\s*${esc}\\b|\\b${esc}\\s+(?:not\\s+)?in\\s+(?:\\[|\\(|\\{|[A-Z_]{3,})`).test(fn)) return true;
+  }
+  return false;
+}
+
 const VALUE_HOLE = /(?:=|<>|!=|<|>|\blike\b|\bin\s*\(|\bvalues\s*\(|\blimit\b|\boffset\b|,|\bthen\b|\band\b|\bor\b)\s*\(?\s*['"`]?\s*(?:\{[^}]*\}|%[-\w]*[sv]|\$\{|\$\w|#\{)|['"`]\s*(?:\{[^}]*\}|%[sv]|#\{|\$\{|\$\w)|(?:\{[^}]*\}|%[sv])\s*['"`]/i;
 
 function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false): Hit | undefined {
@@ -14,9 +30,11 @@ function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false):
   if (!a) return undefined;
   const v = ctx.val(a);
   if (!dynamicFor(v, San.Sql)) return undefined;
-  const sqlish = looksLikeSql(v.text) || (conditionOk && v.str && /[=<>]|\blike\b|\bin\s*\(/i.test(v.text));
+  // ORM fragment methods (where/order/select…): untrusted data in the fragment is enough.
+  const sqlish = looksLikeSql(v.text) || (conditionOk && v.str && (/[=<>]|\blike\b|\bin\s*\(/i.test(v.text) || !!taintFor(v, San.Sql)));
   if (!sqlish) return undefined;
   const hit = flowHit(v, San.Sql, call.callee, a);
+  if (hit.taint && allowListed(ctx, a)) return undefined;
   // Data spliced where a value goes (after =, LIKE, IN (, VALUES (, or inside quotes) is the
   // classic injection; splicing only identifiers (table/column names from code) is weaker.
   if (!hit.taint && !VALUE_HOLE.test(v.text)) hit.severity = 'low';
@@ -47,7 +65,20 @@ export const sqlInjection = defineRule({
     java: [sqlCall(['executeQuery', 'executeUpdate', 'execute', 'executeLargeUpdate', 'addBatch', 'prepareStatement', 'prepareCall', 'createQuery', 'createNativeQuery', 'createSQLQuery', 'query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'update', 'batchUpdate'])],
     go: [sqlCall(['Query', 'QueryRow', 'Exec', 'Prepare', 'Raw', 'Select', 'Get', 'MustExec', 'Queryx', 'QueryRowx'], 0, ['Where', 'Order', 'Having']), sqlCallAt(['QueryContext', 'QueryRowContext', 'ExecContext', 'PrepareContext', 'SelectContext', 'GetContext'], 1)],
     php: [sqlCall(['query', 'exec', 'prepare', 'mysql_query', 'sqlite_query', 'select', 'statement', 'unprepared', 'raw', 'whereRaw', 'selectRaw', 'orderByRaw', 'havingRaw']), sqlCallAt(['mysqli_query', 'pg_query', 'mysqli_prepare', 'pg_prepare', 'mysqli_real_query', 'odbc_exec', 'sqlsrv_query'], 1)],
-    ruby: [sqlCall(['execute', 'exec_query', 'find_by_sql', 'select_all', 'select_one', 'select_value', 'select_values', 'select_rows', 'count_by_sql', 'query', 'exec', 'prepare'], 0, ['where', 'order', 'group', 'having', 'joins', 'pluck', 'exists?', 'from', 'lock', 'reorder', 'not'])],
+    ruby: [
+      sqlCall(['execute', 'exec_query', 'find_by_sql', 'select_all', 'select_one', 'select_value', 'select_values', 'select_rows', 'count_by_sql', 'query', 'exec', 'prepare'], 0, ['where', 'order', 'group', 'having', 'joins', 'pluck', 'exists?', 'from', 'lock', 'reorder', 'not', 'find_by', 'select', 'calculate', 'count', 'sum', 'average', 'minimum', 'maximum', 'update_all', 'delete_all', 'destroy_all', 'rewhere']),
+      {
+        // Rails 2 style `find(:all, :conditions => "...#{x}...")`.
+        kind: 'binding',
+        trigger: /conditions/,
+        check: (b, ctx) => {
+          if (!b.pair || !/^:?conditions:?$/.test(b.targetText) || !b.value) return undefined;
+          const v = ctx.val(b.value);
+          if (!dynamicFor(v, San.Sql) || !v.str) return undefined;
+          return /[=<>]|\blike\b|\bin\s*\(/i.test(v.text) || taintFor(v, San.Sql) ? flowHit(v, San.Sql, ':conditions', b.value) : undefined;
+        },
+      },
+    ],
     csharp: [
       sqlCall(['SqlCommand', 'OleDbCommand', 'OdbcCommand', 'NpgsqlCommand', 'MySqlCommand', 'SQLiteCommand', 'SqliteCommand', 'ExecuteSqlRaw', 'ExecuteSqlRawAsync', 'ExecuteSqlCommand', 'FromSqlRaw', 'SqlQuery', 'Query', 'QueryAsync', 'Execute', 'ExecuteAsync', 'QueryFirst', 'QuerySingle', 'ExecuteScalar']),
       {

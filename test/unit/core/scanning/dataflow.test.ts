@@ -49,6 +49,13 @@ describe('scanning data flow', () => {
     for (const [lang, code, rule] of safe) assert.deepEqual(only(await scan(code, lang), rule), [], code);
   });
 
+  it('an allow-list or equality guard on the untrusted value breaks a SQL flow (barrier guard)', async () => {
+    const guarded = `def index\n  dir = params[:order]\n  if %w(ASC DESC).include?(dir)\n    User.order("name #{dir}")\n  end\nend`;
+    const open = `def index\n  dir = params[:order]\n  User.order("name #{dir}")\nend`;
+    assert.equal(only(await scan(guarded, 'ruby'), 'sql-injection').length, 0);
+    assert.equal(only(await scan(open, 'ruby'), 'sql-injection').length, 1);
+  });
+
   it('parameterized queries are not findings even with untrusted values', async () => {
     const code = `from flask import request\ndef v():\n    q = request.args["q"]\n    cursor.execute("SELECT * FROM t WHERE name = %s", (q,))\n    cursor.execute("SELECT * FROM t WHERE name = ?", [q])\n`;
     assert.deepEqual(only(await scan(code, 'python'), 'sql-injection'), []);
