@@ -110,6 +110,26 @@ export class DemandEnv implements Env {
     return b?.value?.text;
   }
 
+  private readonly fnTexts = new Map<number, string>();
+  private readonly paramNodes = new Map<number, { text: string; startIndex: number } | null>();
+
+  /** Source text of a function (cached: each read costs a wasm call). */
+  private fnText(fn: Node): string {
+    let t = this.fnTexts.get(fn.id);
+    if (t === undefined) this.fnTexts.set(fn.id, (t = fn.text));
+    return t;
+  }
+
+  /** Parameter list of a function (cached). */
+  private paramsOf(fn: Node): { text: string; startIndex: number } | null {
+    let p = this.paramNodes.get(fn.id);
+    if (p === undefined) {
+      const n = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter') ?? fn.childForFieldName('declarator')?.childForFieldName('parameters') ?? null;
+      this.paramNodes.set(fn.id, (p = n ? { text: n.text, startIndex: n.startIndex } : null));
+    }
+    return p;
+  }
+
   /** Nearest enclosing function-like node, or null at top level. */
   functionOf(n: Node): Node | null {
     const cached = this.fnCache.get(n.id);
@@ -163,8 +183,7 @@ export class DemandEnv implements Env {
     if (list) return list;
     list = [];
     const start = fn ? fn.startIndex : 0;
-    const end = fn ? fn.endIndex : this.text.length;
-    const hay = this.text.slice(start, end);
+    const hay = fn ? this.fnText(fn) : this.text;
     const re = new RegExp(`(?<![\\w$@])${name.replace(/[$]/g, '\\$')}(?![\\w$])`, 'g');
     let checked = 0;
     for (let m = re.exec(hay); m && checked < MAX_OCCURRENCES * 4; m = re.exec(hay)) {
@@ -303,7 +322,7 @@ export class DemandEnv implements Env {
   }
 
   private paramValueUncached(name: string, fn: Node): Val | undefined {
-    const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter') ?? fn.childForFieldName('declarator')?.childForFieldName('parameters') ?? null;
+    const params = this.paramsOf(fn);
     if (!params) return undefined;
     const ptext = params.text;
     const re = new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$')}(?![\\w$])`);
@@ -320,7 +339,7 @@ export class DemandEnv implements Env {
     if (annotated || fastapi || route) {
       const at = this.text.indexOf(name, params.startIndex + m.index);
       const node = this.tree.rootNode.descendantForIndex(at, at + name.length);
-      return { c: false, san: 0, text: '{}', str: false, dyn: true, taint: { kind: 'request', label: `${name} (request parameter)`, range: rangeOf(node ?? params) } };
+      return { c: false, san: 0, text: '{}', str: false, dyn: true, taint: { kind: 'request', label: `${name} (request parameter)`, range: rangeOf(node ?? fn) } };
     }
     return UNKNOWN;
   }
