@@ -103,9 +103,15 @@ const jsXss: Matcher[] = [
   },
   {
     kind: 'call',
-    names: ['insertAdjacentHTML', 'write', 'writeln', 'html', 'append', 'prepend', 'after', 'before', 'replaceWith', 'send', 'end', 'createContextualFragment', 'parseFromString'],
+    names: ['insertAdjacentHTML', 'write', 'writeln', 'html', 'append', 'prepend', 'after', 'before', 'replaceWith', 'send', 'end', 'createContextualFragment', 'parseFromString', '$', 'jQuery'],
     check: (c, ctx) => {
       const r = c.receiver?.text ?? '';
+      if ((c.name === '$' || c.name === 'jQuery') && !c.receiver) {
+        // `$('<tr>' + name + '</tr>')` parses the string as HTML.
+        const a = c.args[0];
+        const v = a ? ctx.val(a) : undefined;
+        return a && v && v.str && v.dyn && /^\s*</.test(v.text) && dynamicFor(v, San.Html) ? flowHit(v, San.Html, '$(html)', a) : undefined;
+      }
       switch (c.name) {
         case 'insertAdjacentHTML':
           return htmlHit(ctx, c.args[1], 'insertAdjacentHTML', false);
@@ -117,12 +123,17 @@ const jsXss: Matcher[] = [
           if (/^(?:res|response|reply)$/.test(r)) return htmlHit(ctx, c.args[0], `${r}.${c.name}`, true);
           return undefined;
         case 'html':
-          return /^\$|^jQuery/.test(r) ? htmlHit(ctx, c.args[0], '$.html', false) : undefined;
+          return /\$|jQuery/.test(r) ? htmlHit(ctx, c.args[0], '$.html', false) : undefined;
         case 'send':
         case 'end':
           return /^(?:res|response|reply|ctx)$/.test(r) || /^res\.status\(\)$/.test(r.replace(/\(.*\)/, '()')) ? htmlHit(ctx, c.args[0], `res.${c.name}`, true) : undefined;
-        default:
-          return /^\$|^jQuery/.test(r) ? htmlHit(ctx, c.args[0], `$.${c.name}`, true) : undefined;
+        default: {
+          if (!/\$|jQuery/.test(r) || !c.args[0]) return undefined;
+          // jQuery append-family parse strings as HTML: markup built from data is a sink too.
+          const v = ctx.val(c.args[0]);
+          if (v.str && v.dyn && HTMLISH.test(v.text) && dynamicFor(v, San.Html)) return flowHit(v, San.Html, `$.${c.name}`, c.args[0]);
+          return htmlHit(ctx, c.args[0], `$.${c.name}`, true);
+        }
       }
     },
   },
