@@ -285,6 +285,8 @@ export class DemandEnv implements Env {
             if (old) v = { c: old.c && v.c, taint: old.taint ?? v.taint, san: old.c ? v.san : v.c ? old.san : old.san & v.san, text: (old.text + v.text).slice(0, 2000), str: old.str || v.str, dyn: old.dyn || v.dyn || !v.c };
           }
           if (b.targets.length > 1) v = { ...v, text: '{}', str: false };
+          // `rows, err := db.Query(q, input)`: the error/ok result does not carry the input.
+          if ((b.targets.length > 1 && /^(?:err|error|ok|_)$/.test(name)) || (this.family === 'go' && name === 'err')) v = UNKNOWN;
         }
       }
     } finally {
