@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { diagnosticLevelFor, type ShownFinding } from '../../core/review';
-import type { Range } from '../../core/scanning/finding';
+import type { Range } from '../../core/scanning';
 import type { AiRange } from '../../core/provenance';
 
 const LEVEL = {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { buildDocumentReport, emptyReviewFile, type DocumentReport, type SeverityPolicy } from '../../core/review';
-import type { Finding } from '../../core/scanning/finding';
+import type { Finding } from '../../core/scanning';
 import type { AiRange } from '../../core/provenance';
 import { isCancellation } from '../../core/errors';
 import { describeError } from '../../vscode/log';

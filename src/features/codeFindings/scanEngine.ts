@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../../core/scanning/finding';
+import type { Finding, Severity } from '../../core/scanning';
 
 /** Options of one scan. */
 export interface ScanRequest {

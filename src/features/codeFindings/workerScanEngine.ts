@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { createScanWorkerClient, type ScanWorkerClient } from '../../core/scanning';
+// Imported from the module itself, not the scanning index: the index pulls the in-thread scanner
+// and web-tree-sitter into the extension bundle, and the editor only ever scans in the worker.
+import { createScanWorkerClient, type ScanWorkerClient } from '../../core/scanning/workerClient';
 import { describeError } from '../../vscode/log';
 import type { ScanEngine } from './scanEngine';
 

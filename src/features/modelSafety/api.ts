@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { SafetyVerdict } from '../../core/modelsafety/types';
+import type { SafetyVerdict } from '../../core/modelsafety';
 
 /**
  * The model-safety functions other features call (the model explorer's sign command, its tree

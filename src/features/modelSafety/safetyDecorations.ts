@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { SafetyVerdict } from '../../core/modelsafety';
 import { folderSummary, safetyBadge } from '../../core/review';
 import { DisposableBase } from '../../vscode/lifecycle';
 import type { ModelSafetyService } from './safetyService';
@@ -11,11 +12,18 @@ import type { ModelSafetyService } from './safetyService';
  */
 export class SafetyDecorationProvider extends DisposableBase implements vscode.FileDecorationProvider {
   private readonly emitter = this.register(new vscode.EventEmitter<vscode.Uri[]>());
+  /** Checked files with '/' paths, rebuilt after a change (folders are decorated from it). */
+  private files: { path: string; verdict: SafetyVerdict }[] | undefined;
   readonly onDidChangeFileDecorations = this.emitter.event;
 
   constructor(private readonly safety: ModelSafetyService) {
     super();
-    this.register(safety.onDidChange((uris) => this.emitter.fire(uris)));
+    this.register(
+      safety.onDidChange((uris) => {
+        this.files = undefined;
+        this.emitter.fire(uris);
+      }),
+    );
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
@@ -25,8 +33,8 @@ export class SafetyDecorationProvider extends DisposableBase implements vscode.F
       const b = safetyBadge(report.verdict);
       return new vscode.FileDecoration(b.badge, `${b.label}: ${report.summary}`, b.color && new vscode.ThemeColor(b.color));
     }
-    const files = this.safety.all().map((r) => ({ path: vscode.Uri.file(r.path).fsPath.split('\\').join('/'), verdict: r.verdict }));
-    const summary = folderSummary(files, uri.fsPath.split('\\').join('/'));
+    this.files ??= this.safety.all().map((r) => ({ path: r.path.split('\\').join('/'), verdict: r.verdict }));
+    const summary = folderSummary(this.files, uri.fsPath.split('\\').join('/'));
     if (!summary || summary.verdict === 'safe') return undefined;
     const b = safetyBadge(summary.verdict);
     const worst = summary.worstFile ? vscode.workspace.asRelativePath(summary.worstFile) : '';

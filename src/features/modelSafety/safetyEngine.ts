@@ -1,4 +1,4 @@
-import type { FileSafetyReport } from '../../core/modelsafety/types';
+import type { FileSafetyReport } from '../../core/modelsafety';
 
 /** What the editor needs from the model-safety core. */
 export interface SafetyEngine {

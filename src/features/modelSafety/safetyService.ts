@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { notificationKey } from '../../core/review';
-import type { FileSafetyReport, SafetyVerdict } from '../../core/modelsafety/types';
+import type { FileSafetyReport, SafetyVerdict } from '../../core/modelsafety';
 import { isCancellation } from '../../core/errors';
 import { describeError } from '../../vscode/log';
 import { DisposableBase } from '../../vscode/lifecycle';

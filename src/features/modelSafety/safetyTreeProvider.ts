@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeGlobal, describeLocation, safetyBadge } from '../../core/review';
-import type { FileSafetyReport, ImportedGlobal, SafetyFinding, SafetyVerdict } from '../../core/modelsafety/types';
-import { verdictRank } from '../../core/modelsafety/verdict';
+import type { FileSafetyReport, ImportedGlobal, SafetyFinding, SafetyVerdict } from '../../core/modelsafety';
+import { verdictRank } from '../../core/modelsafety';
 import { DisposableBase } from '../../vscode/lifecycle';
 import type { ModelSafetyService } from './safetyService';
 
