@@ -23,6 +23,9 @@ function allowListed(ctx: RuleContext, n: Node): boolean {
   return false;
 }
 
+/** Callee names that only ever run SQL text. */
+const RAW_SQL_SINK = /^(?:execute|executemany|executescript|exec_driver_sql|read_sql|read_sql_query|executeQuery|executeUpdate|executeLargeUpdate|createQuery|createNativeQuery|createSQLQuery|prepareStatement|queryForList|queryForObject|QueryRow|QueryContext|QueryRowContext|ExecContext|mysqli_query|pg_query|mysql_query|sqlite3_exec|PQexec|find_by_sql|exec_query|select_all|SqlCommand|ExecuteSqlRaw|FromSqlRaw|\$queryRawUnsafe|\$executeRawUnsafe)$/;
+
 const VALUE_HOLE = /(?:=|<>|!=|<|>|\blike\b|\bin\s*\(|\bvalues\s*\(|\blimit\b|\boffset\b|,|\bthen\b|\band\b|\bor\b)\s*\(?\s*['"`]?\s*(?:\{[^}]*\}|%[-\w]*[sv]|\$\{|\$\w|#\{)|['"`]\s*(?:\{[^}]*\}|%[sv]|#\{|\$\{|\$\w)|(?:\{[^}]*\}|%[sv])\s*['"`]/i;
 
 function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false): Hit | undefined {
@@ -31,7 +34,10 @@ function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false):
   const v = ctx.val(a);
   if (!dynamicFor(v, San.Sql)) return undefined;
   // ORM fragment methods (where/order/select…): untrusted data in the fragment is enough.
-  const sqlish = looksLikeSql(v.text) || (conditionOk && v.str && (/[=<>]|\blike\b|\bin\s*\(/i.test(v.text) || !!taintFor(v, San.Sql)));
+  // Unambiguous raw-SQL APIs: an untrusted whole query (text-to-SQL from an LLM, a request
+  // parameter) is enough too.
+  const rawSql = RAW_SQL_SINK.test(call.name) && (!!taintFor(v, San.Sql));
+  const sqlish = rawSql || looksLikeSql(v.text) || (conditionOk && v.str && (/[=<>]|\blike\b|\bin\s*\(/i.test(v.text) || !!taintFor(v, San.Sql)));
   if (!sqlish) return undefined;
   const hit = flowHit(v, San.Sql, call.callee, a);
   if (hit.taint && allowListed(ctx, a)) return undefined;

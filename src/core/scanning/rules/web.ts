@@ -59,11 +59,12 @@ const pyXss: Matcher[] = [
     types: ['return_statement'],
     check: (n, ctx) => {
       const e = n.namedChildren[0];
-      // Markup must come from literal text in the handler; no literal tag, no HTML response.
-      if (!e || !isRouteHandler(ctx) || !ctx.mayTaint() || !HTMLISH.test(ctx.functionText())) return undefined;
+      // A string returned from a Flask/FastAPI-style handler is served as text/html by default.
+      if (!e || !isRouteHandler(ctx) || !ctx.mayTaint() || !ctx.mayTaintExpr(e)) return undefined;
+      if (/^(?:jsonify|json\.dumps|JSONResponse|make_response|Response|redirect|render_template|send_file|abort)\s*\(|^\{|^\[/.test(e.text)) return undefined;
       const v = ctx.val(e);
       const t = taintFor(v, San.Html);
-      if (!t || !v.str || !HTMLISH.test(v.text)) return undefined;
+      if (!t || !v.str) return undefined;
       return { taint: t, sink: 'HTTP response body', node: e, severity: 'high' };
     },
   },

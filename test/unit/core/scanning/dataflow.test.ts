@@ -92,6 +92,9 @@ describe('scanning data flow', () => {
     // Model output that IS the SQL is still SQL built from untrusted text.
     const g = only(await scan(anthropic.replace('sql + " LIMIT 1"', '"SELECT * FROM t WHERE a = \'" + sql + "\'"'), 'python'), 'sql-injection');
     assert.equal(g.length, 1);
+    // Text-to-SQL: the whole query is model output.
+    const t2s = `resp = client.chat.completions.create(model="m", messages=m)\ncursor.execute(resp.choices[0].message.content)\n`;
+    assert.equal(only(await scan(t2s, 'python'), 'sql-injection')[0]?.severity, 'high');
     const chain = `out = chain.invoke({"q": q})\nsubprocess.run(out, shell=True)\n`;
     assert.equal(only(await scan(chain, 'python'), 'command-injection')[0]?.severity, 'high');
   });
@@ -101,6 +104,8 @@ describe('scanning data flow', () => {
     assert.equal(only(await scan(flask, 'python'), 'open-redirect').length, 1);
     const spring = `class C { void f(@RequestParam String file) throws Exception { new FileInputStream(file); } }`;
     assert.equal(only(await scan(spring, 'java'), 'path-traversal').length, 1);
+    const hello = `@app.route("/hello/<username>")\ndef hello(username):\n    return "Hello %s" % username\n`;
+    assert.equal(only(await scan(hello, 'python'), 'xss').length, 1);
     const plain = `def u(name):\n    return redirect(name)\n`;
     assert.equal(only(await scan(plain, 'python'), 'open-redirect').length, 0);
   });
