@@ -15,6 +15,7 @@ import { binding, type Dialect } from './syntax';
 const MAX_OCCURRENCES = 40;
 const MAX_CLIMB = 6;
 const MAX_WORK = 20_000;
+const MAX_CHAIN = 150;
 
 /** Writers through an out-parameter in C: which argument is written and from which args. */
 const C_WRITERS: Record<string, { from: number; to?: number; append?: boolean }> = {
@@ -42,6 +43,7 @@ export class DemandEnv implements Env {
   private readonly paramMemo = new Map<string, Val | undefined>();
   /** Lookups done in this scan: a cap keeps pathological files linear. */
   private work = 0;
+  private depth = 0;
 
   constructor(
     private readonly tree: Tree,
@@ -164,13 +166,16 @@ export class DemandEnv implements Env {
   private lookupIn(name: string, before: number, fn: Node | null): Val | undefined {
     const key = `${name}@${before}@${fn?.id ?? 0}`;
     if (this.memo.has(key)) return this.memo.get(key);
-    if (this.busy.has(key)) return UNKNOWN;
+    // Long chains of dependent assignments stop at a fixed depth (no unbounded recursion).
+    if (this.busy.has(key) || this.depth > MAX_CHAIN) return UNKNOWN;
     this.busy.add(key);
+    this.depth++;
     let v: Val | undefined;
     try {
       v = this.find(name, before, fn);
     } finally {
       this.busy.delete(key);
+      this.depth--;
     }
     this.memo.set(key, v);
     return v;
