@@ -60,8 +60,8 @@ const pyXss: Matcher[] = [
     check: (n, ctx) => {
       const e = n.namedChildren[0];
       // A string returned from a Flask/FastAPI-style handler is served as text/html by default.
-      if (!e || !isRouteHandler(ctx) || !ctx.mayTaint() || !ctx.mayTaintExpr(e)) return undefined;
-      if (/^(?:jsonify|json\.dumps|JSONResponse|make_response|Response|redirect|render_template|send_file|abort)\s*\(|^\{|^\[/.test(e.text)) return undefined;
+      if (!e || /^(?:jsonify|json\.dumps|JSONResponse|make_response|Response|redirect|render_template|send_file|abort|None|True|False)\b|^[{[\d]/.test(e.text)) return undefined;
+      if (!isRouteHandler(ctx) || !ctx.mayTaint() || !ctx.mayTaintExpr(e)) return undefined;
       const v = ctx.val(e);
       const t = taintFor(v, San.Html);
       if (!t || !v.str) return undefined;
