@@ -244,6 +244,46 @@ export const integerNarrowing = defineRule({
   },
 });
 
+// ------------------------------------------------------------------ prototype pollution (JS)
+
+const PROTO_GUARD = /__proto__|['"]constructor['"]|['"]prototype['"]|hasOwnProperty|Object\.hasOwn\(|isSafeKey|isPrototypePolluted|Object\.create\(\s*null\s*\)/;
+
+export const prototypePollution = defineRule({
+  id: 'prototype-pollution',
+  name: 'Recursive merge without a __proto__ guard',
+  cwe: 'CWE-1321',
+  severity: 'medium',
+  pattern: 0,
+  message: 'Keys copied from one object into another (deep merge/extend) with no guard for "__proto__"/"constructor": a crafted JSON object pollutes Object.prototype',
+  why: 'OpenSSF AI code assistant guide: validate input before use; skip "__proto__", "constructor" and "prototype" keys (or use Object.create(null) / Map) when merging untrusted objects.',
+  description: 'A for…in loop over an object that assigns target[key] from the source object (merge-like) or recursively, in a function with no __proto__/constructor/hasOwnProperty guard.',
+  matchers: {
+    javascript: [
+      {
+        kind: 'node',
+        trigger: /\bfor\s*\(\s*(?:var|let|const)?\s*[\w$]+\s+in\b/,
+        types: ['for_in_statement'],
+        check: (n, ctx) => {
+          const left = n.childForFieldName('left');
+          const right = n.childForFieldName('right');
+          const body = n.childForFieldName('body');
+          if (!left || !right || !body || !/\bin\b/.test(ctx.text.slice(left.endIndex, right.startIndex))) return undefined;
+          const k = left.text.replace(/^(?:var|let|const)\s+/, '');
+          if (!/^[\w$]+$/.test(k)) return undefined;
+          const esc = k.replace(/\$/g, '\\$');
+          const b = body.text;
+          if (!new RegExp(`[\\w$\\].)]\\[\\s*${esc}\\s*\\]\\s*=(?!=)`).test(b)) return undefined;
+          if (PROTO_GUARD.test(ctx.functionText())) return undefined;
+          const fname = ctx.functionName();
+          const recursive = !!fname && new RegExp(`\\b${fname.replace(/[$.]/g, '\\$&')}\\s*\\(`).test(b);
+          const mergeLike = new RegExp(`\\[\\s*${esc}\\s*\\]\\s*=[^;\\n]*\\[\\s*${esc}\\s*\\]`).test(b) || new RegExp(`=\\s*${right.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\[\\s*${esc}\\s*\\]`).test(b);
+          return recursive || mergeLike ? { node: n.childForFieldName('left') ?? n } : undefined;
+        },
+      },
+    ],
+  },
+});
+
 // ------------------------------------------------------------------ sensitive data in logs
 
 const SENSITIVE_ID = /\b[A-Za-z_]*(?:password|passwd|passphrase|secret|api_?key|apikey|access_?token|auth_?token|private_?key|credit_?card|card_?number|\bssn\b|\bcvv\b)[A-Za-z_]*\b/i;

@@ -436,6 +436,12 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     php: { pos: [`<?php error_log("login " . $user . " " . $password);`], neg: [`<?php error_log("login " . $user);`] },
     csharp: { pos: [`class C { void F(string user, string password) { _logger.LogInformation("login {U} {P}", user, password); } }`.replace('_logger', 'Logger')], neg: [`class C { void F(string user, string password) { Logger.LogInformation("login {U}", user); } }`] },
   },
+  'prototype-pollution': {
+    javascript: {
+      pos: [`function merge(source, target) {\n  for (var key in source) {\n    var value = source[key];\n    if (typeof value === 'object') target[key] = merge(value, target[key] || {});\n    else target[key] = value;\n  }\n  return target;\n}`, `function extend(dst, src) { for (const k in src) { dst[k] = src[k]; } return dst; }`],
+      neg: [`function merge(source, target) {\n  for (var key in source) {\n    if (key === '__proto__' || key === 'constructor') continue;\n    target[key] = source[key];\n  }\n}`, `function count(obj) { let n = 0; for (const k in obj) { n++; } return n; }`],
+    },
+  },
   'integer-narrowing': {
     go: {
       pos: [`package m\nfunc port(s string) uint16 {\n\tn, err := strconv.Atoi(s)\n\tif err != nil { return 0 }\n\treturn uint16(n)\n}`],
