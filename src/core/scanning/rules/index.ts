@@ -7,7 +7,7 @@ import { insecureRandom, staticIv, weakCipher, weakHash, weakKeySize } from './c
 import { kerasUnsafe, numpyAllowPickle, torchLoad, unsafeDeserialization, yamlUnsafeLoad } from './deserialization';
 import { codeInjection, commandInjection, sqlInjection } from './injection';
 import { allocOverflow, cDangerousFunction, formatString, rustUnsafe, uncheckedAlloc, useAfterFree } from './memory';
-import { incompleteUrlValidation, insecureTempFile, integerNarrowing, prototypePollution, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
+import { incompleteUrlValidation, insecureTempFile, integerNarrowing, prototypePollution, reverseTabnabbing, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
 import { hfUnpinned, llmCodeTools, trustRemoteCode } from './ml';
 import { hardcodedPassword, hardcodedProviderKey } from './secrets';
 import { tlsVerificationDisabled } from './tls';
@@ -61,6 +61,7 @@ const ALL: Rule[] = [
   rustUnsafe,
   integerNarrowing,
   prototypePollution,
+  reverseTabnabbing,
 ];
 
 function validate(rules: Rule[]): Rule[] {

@@ -284,6 +284,37 @@ export const prototypePollution = defineRule({
   },
 });
 
+// ------------------------------------------------------------------ reverse tabnabbing (JSX)
+
+export const reverseTabnabbing = defineRule({
+  id: 'reverse-tabnabbing',
+  name: 'Link opens a new tab without rel="noopener"',
+  cwe: 'CWE-1022',
+  severity: 'low',
+  pattern: 0,
+  message: 'target="_blank" link without rel="noopener noreferrer": the opened page gets window.opener and can redirect this tab (and older browsers leak the referrer)',
+  why: 'OpenSSF AI code assistant guide: "use frameworks\' built-in protections"; add rel="noopener noreferrer" to links that open untrusted pages in a new tab.',
+  description: 'JSX <a> elements with target _blank and a non-literal href, without a rel containing noopener or noreferrer.',
+  matchers: {
+    javascript: [
+      {
+        kind: 'node',
+        trigger: /target\s*=\s*\{?\s*["'`]_?blank/,
+        types: ['jsx_opening_element', 'jsx_self_closing_element'],
+        check: (n) => {
+          const t = n.text;
+          if (!/^<a\b/.test(t) || !/target\s*=\s*\{?\s*["'`]_?blank/.test(t)) return undefined;
+          if (/\brel\s*=\s*\{?\s*["'`][^"'`]*\bnoopener|\brel\s*=\s*\{?\s*["'`][^"'`]*\bnoreferrer|\{\s*\.\.\./.test(t)) return undefined;
+          // A literal same-site href is harmless; dynamic or absolute ones are not.
+          const href = /\bhref\s*=\s*(\{[^}]*\}|"[^"]*"|'[^']*')/.exec(t)?.[1];
+          if (!href || /^["'](?:\/(?!\/)|#|\.)/.test(href)) return undefined;
+          return {};
+        },
+      },
+    ],
+  },
+});
+
 // ------------------------------------------------------------------ sensitive data in logs
 
 const SENSITIVE_ID = /\b[A-Za-z_]*(?:password|passwd|passphrase|secret|api_?key|apikey|access_?token|auth_?token|private_?key|credit_?card|card_?number|\bssn\b|\bcvv\b)[A-Za-z_]*\b/i;

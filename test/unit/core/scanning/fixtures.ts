@@ -436,6 +436,12 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     php: { pos: [`<?php error_log("login " . $user . " " . $password);`], neg: [`<?php error_log("login " . $user);`] },
     csharp: { pos: [`class C { void F(string user, string password) { _logger.LogInformation("login {U} {P}", user, password); } }`.replace('_logger', 'Logger')], neg: [`class C { void F(string user, string password) { Logger.LogInformation("login {U}", user); } }`] },
   },
+  'reverse-tabnabbing': {
+    javascript: {
+      pos: ['const L = (p) => <a href={p.href} target="_blank">{p.children}</a>;', 'const L = (p) => <a href="https://example.com" target={"blank"}>x</a>;'],
+      neg: ['const L = (p) => <a href={p.href} target="_blank" rel="noopener noreferrer">{p.children}</a>;', 'const L = () => <a href="/docs" target="_blank">docs</a>;'],
+    },
+  },
   'prototype-pollution': {
     javascript: {
       pos: [`function merge(source, target) {\n  for (var key in source) {\n    var value = source[key];\n    if (typeof value === 'object') target[key] = merge(value, target[key] || {});\n    else target[key] = value;\n  }\n  return target;\n}`, `function extend(dst, src) { for (const k in src) { dst[k] = src[k]; } return dst; }`],
