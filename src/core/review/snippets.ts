@@ -74,7 +74,11 @@ export function groupByAiRange<R extends AiRangeLike, F extends Pick<Finding, 'r
   for (const f of findings) {
     const owner = ordered.find((r) => startsInside(f, r.range));
     if (!owner) outside.push(f);
-    else buckets.set(owner, [...(buckets.get(owner) ?? []), f]);
+    else {
+      const list = buckets.get(owner);
+      if (list) list.push(f);
+      else buckets.set(owner, [f]);
+    }
   }
   return { snippets: ordered.filter((r) => buckets.has(r)).map((ai) => ({ ai, findings: buckets.get(ai)! })), outside };
 }

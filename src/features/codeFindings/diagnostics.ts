@@ -24,13 +24,20 @@ export function findingForDiagnostic(d: vscode.Diagnostic, shown: readonly Shown
   return shown.find((s) => s.finding.cwe === code && toVsRange(s.finding.range).isEqual(d.range));
 }
 
+const helpUris = new Map<string, vscode.Uri>();
+function helpUri(url: string): vscode.Uri {
+  let u = helpUris.get(url);
+  if (!u) helpUris.set(url, (u = vscode.Uri.parse(url)));
+  return u;
+}
+
 /** One diagnostic per shown finding: CWE as a clickable code, severity after the policy, AI note. */
 export function toDiagnostic(s: ShownFinding<AiRange>): vscode.Diagnostic {
   const f = s.finding;
   const ai = s.ai ? ` [AI-generated code${s.ai.tool ? `: ${s.ai.tool}` : ''}]` : '';
   const d = new vscode.Diagnostic(toVsRange(f.range), `${f.message}${ai}`, LEVEL[diagnosticLevelFor(s.severity)]);
   d.source = DIAGNOSTIC_SOURCE;
-  d.code = { value: f.cwe, target: vscode.Uri.parse(f.helpUrl) };
+  d.code = { value: f.cwe, target: helpUri(f.helpUrl) };
   if (f.flow) d.message += ` (${f.flow.source} reaches ${f.flow.sink})`;
   return d;
 }

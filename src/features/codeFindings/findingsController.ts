@@ -67,7 +67,8 @@ export class FindingsController extends DisposableBase {
   /** True when `doc` is scanned under the current settings. */
   wants(doc: vscode.TextDocument): boolean {
     const f = this.settings.settings.findings;
-    return f.enabled && (f.languages as string[]).includes(doc.languageId) && ['file', 'untitled', 'vscode-remote'].includes(doc.uri.scheme) && doc.getText().length <= MAX_TEXT_LENGTH;
+    // Size via the last offset: no copy of the text on every keystroke.
+    return f.enabled && (f.languages as string[]).includes(doc.languageId) && ['file', 'untitled', 'vscode-remote'].includes(doc.uri.scheme) && doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end) <= MAX_TEXT_LENGTH;
   }
 
   get(uri: vscode.Uri): FileFindings | undefined {

@@ -5,7 +5,8 @@ import { soleActiveAssistant } from '../../core/review';
 import {
   AGENT_TRACE_PATHS,
   emptyStore,
-  fingerprintRange,
+  lineHash,
+  linesOf,
   GitBlameProvenance,
   gitTopLevel,
   HOOK_LOG_PATH,
@@ -79,6 +80,8 @@ export class ProvenanceService extends DisposableBase {
     });
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.open(d)));
     this.register(vscode.workspace.onDidCloseTextDocument((d) => this.close(d)));
+    // On save the stored ranges match the file on disk exactly: write them now.
+    this.register(vscode.workspace.onDidSaveTextDocument(() => this.flushSave()));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)));
     this.register(
       settings.onDidChange((st) => {
@@ -184,6 +187,7 @@ export class ProvenanceService extends DisposableBase {
         const at = new Date();
         const evidence = tool ? `${verdict.evidence}; ${tool} is the only assistant running` : verdict.evidence;
         for (const range of verdict.ranges) state.session.add({ range, source: 'live', ...(tool ? { tool } : {}), at, evidence });
+        this.flushSave(); // new evidence is saved at once; plain edits only shift ranges (debounced)
         this.log.info(`AI-generated code detected in ${vscode.workspace.asRelativePath(e.document.uri)}: ${evidence} (lines ${verdict.ranges.map((r) => `${r.startLine + 1}-${r.endLine + 1}`).join(', ')})`);
         this.emitter.fire(e.document.uri);
       }
@@ -264,7 +268,7 @@ export class ProvenanceService extends DisposableBase {
     if (!state || range.isEmpty) return;
     state.session.add({ range: toRange(range), source: 'user', at: new Date(), evidence: 'marked with "Mark Selection as AI-Generated"' });
     this.emitter.fire(doc.uri);
-    this.scheduleSave();
+    this.flushSave();
   }
 
   /** Removes session ranges (live edits, user marks) that intersect `range`; returns how many. */
@@ -277,7 +281,7 @@ export class ProvenanceService extends DisposableBase {
     });
     if (n) {
       this.emitter.fire(doc.uri);
-      this.scheduleSave();
+      this.flushSave();
     }
     return n;
   }
@@ -298,9 +302,14 @@ export class ProvenanceService extends DisposableBase {
 
   private persist(doc: vscode.TextDocument, state: DocProvenance): void {
     const rel = this.relPath(doc.uri);
-    if (!rel) return;
-    const text = doc.getText();
-    const ranges = state.session.items.map((r) => toStored(r, fingerprintRange(text, r.range)));
+    if (!rel || (state.session.items.length === 0 && !this.store.files[rel])) return;
+    // Hash only the lines each range covers (hashing the whole document per range was O(lines × ranges)).
+    const ranges = state.session.items.map((r) => {
+      const { first, last } = linesOf(r.range);
+      const lines: string[] = [];
+      for (let i = first; i <= last && i < doc.lineCount; i++) lines.push(doc.lineAt(i).text);
+      return toStored(r, lines.map(lineHash));
+    });
     if (ranges.length) this.store.files[rel] = ranges;
     else delete this.store.files[rel];
   }
