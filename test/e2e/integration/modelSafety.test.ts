@@ -70,6 +70,25 @@ describe('Model file safety in a real VS Code host', function () {
     assert.equal(v?.verdict, 'dangerous');
   });
 
+  it('checks every model file of the workspace without stalling the extension host', async () => {
+    let maxGap = 0;
+    let last = Date.now();
+    const timer = setInterval(() => {
+      const now = Date.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+    }, 5);
+    try {
+      const t0 = Date.now();
+      const r = await vscode.commands.executeCommand<{ files: number; dangerous: number }>('trustlens.modelSafety.scanWorkspace');
+      console.log(`[measure] model safety: ${r?.files} model files checked in ${Date.now() - t0} ms; max extension-host event-loop gap ${maxGap} ms`);
+      assert.ok((r?.dangerous ?? 0) >= 1);
+      assert.ok(maxGap < 250, `the extension host was blocked for ${maxGap} ms`);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
   it('refuses to let the folder be signed when the setting says so', async () => {
     await vscode.workspace.getConfiguration('trustlens.modelSafety').update('refuseSigningDangerous', true, vscode.ConfigurationTarget.Workspace);
     try {
