@@ -68,7 +68,17 @@ export type Matcher = {
    */
   anchor?: RegExp;
 } & (
-  | { kind: 'call'; /** Last callee segments that trigger; omit for every call. */ names?: readonly string[]; check(call: CallSite, ctx: RuleContext): Hit | undefined }
+  | {
+      kind: 'call';
+      /** Last callee segments that trigger; omit for every call. */
+      names?: readonly string[];
+      /**
+       * Optional necessary condition on the source text just before the callee name (e.g.
+       * `requests.` before `get`): lets the scanner skip generic names without touching the tree.
+       */
+      before?: RegExp;
+      check(call: CallSite, ctx: RuleContext): Hit | undefined;
+    }
   | { kind: 'binding'; check(b: Binding, ctx: RuleContext): Hit | undefined }
   | { kind: 'string'; check(node: Node, content: string, ctx: RuleContext): Hit | undefined }
   | { kind: 'compare'; check(node: Node, left: Node, right: Node, op: string, ctx: RuleContext): Hit | undefined }

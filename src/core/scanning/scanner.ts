@@ -251,11 +251,14 @@ function analyse(tree: Tree, dispatch: Dispatch, family: RuleLanguage, text: str
       for (let m = re.exec(text); m; m = re.exec(text)) {
         tick();
         const name = m[0];
+        const entries = byName.get(name)!;
+        const prefix = text.slice(Math.max(0, m.index - 60), m.index);
+        if (entries.every((e) => e.m.before && !e.m.before.test(prefix))) continue;
         const call = climb(m.index, m.index + name.length, dialect.calls, 4);
         if (!call) continue;
         const site = siteOf(call);
         if (!site || site.name !== name) continue;
-        for (const { rule, m: mm } of byName.get(name)!) run(rule, call, () => mm.check(site, ctx));
+        for (const { rule, m: mm } of entries) if (!mm.before || mm.before.test(prefix)) run(rule, call, () => mm.check(site, ctx));
       }
     }
     for (const e of anyCalls) {

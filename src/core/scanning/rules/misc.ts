@@ -341,6 +341,7 @@ const LOGGER = /^(?:logging|logger|log|_log|_logger|self\.logger|self\.log|LOG|L
 const logMatcher: Matcher = {
   kind: 'call',
   names: ['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'log', 'trace', 'fatal', 'Printf', 'Println', 'Print', 'Infof', 'Debugf', 'Warnf', 'Errorf', 'println', 'printf', 'print', 'LogInformation', 'LogDebug', 'LogWarning', 'LogError'],
+  before: /\b(?:logging|logger|log|_log|_logger|LOG|LOGGER|console|Log|Logger|slog|zap|logrus|Rails\.logger|System\.(?:out|err))\s*\.\s*$/,
   check: (c) => (c.receiver && LOGGER.test(c.receiver.text) ? logArgs(c) : undefined),
 };
 

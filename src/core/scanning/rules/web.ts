@@ -228,9 +228,10 @@ export const xss = defineRule({
 // A path validator called in the function (isPathSafe(x), validate_path(x), is_within_directory(…)) also counts.
 const PATH_GUARD = /\b(?:is|check|validate|verify|ensure|assert)_?\w*(?:[sS]afe|[vV]alid|[wW]ithin|[iI]nside|[aA]llowed|[cC]ontained)\w*\s*\(|\\\.\\\.|startswith|startsWith|HasPrefix|starts_with|start_with\?|StartsWith|is_relative_to|commonpath|str_starts_with|strpos\s*\(|\.\.["'`]|["'`]\.\.|includes\(\s*['"]\.\.|Contains\([^)]*"\.\."|contains\(\s*"\.\."|realpath\s*\([^)]*\)\s*(?:!==|===|==|!=)|filepath\.Rel\(/;
 
-const pathSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0]): Matcher => ({
+const pathSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0], before?: RegExp): Matcher => ({
   kind: 'call',
   names,
+  before,
   check: (c, ctx) => (test(c) ? tainted(ctx, idx(c), San.Path, c.callee, PATH_GUARD) : undefined),
 });
 
@@ -245,7 +246,7 @@ export const pathTraversal = defineRule({
   description: 'Request/CLI/LLM-derived strings reaching open/send_file/fs.readFile/new File/os.Open/File.open/include/fopen and similar, with no basename/secure_filename and no containment check in the function; tarfile.extractall without a filter (zip slip).',
   matchers: {
     python: [
-      pathSink(['open', 'send_file', 'FileResponse', 'remove', 'unlink', 'rmdir', 'rmtree', 'copy', 'copyfile', 'move', 'listdir', 'read_text', 'read_bytes', 'write_text', 'write_bytes', 'Path', 'load', 'makedirs', 'mkdir'], (c) => /^(?:open|io\.open|codecs\.open|os\.open|send_file|flask\.send_file|FileResponse|os\.(?:remove|unlink|rmdir|listdir|makedirs|mkdir)|shutil\.(?:rmtree|copy|copyfile|move)|Path|pathlib\.Path)$/.test(c.callee)),
+      pathSink(['open', 'send_file', 'FileResponse', 'remove', 'unlink', 'rmdir', 'rmtree', 'copy', 'copyfile', 'move', 'listdir', 'read_text', 'read_bytes', 'write_text', 'write_bytes', 'Path', 'load', 'makedirs', 'mkdir'], (c) => /^(?:open|io\.open|codecs\.open|os\.open|send_file|flask\.send_file|FileResponse|os\.(?:remove|unlink|rmdir|listdir|makedirs|mkdir)|shutil\.(?:rmtree|copy|copyfile|move)|Path|pathlib\.Path)$/.test(c.callee), (c) => c.args[0], /(?:^|[^\w$.\])])\s*$|\b(?:io|codecs|os|shutil|flask|pathlib)\s*\.\s*$/),
       {
         kind: 'call',
         names: ['extractall'],
@@ -299,9 +300,10 @@ export const pathTraversal = defineRule({
 
 const URL_GUARD = /allow(?:ed)?_?(?:hosts?|domains?|list|urls?)|ALLOW(?:ED)?_(?:HOSTS?|DOMAINS?|LIST|URLS?)|allowlist|whitelist|WHITELIST|ALLOWLIST|AllowedHosts|allowedHosts|\.netloc\s*(?:not\s+)?in\b|\.hostname\s*(?:not\s+)?in\b|\.host\s*(?:not\s+)?in\b|url_has_allowed_host/;
 
-const ssrfSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0]): Matcher => ({
+const ssrfSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0], before?: RegExp): Matcher => ({
   kind: 'call',
   names,
+  before,
   check: (c, ctx) => {
     if (!test(c)) return undefined;
     const a = idx(c);
@@ -322,10 +324,10 @@ export const ssrf = defineRule({
   description: 'Request/CLI/LLM-derived URLs (or URLs interpolated with such data) reaching requests/urllib/httpx, fetch/axios/http.get, new URL/RestTemplate/HttpClient, http.Get/NewRequest, Net::HTTP/URI.open, curl_init, HttpClient.GetAsync with no allow-list in the function.',
   matchers: {
     python: [
-      ssrfSink(['get', 'post', 'put', 'delete', 'patch', 'head', 'options', 'request', 'urlopen', 'Request', 'stream', 'urlretrieve'], (c) => /^(?:requests|httpx|urllib\.request|urllib2|urllib|session|client|s|http|aiohttp|self\.session)\.\w+$|^(?:urlopen|urlretrieve|Request)$/.test(c.callee), (c) => (c.name === 'request' ? c.args[1] : c.args[0]) ?? kw(c, 'url')),
+      ssrfSink(['get', 'post', 'put', 'delete', 'patch', 'head', 'options', 'request', 'urlopen', 'Request', 'stream', 'urlretrieve'], (c) => /^(?:requests|httpx|urllib\.request|urllib2|urllib|session|client|s|http|aiohttp|self\.session)\.\w+$|^(?:urlopen|urlretrieve|Request)$/.test(c.callee), (c) => (c.name === 'request' ? c.args[1] : c.args[0]) ?? kw(c, 'url'), /(?:^|[^\w$.\])])\s*$|\b(?:requests|httpx|urllib\.request|urllib2|urllib|session|client|s|http|aiohttp|self\.session)\s*\.\s*$/),
     ],
     javascript: [
-      ssrfSink(['fetch', 'axios', 'got', 'request', 'needle', 'get', 'post', 'put', 'delete', 'head', 'patch'], (c) => /^(?:fetch|axios|got|request|needle|superagent|nodeFetch)$/.test(c.callee) || /^(?:axios|got|http|https|request|superagent|needle|ky)\.\w+$/.test(c.callee)),
+      ssrfSink(['fetch', 'axios', 'got', 'request', 'needle', 'get', 'post', 'put', 'delete', 'head', 'patch'], (c) => /^(?:fetch|axios|got|request|needle|superagent|nodeFetch)$/.test(c.callee) || /^(?:axios|got|http|https|request|superagent|needle|ky)\.\w+$/.test(c.callee), (c) => c.args[0], /(?:^|[^\w$.\])])\s*$|\b(?:axios|got|http|https|request|superagent|needle|ky)\s*\.\s*$/),
     ],
     java: [
       ssrfSink(['URL', 'HttpGet', 'HttpPost', 'HttpPut', 'HttpDelete', 'HttpHead'], (c) => c.isNew),
