@@ -49,6 +49,7 @@ describe('Model file safety, as seen in the VS Code window', function () {
     const global = wb().viewRow('Model File Safety', /system/);
     await global.waitFor({ timeout: 10_000 });
     assert.match(await global.innerText(), /dangerous · GLOBAL · offset 0x0/);
+    await wb().page.mouse.move(900, 300); // no tooltip over the rows
     await wb().screenshot('model-safety-details');
     await wb().openExplorer();
   });
