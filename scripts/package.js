@@ -19,6 +19,14 @@ function run(cmd, args) {
 
 const t0 = Date.now();
 run(process.execPath, ['esbuild.js', '--production']); // always package a fresh production bundle
+// Check what would ship: the bundle, wasm, media and docs only; never sources, tests or node_modules.
+const ls = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8' });
+if (ls.status !== 0) throw new Error(`vsce ls failed: ${ls.stderr}`);
+const shipped = ls.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+const forbidden = shipped.filter((f) => /^(src|test|scripts|node_modules|out|\.tmp|\.vscode)\//.test(f) || f.endsWith('.ts') || f.endsWith('.map'));
+const required = ['dist/extension.js', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png', 'media/activitybar.svg'];
+const missing = required.filter((f) => !shipped.includes(f));
+if (forbidden.length || missing.length) throw new Error(`package contents wrong: forbidden ${forbidden.join(', ') || '-'}; missing ${missing.join(', ') || '-'}`);
 fs.mkdirSync(outDir, { recursive: true });
 // --no-dependencies: the bundle has no runtime node_modules. --allow-missing-repository and
 // --no-rewrite-relative-links: the project has no public repository URL yet; README images
