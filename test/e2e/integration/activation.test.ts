@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activate, EXTENSION_ID } from './helpers';
 
@@ -28,4 +30,14 @@ describe('TrustLens in a real VS Code extension host', () => {
     assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), ['trustlens.trust.certificateRoots', 'trustlens.trust.publicKeys', 'trustlens.trust.sigstoreIdentities']);
     assert.ok(!pkg.activationEvents.includes('*'), 'no eager activation');
   });
+
+  it('contributes a walkthrough whose steps all have their media shipped', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const pkg = ext.packageJSON as { contributes: { walkthroughs: { id: string; steps: { id: string; media: { markdown?: string } }[] }[] } };
+    const walk = pkg.contributes.walkthroughs.find((w) => w.id === 'trustlens.gettingStarted');
+    assert.ok(walk, 'getting-started walkthrough');
+    assert.deepEqual(walk.steps.map((s) => s.id), ['openModels', 'signModel', 'trust', 'verifyModel', 'reviewCode']);
+    for (const step of walk.steps) assert.ok(fs.existsSync(path.join(ext.extensionPath, step.media.markdown!)), `${step.media.markdown} exists`);
+  });
 });
+

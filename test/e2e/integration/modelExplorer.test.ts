@@ -202,4 +202,40 @@ describe('Model explorer on the generated sample workspace', function () {
       assert.equal((await stateOf(model('huge-sparse')))?.kind, 'verified');
     });
   });
+
+  describe('certificate method', () => {
+    // The model_signing test PKI from the shared vectors (root CA -> intermediate -> signing cert).
+    const pki = path.resolve(__dirname, '../../../../shared/vectors/oms/model-transparency/scripts/tests/keys/certificate');
+    const dir = () => ws('models', 'cert-signed');
+
+    before(function () {
+      if (!fs.existsSync(pki)) this.skip();
+      fs.mkdirSync(dir(), { recursive: true });
+      fs.writeFileSync(path.join(dir(), 'model.safetensors'), Buffer.alloc(2048, 3));
+    });
+    after(async () => {
+      fs.rmSync(dir(), { recursive: true, force: true });
+      await setSetting('trust.certificateRoots', undefined);
+      await (await modelsApi()).whenIdle();
+    });
+
+    it('signs with a certificate chain; cannot verify until the root CA is trusted, then verified with the subject', async () => {
+      const signed = (await vscode.commands.executeCommand('trustlens.signModel', vscode.Uri.file(dir()), {
+        method: 'certificate',
+        privateKeyPath: path.join(pki, 'signing-key.pem'),
+        certificatePath: path.join(pki, 'signing-key-cert.pem'),
+        chainPaths: [path.join(pki, 'int-ca-cert.pem')],
+      })) as ModelState;
+      assert.equal(signed?.kind, 'untrusted', 'no certificate root configured yet');
+      await setSetting('trust.certificateRoots', [path.join(pki, 'ca-cert.pem')]);
+      const st = (await vscode.commands.executeCommand('trustlens.verifyModel', vscode.Uri.file(dir()), { quiet: true })) as ModelState;
+      assert.equal(st.kind, 'verified');
+      assert.ok(st.kind === 'verified' && st.signer.method === 'certificate' && st.signer.label.length > 0);
+      await vscode.commands.executeCommand('trustlens.showSignatureDetails', vscode.Uri.file(dir()));
+      const d = (await modelsApi()).shownDetails() as { method: string; certificates: { subject: string }[] };
+      assert.equal(d.method, 'certificate');
+      assert.ok(d.certificates.length >= 2, 'leaf and intermediate in the chain');
+    });
+  });
 });
+
