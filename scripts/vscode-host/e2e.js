@@ -103,7 +103,12 @@ async function ui() {
   const results = [];
   if (ONLY !== 'ui') results.push(...(await integration()));
   if (ONLY !== 'integration') results.push(...(await ui()));
-  if (process.env.KEEP_RUN_DIR !== '1') for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+  if (process.env.KEEP_RUN_DIR !== '1') {
+    for (const d of made) {
+      fs.rmSync(d, { recursive: true, force: true });
+      fs.rmSync(`${d}.json`, { force: true }); // makeWorkspace's key/paths summary
+    }
+  }
   const failed = results.filter(([, code]) => code !== 0);
   log(`${results.map(([n, c]) => `${n}: ${c === 0 ? 'passed' : `FAILED (${c})`}`).join(', ')}; total wall time ${secs()} s`);
   process.exit(failed.length ? 1 : 0);
