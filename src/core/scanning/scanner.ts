@@ -263,7 +263,7 @@ function analyse(tree: Tree, dispatch: Dispatch, family: RuleLanguage, text: str
     }
     for (const e of anyCalls) {
       const seen = new Set<number>();
-      const re = globalOf(e.m.trigger!);
+      const re = globalOf(e.m.anchor ?? e.m.trigger!);
       for (let m = re.exec(text); m; m = re.exec(text)) {
         tick();
         if (m[0].length === 0) re.lastIndex++;

@@ -149,11 +149,10 @@ export interface CallSite {
 export function compactCallee(text: string): string {
   let t = text.length > 300 ? text.slice(-300) : text;
   t = t.replace(/\s+/g, '').replace(/::<[^<>]*>/g, '');
-  for (let i = 0; i < 4 && /\([^()]*\)/.test(t) && /\(.*\)/.test(t); i++) {
-    const next = t.replace(/\(([^()]*)\)/g, '()');
-    if (next === t) break;
-    t = next;
-  }
+  // Collapse innermost groups to a placeholder first: `(a, b())` -> `()` even when nested
+  // (replacing with `()` directly would stop at the first pass that leaves `()` in place).
+  for (let i = 0; i < 6 && /\([^()]*\)/.test(t); i++) t = t.replace(/\([^()]*\)/g, '\u0001');
+  t = t.replace(/\u0001/g, '()');
   return t.replace(/\?\./g, '.').replace(/::/g, '.').replace(/->/g, '.');
 }
 

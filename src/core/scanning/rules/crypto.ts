@@ -403,6 +403,18 @@ function securityContext(ctx: RuleContext, node: Node): string | undefined {
   return undefined;
 }
 
+/**
+ * The classic `'xxxxxxxx-xxxx-4xxx-yxxx-…'.replace(/[xy]/g, …Math.random()…)` UUID polyfill (or a
+ * uuid/guid function): ids that code elsewhere treats as unguessable come out predictable.
+ */
+function jsUuidHit(c: CallSite, ctx: RuleContext): Hit | undefined {
+  const fn = ctx.functionNode();
+  const host = fn?.parent?.type === 'arguments' ? fn.parent.parent : null;
+  const uuidTemplate = !!host && /^["'`][xX-]{8,}4?[xXyY-]*["'`]\s*\.\s*replace\s*\(\s*\/\[xy\]\//.test(host.text);
+  if (!uuidTemplate && !/uuid|guid/i.test(ctx.functionName())) return undefined;
+  return { node: c.node, message: 'Math.random() generates a UUID: its ids are predictable; use crypto.randomUUID()' };
+}
+
 const rngHit = (c: CallSite, ctx: RuleContext, api: string): Hit | undefined => {
   const where = securityContext(ctx, c.node);
   return where ? { message: `${api} is not cryptographically secure but generates ${where}; use a CSPRNG (secrets / crypto.randomBytes / SecureRandom / crypto/rand)` } : undefined;
@@ -419,7 +431,7 @@ export const insecureRandom = defineRule({
   description: 'random.*, Math.random, rand()/srand, java.util.Random, math/rand, mt_rand/rand/uniqid, Ruby rand, System.Random used where the result is named or used as a token, password, key, salt, nonce, session id or OTP.',
   matchers: {
     python: [{ kind: 'call', names: ['random', 'randint', 'choice', 'choices', 'randrange', 'getrandbits', 'sample', 'uniform', 'shuffle', 'randbytes'], check: (c, ctx) => (/^(?:random|np\.random|numpy\.random|rnd|rng)\.\w+$/.test(c.callee) || (c.callee === c.name && ctx.fileHas(/from\s+random\s+import/)) ? rngHit(c, ctx, c.callee) : undefined) }],
-    javascript: [{ kind: 'call', names: ['random'], check: (c, ctx) => (c.callee === 'Math.random' ? rngHit(c, ctx, 'Math.random()') : undefined) }],
+    javascript: [{ kind: 'call', names: ['random'], check: (c, ctx) => (c.callee === 'Math.random' ? rngHit(c, ctx, 'Math.random()') ?? jsUuidHit(c, ctx) : undefined) }],
     java: [
       { kind: 'call', names: ['Random'], check: (c, ctx) => (c.isNew && !/SecureRandom/.test(c.callee) ? rngHit(c, ctx, 'java.util.Random') : undefined) },
       { kind: 'call', names: ['random', 'nextInt', 'nextLong', 'nextBytes', 'current'], check: (c, ctx) => (c.callee === 'Math.random' || /^(?:ThreadLocalRandom\.current\(\)|RandomStringUtils|RandomUtils)\./.test(c.callee) || (/^(?:new Random\(\)|random|rand|rnd|r)$/.test(c.receiver?.text ?? '') && !ctx.fileHas(/SecureRandom\s+(?:random|rand|rnd|r)\b/)) ? rngHit(c, ctx, c.callee) : undefined) },

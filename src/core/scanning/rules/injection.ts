@@ -13,12 +13,13 @@ import { San, dynamicFor, flowHit, isTrue, kw, looksLikeSql, optionIn, taintFor 
  */
 function allowListed(ctx: RuleContext, n: Node): boolean {
   const holes = (n.text.match(/#\{([^}]*)\}|\$\{([^}]*)\}|\{(\w+)\}/g) ?? []).join(' ');
+  // (Comparing with the empty string is an emptiness check, not an allow-list.)
   const names = new Set((n.text.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '') + ' ' + holes).match(/[A-Za-z_]\w*/g) ?? []);
   const fn = ctx.functionText();
   for (const name of names) {
     if (name.length < 2) continue;
     const esc = name.replace(/[$]/g, '\\$&');
-    if (new RegExp(`\\b${esc}\\s*(?:==|===)\\s*["':]|["']\\s*(?:==|===)\\s*${esc}\\b|(?:include\\?|includes|contains|member\\?)\\s*\\(?\\s*${esc}\\b|\\b${esc}\\s+(?:not\\s+)?in\\s+(?:\\[|\\(|\\{|[A-Z_]{3,})`).test(fn)) return true;
+    if (new RegExp(`\\b${esc}\\s*(?:==|===)\\s*(?:["'](?!["'])|:)|["'](?<!["']["'])\\s*(?:==|===)\\s*${esc}\\b|(?:include\\?|includes|contains|member\\?)\\s*\\(?\\s*${esc}\\b|\\b${esc}\\s+(?:not\\s+)?in\\s+(?:\\[|\\(|\\{|[A-Z_]{3,})`).test(fn)) return true;
   }
   return false;
 }
@@ -41,6 +42,8 @@ function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false):
   if (!sqlish) return undefined;
   const hit = flowHit(v, San.Sql, call.callee, a);
   if (hit.taint && allowListed(ctx, a)) return undefined;
+  // ActiveRecord `where("#{table}.title LIKE ?", q)`: values are bound; code-side names are interpolated.
+  if (!hit.taint && conditionOk && ctx.family === 'ruby' && call.args.length > 1 && /\?|:\w/.test(v.text)) return undefined;
   // Data spliced where a value goes (after =, LIKE, IN (, VALUES (, or inside quotes) is the
   // classic injection; splicing only identifiers (table/column names from code) is weaker.
   if (!hit.taint && !VALUE_HOLE.test(v.text)) hit.severity = 'low';
@@ -190,7 +193,7 @@ export const commandInjection = defineRule({
         check: (c, ctx) => {
           // `re.exec(s)` is RegExp; require a child_process-like receiver, or a bare call
           // (`exec`/`execSync` imported from child_process; snippets often omit the require).
-          if (c.receiver && !/^(?:child_process|childProcess|cp|proc|child|shell|shelljs|execa|\w*[Pp]rocess)$/.test(c.receiver.text)) return undefined;
+          if (c.receiver && !/^(?:child_process|childProcess|cp|proc|child|shell|shelljs|execa|\w*[Pp]rocess|require\(\s*["'](?:node:)?child_process["']\s*\))$/.test(c.receiver.text)) return undefined;
           if (!c.receiver && !/^(?:exec|execSync)$/.test(c.name) && !ctx.fileHas(/child_process|\bexeca\b|shelljs/)) return undefined;
           const a = c.args[0];
           if (!a) return undefined;
@@ -209,6 +212,18 @@ export const commandInjection = defineRule({
           }
           const items = [a, ...(listItems(c.args[1]) ?? [])];
           return argvHit(items, ctx, c.callee);
+        },
+      },
+      {
+        // `const execAsync = util.promisify(exec)`: the promisified exec still runs a shell.
+        kind: 'call',
+        trigger: /promisify\s*\(\s*(?:\w+\.)?exec\s*\)/,
+        anchor: /\b\w+\s*\(/,
+        check: (c, ctx) => {
+          if (c.receiver || !c.args[0] || !/^[A-Za-z_$][\w$]*$/.test(c.name)) return undefined;
+          const esc = c.name.replace(/\$/g, '\\$');
+          if (!ctx.fileHas(new RegExp(`\\b${esc}\\s*=\\s*(?:util\\.)?promisify\\s*\\(\\s*(?:\\w+\\.)?exec\\s*\\)`))) return undefined;
+          return commandHit(ctx.val(c.args[0]), `${c.name} (promisified exec)`, c.args[0]);
         },
       },
     ],
@@ -276,6 +291,9 @@ export const commandInjection = defineRule({
             return { ...flowHit(v, San.Shell | San.Path, api, pos[0]), message: `${api} with a non-literal path runs a command when it starts with "|"; use File.${c.name === 'open' ? 'open' : c.name}` };
           }
           if (c.name === 'open' && c.receiver?.text !== 'IO') return undefined;
+          // `IO.popen(['git', '-C', dir])`, `system(['ls', 'ls'])`: an array is an argv, no shell.
+          const argv = listItems(pos[0]);
+          if (argv) return argvHit(argv, ctx, c.callee);
           // Several arguments = argv form (no shell), unless a shell -c is spelled out.
           if (pos.length > 1) return argvHit(pos, ctx, c.callee);
           return commandHit(ctx.val(pos[0]), c.callee, pos[0]);
@@ -425,6 +443,15 @@ export const codeInjection = defineRule({
         check: (c, ctx) => {
           const a = c.args[0];
           if (!a || c.node.namedChildren.some((x) => x.type === 'block' || x.type === 'do_block')) return undefined;
+          if (a.type === 'heredoc_beginning') {
+            // `eval <<-RUBY ... RUBY`: code written inline; dynamic only when the body interpolates.
+            const tag = /^<<[-~]?(["'`]?)(\w+)\1$/.exec(a.text);
+            if (!tag) return codeHit(c, ctx, a);
+            const rest = ctx.text.slice(a.endIndex);
+            const end = new RegExp(`^\\s*${tag[2]}\\s*$`, 'm').exec(rest);
+            const body = end ? rest.slice(0, end.index) : rest;
+            return tag[1] !== "'" && /#\{/.test(body) ? { sink: c.callee, node: a, message: 'eval of a heredoc that interpolates data: the data becomes code' } : undefined;
+          }
           return codeHit(c, ctx, a);
         },
       },

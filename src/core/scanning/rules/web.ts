@@ -138,6 +138,21 @@ const jsXss: Matcher[] = [
       }
     },
   },
+  {
+    // Angular trust bypasses: the value is marked as safe HTML/URL/script and rendered unescaped.
+    kind: 'call',
+    names: ['trustAsHtml', 'trustAsJs', 'trustAsResourceUrl', 'trustAs', 'bypassSecurityTrustHtml', 'bypassSecurityTrustScript', 'bypassSecurityTrustUrl', 'bypassSecurityTrustResourceUrl', 'bypassSecurityTrustStyle'],
+    check: (c, ctx) => htmlHit(ctx, c.args[c.name === 'trustAs' ? 1 : 0], c.name, false),
+  },
+  {
+    // Koa `ctx.body = `<p>${ctx.query.q}</p>``: a string body is served as text/html.
+    kind: 'binding', trigger: /\.body\s*=/,
+    check: (b, ctx) => {
+      if (b.pair || !b.value || !/^(?:ctx|this|context)\.body$/.test(b.targetText)) return undefined;
+      const h = htmlHit(ctx, b.value, 'ctx.body', true);
+      return h && HTMLISH.test(ctx.val(b.value).text) ? h : undefined;
+    },
+  },
 ];
 
 const javaXss: Matcher[] = [
@@ -193,6 +208,28 @@ const rubyXss: Matcher[] = [
 
 const phpXss: Matcher[] = [
   {
+    // `<?= $x ?>` is `<?php echo $x; ?>`.
+    kind: 'node', trigger: /<\?=/,
+    types: ['php_tag'],
+    check: (n, ctx) => {
+      // The tag ends the preceding text_interpolation; the echoed expression follows that.
+      const stmt = n.text !== '<?=' ? null : (n.nextNamedSibling ?? (n.parent?.type === 'text_interpolation' ? n.parent.nextNamedSibling : null));
+      return stmt?.type === 'expression_statement' ? htmlHit(ctx, stmt.namedChildren[0], '<?=', true) : undefined;
+    },
+  },
+  {
+    kind: 'call',
+    names: ['printf', 'vprintf'],
+    check: (c, ctx) => {
+      if (c.receiver) return undefined;
+      for (const a of c.args) {
+        const h = htmlHit(ctx, a, c.name, true);
+        if (h) return h;
+      }
+      return undefined;
+    },
+  },
+  {
     kind: 'node', trigger: /echo|print/,
     types: ['echo_statement', 'print_intrinsic'],
     check: (n, ctx) => {
@@ -228,6 +265,12 @@ export const xss = defineRule({
 // A path validator called in the function (isPathSafe(x), validate_path(x), is_within_directory(…)) also counts.
 const PATH_GUARD = /\b(?:is|check|validate|verify|ensure|assert)_?\w*(?:[sS]afe|[vV]alid|[wW]ithin|[iI]nside|[aA]llowed|[cC]ontained)\w*\s*\(|\\\.\\\.|startswith|startsWith|HasPrefix|starts_with|start_with\?|StartsWith|is_relative_to|commonpath|str_starts_with|strpos\s*\(|\.\.["'`]|["'`]\.\.|includes\(\s*['"]\.\.|Contains\([^)]*"\.\."|contains\(\s*"\.\."|realpath\s*\([^)]*\)\s*(?:!==|===|==|!=)|filepath\.Rel\(/;
 
+/**
+ * Node file APIs that read, serve or delete a path (a helper that writes into a directory its
+ * caller names is usually a save-to-this-folder utility, so writes are left out).
+ */
+const JS_FILE_API = /\b(?:readFile|readFileSync|createReadStream|unlink|unlinkSync|rmSync|sendFile|download)\s*\(/;
+
 const pathSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0], before?: RegExp): Matcher => ({
   kind: 'call',
   names,
@@ -259,6 +302,25 @@ export const pathTraversal = defineRule({
     javascript: [
       pathSink(['readFile', 'readFileSync', 'writeFile', 'writeFileSync', 'createReadStream', 'createWriteStream', 'unlink', 'unlinkSync', 'readdir', 'readdirSync', 'appendFile', 'appendFileSync', 'rm', 'rmSync', 'open', 'openSync', 'access', 'stat', 'statSync', 'existsSync', 'mkdir', 'mkdirSync'], (c) => /^(?:fs|fsp|fse|fs\.promises|promises|fsPromises|fs-extra)$/.test(c.receiver?.text ?? '') || (!c.receiver && /^(?:readFile|readFileSync|writeFile|writeFileSync|createReadStream|unlink)$/.test(c.name))),
       pathSink(['sendFile', 'download', 'sendfile'], (c) => /^(?:res|response)$/.test(c.receiver?.text ?? '')),
+      {
+        // semgrep path-join-resolve-traversal: a function joins its own parameter (a file name a
+        // caller passes through) onto a base directory and opens it, with no containment check.
+        kind: 'call',
+        names: ['join', 'resolve'],
+        before: /\bpath\.(?:posix\.|win32\.)?$/,
+        check: (c, ctx) => {
+          if (!/^path(?:\.posix|\.win32)?$/.test(c.receiver?.text ?? '') || c.args.length < 2) return undefined;
+          const fn = ctx.functionNode();
+          const params = fn?.childForFieldName('parameters')?.text ?? fn?.childForFieldName('parameter')?.text;
+          if (!params || !JS_FILE_API.test(ctx.functionText()) || PATH_GUARD.test(ctx.functionText())) return undefined;
+          for (const a of c.args.slice(1)) {
+            if (a.type !== 'identifier' || !new RegExp(`(?<![\\w$.])${a.text.replace(/\$/g, '\\$')}(?![\\w$])`).test(params)) continue;
+            if (ctx.val(a).c) continue;
+            return { node: a, sink: c.callee, severity: 'medium', message: `Parameter \`${a.text}\` is joined onto a directory and opened with no check that the result stays inside it (path traversal); resolve it and check the prefix` };
+          }
+          return undefined;
+        },
+      },
     ],
     java: [
       pathSink(['File', 'FileInputStream', 'FileOutputStream', 'FileReader', 'FileWriter', 'RandomAccessFile', 'PrintWriter'], (c) => c.isNew, (c) => c.args[c.args.length > 1 && c.name === 'File' ? 1 : 0]),
@@ -277,7 +339,7 @@ export const pathTraversal = defineRule({
       { kind: 'call', names: ['render'], check: (c, ctx) => tainted(ctx, kw(c, 'file') ?? kw(c, 'template') ?? kw(c, 'partial'), San.Path, 'render file:', PATH_GUARD) },
     ],
     php: [
-      pathSink(['file_get_contents', 'fopen', 'readfile', 'file', 'unlink', 'file_put_contents', 'opendir', 'scandir', 'rmdir', 'copy', 'rename', 'fpassthru', 'parse_ini_file', 'show_source', 'highlight_file'], (c) => !c.receiver),
+      pathSink(['file_get_contents', 'fopen', 'readfile', 'file', 'unlink', 'file_put_contents', 'opendir', 'scandir', 'rmdir', 'copy', 'rename', 'fpassthru', 'parse_ini_file', 'show_source', 'highlight_file'], (c) => !c.receiver && !PHP_URL_ARG.test(c.args[0]?.text ?? '')),
       {
         kind: 'node', trigger: /include|require/,
         types: ['include_expression', 'include_once_expression', 'require_expression', 'require_once_expression'],
@@ -299,6 +361,9 @@ export const pathTraversal = defineRule({
 // ------------------------------------------------------------------ SSRF
 
 const URL_GUARD = /allow(?:ed)?_?(?:hosts?|domains?|list|urls?)|ALLOW(?:ED)?_(?:HOSTS?|DOMAINS?|LIST|URLS?)|allowlist|whitelist|WHITELIST|ALLOWLIST|AllowedHosts|allowedHosts|\.netloc\s*(?:not\s+)?in\b|\.hostname\s*(?:not\s+)?in\b|\.host\s*(?:not\s+)?in\b|url_has_allowed_host/;
+
+/** A PHP file-API argument that is a URL (by its name or an http(s) prefix), not a file path. */
+const PHP_URL_ARG = /url|uri\b|link|href|endpoint|^["']https?:/i;
 
 const ssrfSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0], before?: RegExp): Matcher => ({
   kind: 'call',
@@ -341,7 +406,12 @@ export const ssrf = defineRule({
       ssrfSink(['get', 'get_response', 'post', 'open', 'new', 'start'], (c) => /^(?:Net::HTTP|URI|HTTParty|Faraday|RestClient|Excon|HTTP|OpenURI)$/.test(c.receiver?.text ?? '') && !(c.receiver?.text === 'URI' && c.name !== 'open')),
       ssrfSink(['URI', 'parse'], (c) => c.callee === 'URI' || c.callee === 'URI.parse'),
     ],
-    php: [ssrfSink(['curl_init', 'fsockopen', 'get_headers'], (c) => !c.receiver), ssrfSink(['curl_setopt'], (c) => /CURLOPT_URL$/.test(c.args[1]?.text ?? ''), (c) => c.args[2])],
+    php: [
+      ssrfSink(['curl_init', 'fsockopen', 'get_headers'], (c) => !c.receiver),
+      // PHP stream wrappers: file_get_contents/fopen/readfile fetch any http(s):// URL they are given.
+      ssrfSink(['file_get_contents', 'fopen', 'readfile', 'file'], (c) => !c.receiver && PHP_URL_ARG.test(c.args[0]?.text ?? '')),
+      ssrfSink(['curl_setopt'], (c) => /CURLOPT_URL$/.test(c.args[1]?.text ?? ''), (c) => c.args[2]),
+    ],
     csharp: [
       ssrfSink(['GetAsync', 'GetStringAsync', 'GetByteArrayAsync', 'GetStreamAsync', 'PostAsync', 'SendAsync', 'Create', 'DownloadString', 'DownloadData', 'OpenRead'], (c) => /client|Client|WebRequest|HttpWebRequest/.test(c.receiver?.text ?? '')),
     ],

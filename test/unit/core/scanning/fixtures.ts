@@ -25,7 +25,12 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
       ],
     },
     javascript: {
-      pos: [`app.get('/u', (req, res) => { db.query("SELECT * FROM users WHERE id = " + req.query.id); });`, 'function f(id) { return pool.query(`SELECT * FROM t WHERE id = ${id}`); }'],
+      pos: [
+        `app.get('/u', (req, res) => { db.query("SELECT * FROM users WHERE id = " + req.query.id); });`,
+        'function f(id) { return pool.query(`SELECT * FROM t WHERE id = ${id}`); }',
+        // An emptiness check on the fragment is not an allow-list.
+        `app.get('/s', (req, res) => { let cond = ''; if (req.query.city) cond += "city = '" + req.query.city + "'"; if (cond === '') return res.json([]); db.query('SELECT * FROM shops WHERE ' + cond); });`,
+      ],
       neg: [`app.get('/u', (req, res) => { db.query("SELECT * FROM users WHERE id = ?", [req.query.id]); });`, 'const m = new Map(); m.get("SELECT * FROM x WHERE a = 1");'],
     },
     java: {
@@ -37,12 +42,12 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
       neg: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tid := r.URL.Query().Get("id")\n\tdb.Query("SELECT * FROM u WHERE id = $1", id)\n}`],
     },
     php: {
-      pos: [`<?php $id = $_GET['id']; $r = $mysqli->query("SELECT * FROM u WHERE id = " . $id);`, `<?php mysqli_query($conn, "SELECT * FROM u WHERE name = '$name'");`],
+      pos: [`<?php $id = $_GET['id']; $r = $mysqli->query("SELECT * FROM u WHERE id = " . $id);`, `<?php mysqli_query($conn, "SELECT * FROM u WHERE name = '$name'");`, `<?php $st = $pdo->query("SELECT * FROM orders WHERE ref = '{$_POST['ref']}'");`],
       neg: [`<?php $st = $pdo->prepare("SELECT * FROM u WHERE id = ?"); $st->execute([$_GET['id']]);`],
     },
     ruby: {
       pos: [`def show\n  User.where("name = '#{params[:name]}'")\nend`, `def f(n)\n  ActiveRecord::Base.connection.execute("SELECT * FROM u WHERE n = '#{n}'")\nend`],
-      neg: [`def show\n  User.where(name: params[:name])\n  User.where("name = ?", params[:name])\nend`],
+      neg: [`def show\n  User.where(name: params[:name])\n  User.where("name = ?", params[:name])\nend`, `def search\n  Article.where("#{Article.table_name}.title ILIKE ?", "%#{params[:q]}%")\nend`],
     },
     csharp: {
       pos: [`class A { void F(string id) { var cmd = new SqlCommand("SELECT * FROM u WHERE id = '" + id + "'", conn); } }`, `class A { void F(string id) { cmd.CommandText = $"DELETE FROM u WHERE id = '{id}'"; } }`],
@@ -63,8 +68,13 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
       neg: [`import subprocess\ndef g(d):\n    subprocess.run(["ls", d])\n`, `import os\nos.system("ls -la")\n`, `import subprocess, shlex\ndef g(d):\n    subprocess.run("ls " + shlex.quote(d), shell=True)\n`],
     },
     javascript: {
-      pos: [`const { exec } = require('child_process');\napp.get('/', (req, res) => { exec('ls ' + req.query.dir); });`, `const cp = require('child_process'); function f(x) { cp.execSync(\`git log \${x}\`); }`],
-      neg: [`const { execFile } = require('child_process');\napp.get('/', (req, res) => { execFile('ls', [req.query.dir]); });`, `const re = /a+/; function f(s) { return re.exec(s + "x"); }`],
+      pos: [
+        `const { exec } = require('child_process');\napp.get('/', (req, res) => { exec('ls ' + req.query.dir); });`,
+        `const cp = require('child_process'); function f(x) { cp.execSync(\`git log \${x}\`); }`,
+        `const execAsync = util.promisify(exec);\nasync function thumb(file) { await execAsync(\`convert \${file} -resize 64x64 thumb.png\`); }`,
+        `app.post('/ping', (req, res) => { res.send(require('child_process').execSync('ping -c 1 ' + req.body.host)); });`,
+      ],
+      neg: [`const { execFile } = require('child_process');\napp.get('/', (req, res) => { execFile('ls', [req.query.dir]); });`, `const re = /a+/; function f(s) { return re.exec(s + "x"); }`, `const run = util.promisify(require('child_process').exec);\nconst runAsync = util.promisify(exec);\nasync function f() { await runAsync('git status'); await other(\`x \${y}\`); }`],
     },
     java: {
       pos: [`class A { void f(String host) throws Exception { Runtime.getRuntime().exec("ping " + host); } }`, `class A { void f(String c) throws Exception { new ProcessBuilder("bash", "-c", "echo " + c).start(); } }`],
@@ -80,10 +90,10 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     },
     ruby: {
       pos: [`def f\n  system("tar xf #{params[:file]}")\nend`, "def g(x)\n  `ls #{x}`\nend", `def h\n  Open3.capture2("grep #{params[:q]} log")\nend`],
-      neg: [`def f\n  system("tar", "xf", params[:file])\n  \`ls -l\`\nend`],
+      neg: [`def f\n  system("tar", "xf", params[:file])\n  \`ls -l\`\nend`, `def status(dir)\n  IO.popen(["git", "-C", dir, "status", "--porcelain"]) { |io| io.read }\nend`],
     },
     php: {
-      pos: [`<?php system("ping " . $_GET['host']);`, '<?php $o = `ls $dir`;'],
+      pos: [`<?php system("ping " . $_GET['host']);`, '<?php $o = `ls $dir`;', `<?php $o = shell_exec("convert " . $_FILES['img']['name'] . " out.png");`, `<?php passthru('unzip ' . $_POST['archive']);`, `<?php exec("nslookup " . $_REQUEST['domain'], $lines);`],
       neg: [`<?php system("ping " . escapeshellarg($_GET['host'])); system("ls");`],
     },
     rust: {
@@ -109,8 +119,8 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
       neg: [`<?php eval('return 1;');`],
     },
     ruby: {
-      pos: [`def f\n  eval(params[:code])\nend`, `def g\n  params[:m].constantize\nend`],
-      neg: [`def f\n  eval("1 + 1")\n  instance_eval { x }\nend`],
+      pos: [`def f\n  eval(params[:code])\nend`, `def g\n  params[:m].constantize\nend`, `def define_reader(name)\n  class_eval <<-RUBY, __FILE__, __LINE__ + 1\n    def #{name}; @#{name}; end\n  RUBY\nend`],
+      neg: [`def f\n  eval("1 + 1")\n  instance_eval { x }\nend`, `def setup\n  eval <<-CODE, binding\n    class Widget < Base; end\n  CODE\nend`],
     },
   },
   'unsafe-deserialization': {
@@ -254,7 +264,10 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
   },
   'insecure-random': {
     python: { pos: [`import random\ndef make_token():\n    return "".join(random.choice(ALPHABET) for _ in range(32))\n`, `import random\nreset_code = random.randint(100000, 999999)\n`], neg: [`import random\ndef shuffle_deck(d):\n    random.shuffle(d)\nx = random.random()\n`, `import secrets\ntoken = secrets.token_urlsafe(32)\n`] },
-    javascript: { pos: [`function generateToken() { return Math.random().toString(36).slice(2); }`], neg: [`function jitter() { return Math.random() * 100; }`] },
+    javascript: {
+      pos: [`function generateToken() { return Math.random().toString(36).slice(2); }`, `const newId = () => 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (ch) => { const r = (Math.random() * 16) | 0; return (ch === 'x' ? r : (r & 0x3) | 0x8).toString(16); });`],
+      neg: [`function jitter() { return Math.random() * 100; }`, `const newId = () => crypto.randomUUID(); const tint = () => '#xxxxxx'.replace(/x/g, () => ((Math.random() * 16) | 0).toString(16));`],
+    },
     java: { pos: [`class A { String sessionId() { return Long.toString(new Random().nextLong()); } }`], neg: [`class A { int roll() { return new Random().nextInt(6); } }`] },
     go: { pos: [`package m\nimport "math/rand"\nfunc newToken() int { return rand.Intn(1000000) }`], neg: [`package m\nimport "math/rand"\nfunc jitter() int { return rand.Intn(100) }`] },
     c: { pos: [`int generate_password_char(void) { return rand() % 62; }`], neg: [`int roll_dice(void) { return rand() % 6; }`] },
@@ -265,21 +278,31 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
   },
   xss: {
     python: { pos: [`from flask import request\n@app.route("/hi")\ndef hi():\n    name = request.args.get("name")\n    return f"<h1>Hello {name}</h1>"\n`, `from django.utils.safestring import mark_safe\ndef f(c):\n    return mark_safe("<b>" + c + "</b>")\n`], neg: [`from flask import request, escape\n@app.route("/hi")\ndef hi():\n    name = request.args.get("name")\n    return f"<h1>Hello {escape(name)}</h1>"\n`, `from flask import render_template\n@app.route("/x")\ndef x():\n    return render_template("x.html", name=request.args["n"])\n`] },
-    javascript: { pos: [`app.get('/', (req, res) => { res.send("<p>" + req.query.name + "</p>"); });`, `function show(msg) { document.getElementById('o').innerHTML = "<b>" + msg + "</b>"; }`, `const C = ({ html }) => <div dangerouslySetInnerHTML={{ __html: html }} />;`, `function row(file) { tbody.append($('<tr><td>' + file.name + '</td></tr>')); }`, `function show(q) { self.$results.html('<p>No results for ' + q + '</p>'); }`], neg: [`function row(file) { tbody.append($('<tr><td>' + escapeHtml(file.name) + '</td></tr>')); $('#x').append(node); }`, `function show(msg) { document.getElementById('o').textContent = msg; el.innerHTML = DOMPurify.sanitize(msg); el.innerHTML = "<b>static</b>"; }`, `app.get('/', (req, res) => { res.json({ name: req.query.name }); });`] },
+    javascript: { pos: [`app.get('/', (req, res) => { res.send("<p>" + req.query.name + "</p>"); });`, `function show(msg) { document.getElementById('o').innerHTML = "<b>" + msg + "</b>"; }`, `const C = ({ html }) => <div dangerouslySetInnerHTML={{ __html: html }} />;`, `function row(file) { tbody.append($('<tr><td>' + file.name + '</td></tr>')); }`, `function show(q) { self.$results.html('<p>No results for ' + q + '</p>'); }`, `app.controller('Post', function ($scope, $sce) { $scope.body = $sce.trustAsHtml($scope.post.body); });`, `class V { constructor(private s: DomSanitizer) {} render(c: string) { return this.s.bypassSecurityTrustHtml(c); } }`, 'router.get(\'/hi\', async (ctx) => { ctx.body = `<h1>Hi ${ctx.query.name}</h1>`; });'], neg: [`function rename(v) { const safe = $('<div/>').text($('#name-' + v).val()).html(); $('#label-' + v).html(safe); }`, `app.controller('Post', function ($scope, $sce) { $scope.body = $sce.trustAsHtml('<b>static</b>'); });`, `router.get('/hi', async (ctx) => { ctx.body = { name: ctx.query.name }; });`, `function row(file) { tbody.append($('<tr><td>' + escapeHtml(file.name) + '</td></tr>')); $('#x').append(node); }`, `function show(msg) { document.getElementById('o').textContent = msg; el.innerHTML = DOMPurify.sanitize(msg); el.innerHTML = "<b>static</b>"; }`, `app.get('/', (req, res) => { res.json({ name: req.query.name }); });`] },
     java: { pos: [`class S extends HttpServlet { void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException { response.getWriter().println("<p>" + request.getParameter("q") + "</p>"); } }`], neg: [`class S extends HttpServlet { void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException { response.getWriter().println(Encode.forHtml(request.getParameter("q"))); } }`] },
     go: { pos: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "<p>%s</p>", r.URL.Query().Get("q")) }`], neg: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "<p>%s</p>", html.EscapeString(r.URL.Query().Get("q"))) }`] },
     ruby: { pos: [`def show\n  "<p>#{params[:q]}</p>".html_safe\nend`], neg: [`def show\n  "<p>static</p>".html_safe\n  content_tag(:p, params[:q])\nend`] },
-    php: { pos: [`<?php echo "Hello " . $_GET['name'];`], neg: [`<?php echo "Hello " . htmlspecialchars($_GET['name'], ENT_QUOTES);`] },
+    php: {
+      pos: [`<?php echo "Hello " . $_GET['name'];`, `<?php $q = $_GET['q']; ?>\n<p>Results for <?= $q ?></p>`, `<?php printf("<li>%s</li>", $_POST['item']);`],
+      neg: [`<?php echo "Hello " . htmlspecialchars($_GET['name'], ENT_QUOTES);`, `<?php $q = $_GET['q']; ?>\n<p>Results for <?= htmlspecialchars($q, ENT_QUOTES) ?></p>`, `<?php printf("<li>%d</li>", intval($_POST['n']));`],
+    },
     csharp: { pos: [`class C { void F(string bio) { var h = Html.Raw("<p>" + bio + "</p>"); } }`], neg: [`class C { void F(string bio) { var h = Html.Raw("<p>static</p>"); } }`] },
   },
   'path-traversal': {
     python: { pos: [`from flask import request, send_file\n@app.route("/f")\ndef f():\n    return send_file(os.path.join("/data", request.args["name"]))\n`, `import tarfile\nwith tarfile.open(p) as t:\n    t.extractall(dest)\n`], neg: [`from flask import request, send_file\nfrom werkzeug.utils import secure_filename\n@app.route("/f")\ndef f():\n    return send_file(os.path.join("/data", secure_filename(request.args["name"])))\n`, `from flask import request\n@app.route("/f")\ndef f():\n    p = os.path.realpath(os.path.join(BASE, request.args["n"]))\n    if not p.startswith(BASE):\n        abort(403)\n    return open(p).read()\n`, `import tarfile\nwith tarfile.open(p) as t:\n    t.extractall(dest, filter="data")\n`] },
-    javascript: { pos: [`app.get('/f', (req, res) => { fs.readFile(path.join(__dirname, 'files', req.query.name), (e, d) => res.send(d)); });`], neg: [`app.get('/f', (req, res) => { fs.readFile(path.join(__dirname, 'files', path.basename(req.query.name)), (e, d) => res.send(d)); });`] },
+    javascript: {
+      pos: [`app.get('/f', (req, res) => { fs.readFile(path.join(__dirname, 'files', req.query.name), (e, d) => res.send(d)); });`, `function loadAttachment(uploadDir, fileName) { const full = path.resolve(uploadDir, fileName); return fs.readFileSync(full); }`],
+      neg: [
+        `app.get('/f', (req, res) => { fs.readFile(path.join(__dirname, 'files', path.basename(req.query.name)), (e, d) => res.send(d)); });`,
+        `function loadAttachment(uploadDir, fileName) { const full = path.resolve(uploadDir, fileName); if (!full.startsWith(path.resolve(uploadDir) + path.sep)) throw new Error('bad path'); return fs.readFileSync(full); }`,
+        `function saveReport(outDir, name, body) { fs.writeFileSync(path.join(outDir, name), body); } function conf() { return fs.readFileSync(path.join(__dirname, 'config.json')); }`,
+      ],
+    },
     java: { pos: [`class A { void f(HttpServletRequest request) throws Exception { File f = new File("/data/" + request.getParameter("file")); } }`, `class Z { void unzip(ZipInputStream zis, File dest) throws IOException { ZipEntry ze = zis.getNextEntry(); while (ze != null) { File out = new File(dest, ze.getName()); ze = zis.getNextEntry(); } } }`], neg: [`class A { void f(HttpServletRequest request) throws Exception { File f = new File("/data/", FilenameUtils.getName(request.getParameter("file"))); } }`, `class Z { void unzip(ZipInputStream zis, File dest) throws IOException { ZipEntry ze = zis.getNextEntry(); File out = new File(dest, ze.getName()); if (!out.getCanonicalPath().startsWith(dest.getCanonicalPath() + File.separator)) throw new IOException("bad entry"); } }`] },
     go: { pos: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { b, _ := os.ReadFile(filepath.Join("/data", r.URL.Query().Get("f"))); w.Write(b) }`, `package m\nfunc untar(tr *tar.Reader, dest string) {\n\tfor {\n\t\theader, err := tr.Next()\n\t\tif err != nil { return }\n\t\tout, _ := os.Create(filepath.Join(dest, header.Name))\n\t\t_ = out\n\t}\n}`], neg: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { b, _ := os.ReadFile(filepath.Join("/data", filepath.Base(r.URL.Query().Get("f")))); w.Write(b) }`] },
     c: { pos: [`int main(int argc, char **argv) { FILE *f = fopen(argv[1], "r"); }`], neg: [`int main(void) { FILE *f = fopen("/etc/app.conf", "r"); }`] },
     ruby: { pos: [`def download\n  send_file File.join("/data", params[:name])\nend`], neg: [`def download\n  send_file File.join("/data", File.basename(params[:name]))\nend`] },
-    php: { pos: [`<?php include $_GET['page'] . ".php";`, `<?php echo file_get_contents("/data/" . $_GET['f']);`], neg: [`<?php echo file_get_contents("/data/" . basename($_GET['f']));`] },
+    php: { pos: [`<?php include $_GET['page'] . ".php";`, `<?php echo file_get_contents("/data/" . $_GET['f']);`, `<?php require_once 'modules/' . $_REQUEST['mod'] . '.php';`], neg: [`<?php echo file_get_contents("/data/" . basename($_GET['f']));`, `<?php $page = file_get_contents($_GET['url']);`] },
     csharp: { pos: [`class C { void F() { var t = File.ReadAllText(Path.Combine("/data", Request.Query["f"])); } }`], neg: [`class C { void F() { var t = File.ReadAllText(Path.Combine("/data", Path.GetFileName(Request.Query["f"]))); } }`] },
     rust: { pos: [`fn main() { let p = std::env::args().nth(1).unwrap(); let s = std::fs::read_to_string(p); }`], neg: [`fn main() { let s = std::fs::read_to_string("config.toml"); }`] },
   },
@@ -313,7 +336,7 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     java: { pos: [`class A { void f(HttpServletRequest request) throws Exception { URL u = new URL(request.getParameter("url")); u.openConnection(); } }`], neg: [`class A { void f() throws Exception { URL u = new URL("https://api.example.com"); } }`] },
     go: { pos: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { resp, _ := http.Get(r.URL.Query().Get("url")); _ = resp }`], neg: [`package m\nfunc h(w http.ResponseWriter, r *http.Request) { resp, _ := http.Get("https://api.example.com/x"); _ = resp }`] },
     ruby: { pos: [`def fetch\n  Net::HTTP.get(URI(params[:url]))\nend`], neg: [`def fetch\n  Net::HTTP.get(URI("https://api.example.com"))\nend`] },
-    php: { pos: [`<?php $ch = curl_init($_GET['url']);`], neg: [`<?php $ch = curl_init("https://api.example.com");`] },
+    php: { pos: [`<?php $ch = curl_init($_GET['url']);`, `<?php $feedUrl = $_POST['feed_url']; $xml = file_get_contents($feedUrl);`], neg: [`<?php $ch = curl_init("https://api.example.com");`, `<?php $xml = file_get_contents("https://api.example.com/feed?q=" . urlencode($_GET['q'])); $t = file_get_contents("/data/" . basename($_GET['f']));`] },
     csharp: { pos: [`class C { async Task F(HttpClient client) { var s = await client.GetStringAsync(Request.Query["url"]); } }`], neg: [`class C { async Task F(HttpClient client) { var s = await client.GetStringAsync("https://api.example.com"); } }`] },
   },
   'open-redirect': {
