@@ -62,7 +62,7 @@ export class SettingsService implements vscode.Disposable {
       this.warned.add(id);
       this.log.warn(`setting ${issue.setting} ignored: ${issue.message}`);
       void vscode.window
-        .showWarningMessage(`TrustLens: the setting \`${issue.setting}\` is invalid (${issue.message}); using its default.`, 'Open Settings')
+        .showWarningMessage(`TrustLens: the setting ${issue.setting} is invalid (${issue.message}); using its default.`, 'Open Settings')
         .then((choice) => {
           if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', issue.setting);
         });

@@ -159,5 +159,20 @@ describe('Model explorer, as seen in the VS Code window', function () {
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.pane .monaco-list-row')).some((r) => r.textContent?.includes('whisper-untrusted') && r.textContent.includes('verified')), null, { timeout: 20_000 });
     await wb().notification(/whisper-untrusted verified: signed by untrusted\.pub\.pem/);
   });
+
+  it('warns once, naming the setting, when a setting has a bad value, and keeps working', async () => {
+    const file = path.join(wb().workspace, '.vscode', 'settings.json');
+    const original = fs.readFileSync(file, 'utf8');
+    try {
+      fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(original), 'trustlens.models.maxEntries': 'lots' }, null, 2));
+      const toast = await wb().notification(/the setting trustlens\.models\.maxEntries is invalid/);
+      assert.match(await toast.innerText(), /using its default/);
+      await wb().screenshot('settings-warning');
+      await wb().view('Models');
+      await wb().viewRow('Models', 'bert-signed').waitFor();
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+  });
 });
 
