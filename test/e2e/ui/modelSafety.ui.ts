@@ -22,12 +22,25 @@ describe('Model file safety, as seen in the VS Code window', function () {
   after(() => fs.rmSync(path.join(wb().workspace, 'downloads'), { recursive: true, force: true }));
 
   it('puts the dangerous badge on the pickle and its folders, and says so once', async () => {
+    // The files appeared after the window opened; the file watcher would find them, but the
+    // check command is what a person runs after downloading a model, and it does not race.
+    await wb().runCommand('TrustLens: Check Model Files Are Safe to Load');
     const note = await wb().notification(/model\.pkl is dangerous to load/, 30_000);
     assert.match(await note.innerText(), /imports (os|posix)\.system/);
     await wb().screenshot('model-safety-notification');
     await wb().page.keyboard.press('Escape');
     // The files were written behind the workbench's back; its watcher may not have shown them yet.
     await wb().runCommand('Refresh Explorer');
+    await wb().openExplorer();
+    // Expand step by step, retrying: on a loaded machine a click can land before the row is ready.
+    for (const [folder, child] of [['downloads', 'evil-model'], ['evil-model', 'model.pkl']]) {
+      const f = wb().explorerRow(folder);
+      await f.waitFor({ timeout: 30_000 });
+      for (let i = 0; i < 5 && !(await wb().explorerRow(child).isVisible()); i++) {
+        if ((await f.getAttribute('aria-expanded')) !== 'true') await f.click();
+        await wb().page.waitForTimeout(500);
+      }
+    }
     const row = await wb().revealInExplorer('downloads/evil-model/model.pkl');
     await wb().page.waitForFunction(() => [...document.querySelectorAll('.explorer-folders-view .monaco-icon-label')].some((e) => (e.getAttribute('aria-label') ?? '').includes('Dangerous to load')), null, { timeout: 30_000 });
     assert.match(await wb().badgeOf(row), /☠/);
