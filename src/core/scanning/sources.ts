@@ -160,7 +160,7 @@ const SANITIZERS: Array<[RegExp, San]> = [
   [/^(?:html\.escape|cgi\.escape|escape|markupsafe\.escape|Markup\.escape|bleach\.clean|bleach\.linkify|DOMPurify\.sanitize|purify\.sanitize|sanitize|sanitizeHtml|sanitizeHTML|escapeHtml|escapeHTML|escape_html|xss|filterXSS|he\.encode|he\.escape|_\.escape|lodash\.escape|validator\.escape|encodeURIComponent|encodeURI|StringEscapeUtils\.escapeHtml\d?|HtmlUtils\.htmlEscape|Encode\.forHtml\w*|ESAPI\.encoder\(\)\.encodeForHTML\w*|html\.EscapeString|template\.HTMLEscapeString|template\.HTMLEscaper|url\.QueryEscape|url\.PathEscape|h|html_escape|ERB\.Util\.html_escape|CGI\.escapeHTML|Rack\.Utils\.escape_html|sanitize|strip_tags|htmlspecialchars|htmlentities|HttpUtility\.HtmlEncode|WebUtility\.HtmlEncode|HtmlEncoder\.Default\.Encode|Encoder\.HtmlEncode|escape_javascript|json\.dumps|JSON\.stringify|jsonify|json_encode)$/, San.Html],
   [/(?:^|\.)(?:escape|sanitize|escapeHtml|escape_html|htmlEscape|textContent)$/, San.Html],
   // Functions named for escaping/sanitizing/encoding HTML do that (html_escape_once, escapeXml, encodeForHTML…).
-  [/(?:escape|sanitiz|purif|encodeFor|htmlencode|xml_?encode|strip_?tags)\w*$/i, San.Html],
+  [/(?:escape|sanitiz|purif|encodeFor|html_?encode|encode_?html|xml_?encode|strip_?tags)\w*$/i, San.Html],
   // jQuery's text-then-html idiom escapes: $('<div/>').text(x).html().
   [/\.text\(\)\.html$/, San.Html],
   [/^(?:os\.path\.basename|basename|secure_filename|werkzeug\.utils\.secure_filename|safe_join|werkzeug\.security\.safe_join|path\.basename|filepath\.Base|path\.Base|FilenameUtils\.getName|Path\.GetFileName|File\.basename|sanitize_filename|sanitizeFilename|pathlib\.Path\(\)\.name)$/, San.Path],

@@ -367,11 +367,31 @@ export const commandInjection = defineRule({
 
 // ---------------------------------------------------------------- code evaluation
 
+/**
+ * A character allow-list on a name used in the expression, somewhere in the function: every
+ * character checked against a set (`for (const ch of expr) if (!ALLOWED.has(ch)) return`) or the
+ * whole value matched by an anchored character class of digits and operators (`/^[0-9+ ]+$/`
+ * `.test(expr)`, `re.fullmatch(r"[0-9+ ]+", expr)`). What remains cannot spell identifiers or calls.
+ */
+function charAllowListed(ctx: RuleContext, n: Node): boolean {
+  const fn = ctx.functionText();
+  const holes = (n.text.match(/#\{([^}]*)\}|\$\{([^}]*)\}/g) ?? []).join(' ');
+  for (const name of new Set((n.text.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '') + ' ' + holes).match(/[A-Za-z_$][\w$]*/g) ?? [])) {
+    if (name.length < 2) continue;
+    const esc = name.replace(/\$/g, '\\$');
+    const perChar = new RegExp(`for\\s*\\(?\\s*(?:const|let|var)?\\s*([\\w$]+)\\s+(?:of|in)\\s+${esc}\\b[\\s\\S]{0,200}?(?:\\.(?:has|includes|test)\\s*\\(\\s*\\1\\s*\\)|\\b\\1\\s+not\\s+in\\b)`);
+    const anchored = new RegExp(`/\\^\\[[^\\]a-zA-Z]*\\][+*]\\$/[a-z]*\\.test\\(\\s*${esc}\\s*\\)|re\\.(?:fullmatch|match)\\(\\s*r?["']\\^?\\[[^\\]a-zA-Z]*\\][+*]\\$?["']\\s*,\\s*${esc}\\b`);
+    if (perChar.test(fn) || anchored.test(fn)) return true;
+  }
+  return false;
+}
+
 function codeHit(c: CallSite, ctx: RuleContext, a: Node | undefined, requireString = false): Hit | undefined {
   if (!a) return undefined;
   const v = ctx.val(a);
   if (!dynamicFor(v, San.Code)) return undefined;
   if (requireString && !v.str && !v.taint) return undefined;
+  if (charAllowListed(ctx, a)) return undefined;
   return flowHit(v, San.Code, c.callee, a);
 }
 

@@ -280,6 +280,25 @@ export const prototypePollution = defineRule({
           return recursive || mergeLike ? { node: n.childForFieldName('left') ?? n } : undefined;
         },
       },
+      {
+        // Set-by-path helpers (`set(obj, 'a.b.c', v)`, query-string parsers): the key path is
+        // split on dots and walked (`cur = cur[part]`) or recursed into, so "__proto__.x" writes
+        // Object.prototype.x.
+        kind: 'binding',
+        trigger: /(?:split|indexOf)\s*\(\s*(?:['"`]\.['"`]|\/[^/\n]*\\\.)/,
+        anchor: /\]\s*=(?!=)/,
+        check: (b, ctx) => {
+          if (b.pair || !b.value) return undefined;
+          // A computed key that is not a literal (`cur[parts[i]]`, `res[key]`).
+          if (!/^[\w$.]+\[\s*[^\s'"`\d\]].*\]$/.test(b.targetText)) return undefined;
+          const fn = ctx.functionText();
+          if (!/(?:split|indexOf)\s*\(\s*(?:['"`]\.['"`]|\/[^/\n]*\\\.)/.test(fn) || PROTO_GUARD.test(fn)) return undefined;
+          const fname = ctx.functionName();
+          const recursive = !!fname && new RegExp(`(?:^|[^\\w$.])${fname.replace(/[$]/g, '\\$')}\\s*\\(`).test(b.value.text);
+          const walks = /\b([\w$]+)\s*=\s*\1\s*\[/.test(fn);
+          return recursive || walks ? { node: b.node, message: 'An object property is set along a dotted key path with no "__proto__"/"constructor" check: a path like "__proto__.isAdmin" pollutes Object.prototype' } : undefined;
+        },
+      },
     ],
   },
 });

@@ -271,13 +271,17 @@ const PATH_GUARD = /\b(?:is|check|validate|verify|ensure|assert)_?\w*(?:[sS]afe|
  */
 const JS_FILE_API = /\b(?:readFile|readFileSync|createReadStream|unlink|unlinkSync|rmSync|sendFile|download)\s*\(/;
 
-const pathSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0], before?: RegExp): Matcher => ({
+const pathSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0], before?: RegExp, guard = PATH_GUARD): Matcher => ({
   kind: 'call',
   names,
   before,
-  check: (c, ctx) => (test(c) ? tainted(ctx, idx(c), San.Path, c.callee, PATH_GUARD) : undefined),
+  check: (c, ctx) => (test(c) ? tainted(ctx, idx(c), San.Path, c.callee, guard) : undefined),
 });
 
+
+/** JS/Java prefix checks spelled with indexOf: `if (full.indexOf(root) !== 0) return …`. */
+const INDEX_OF_PREFIX_GUARD = /\.indexOf\s*\([^()]*\)\s*(?:!==?|===?)\s*0(?!\d)/;
+const JS_PATH_GUARD = new RegExp(`${PATH_GUARD.source}|${INDEX_OF_PREFIX_GUARD.source}`);
 export const pathTraversal = defineRule({
   id: 'path-traversal',
   name: 'Untrusted data used as a file path',
@@ -300,8 +304,8 @@ export const pathTraversal = defineRule({
       },
     ],
     javascript: [
-      pathSink(['readFile', 'readFileSync', 'writeFile', 'writeFileSync', 'createReadStream', 'createWriteStream', 'unlink', 'unlinkSync', 'readdir', 'readdirSync', 'appendFile', 'appendFileSync', 'rm', 'rmSync', 'open', 'openSync', 'access', 'stat', 'statSync', 'existsSync', 'mkdir', 'mkdirSync'], (c) => /^(?:fs|fsp|fse|fs\.promises|promises|fsPromises|fs-extra)$/.test(c.receiver?.text ?? '') || (!c.receiver && /^(?:readFile|readFileSync|writeFile|writeFileSync|createReadStream|unlink)$/.test(c.name))),
-      pathSink(['sendFile', 'download', 'sendfile'], (c) => /^(?:res|response)$/.test(c.receiver?.text ?? '')),
+      pathSink(['readFile', 'readFileSync', 'writeFile', 'writeFileSync', 'createReadStream', 'createWriteStream', 'unlink', 'unlinkSync', 'readdir', 'readdirSync', 'appendFile', 'appendFileSync', 'rm', 'rmSync', 'open', 'openSync', 'access', 'stat', 'statSync', 'existsSync', 'mkdir', 'mkdirSync'], (c) => /^(?:fs|fsp|fse|fs\.promises|promises|fsPromises|fs-extra)$/.test(c.receiver?.text ?? '') || (!c.receiver && /^(?:readFile|readFileSync|writeFile|writeFileSync|createReadStream|unlink)$/.test(c.name)), undefined, undefined, JS_PATH_GUARD),
+      pathSink(['sendFile', 'download', 'sendfile'], (c) => /^(?:res|response)$/.test(c.receiver?.text ?? ''), undefined, undefined, JS_PATH_GUARD),
       {
         // semgrep path-join-resolve-traversal: a function joins its own parameter (a file name a
         // caller passes through) onto a base directory and opens it, with no containment check.
@@ -312,7 +316,7 @@ export const pathTraversal = defineRule({
           if (!/^path(?:\.posix|\.win32)?$/.test(c.receiver?.text ?? '') || c.args.length < 2) return undefined;
           const fn = ctx.functionNode();
           const params = fn?.childForFieldName('parameters')?.text ?? fn?.childForFieldName('parameter')?.text;
-          if (!params || !JS_FILE_API.test(ctx.functionText()) || PATH_GUARD.test(ctx.functionText())) return undefined;
+          if (!params || !JS_FILE_API.test(ctx.functionText()) || JS_PATH_GUARD.test(ctx.functionText())) return undefined;
           for (const a of c.args.slice(1)) {
             if (a.type !== 'identifier' || !new RegExp(`(?<![\\w$.])${a.text.replace(/\$/g, '\\$')}(?![\\w$])`).test(params)) continue;
             if (ctx.val(a).c) continue;
