@@ -24,7 +24,8 @@ Options:
                              saved marks in .trustlens/ai-ranges.json, @ai-generated marker comments)
   --provenance               keep every finding but tag those in AI-generated code (JSON "ai", SARIF
                              result properties aiGenerated/aiTool/aiSource/aiEvidence)
-  --min-severity S           report findings at or above S (info|low|medium|high|critical; default info)
+  --min-severity S           report findings at or above S (info|low|medium|high|critical; default low,
+                             like the editor: info findings are robustness hints, not weaknesses)
   --fail-on S|none           exit 1 when a reported finding is at or above S (default high)
   --time-budget MS           per-file scan budget in ms (default 10000); cut-short files are reported
 Paths in the report are relative to the git repository root (or the current folder outside git).
@@ -54,7 +55,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (positionals.length === 0) throw new UsageError('give at least one file or folder to scan');
   const format = values.format ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
-  const minSeverity = severityOption('min-severity', values['min-severity'], 'info');
+  const minSeverity = severityOption('min-severity', values['min-severity'], 'low');
   const failOn = values['fail-on'] === 'none' ? undefined : severityOption('fail-on', values['fail-on'], 'high');
   const budget = values['time-budget'] === undefined ? 10_000 : Number(values['time-budget']);
   if (!Number.isInteger(budget) || budget <= 0) throw new UsageError(`--time-budget must be a positive number of milliseconds`);

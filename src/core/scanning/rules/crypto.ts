@@ -89,12 +89,21 @@ const goHash: Matcher = {
   },
 };
 
+/** Callee name of the call whose argument list directly contains `n`, '' if none. */
+function kdfCallee(n: Node): string {
+  const args = n.parent;
+  if (args?.type !== 'argument_list') return '';
+  return args.parent?.childForFieldName('function')?.text ?? '';
+}
+
 const cHash: Matcher = {
   kind: 'call',
   names: ['MD5', 'MD5_Init', 'MD4', 'SHA1', 'SHA1_Init', 'EVP_md5', 'EVP_sha1', 'EVP_md4', 'SHA256', 'SHA256_Init', 'EVP_sha256', 'crypt'],
   check: (c, ctx) => {
     const weak = /MD5|MD4|SHA1|md5|md4|sha1/.test(c.name);
     if (c.name === 'crypt') return undefined;
+    // The digest parameterizes a KDF or an HMAC (PKCS5_PBKDF2_HMAC(..., EVP_sha256(), ...)): not a bare hash.
+    if (/^EVP_/.test(c.name) && /^(?:PKCS5_PBKDF2_HMAC|HMAC|HMAC_Init_ex|EVP_PBE_scrypt|HKDF|EVP_DigestSignInit|EVP_DigestVerifyInit)$/.test(kdfCallee(c.node))) return undefined;
     if (PASSWORD_ARG.test(c.node.text) || PASSWORD_ARG.test(ctx.functionName())) return { cwe: 'CWE-916', severity: 'high', message: `Password hashed with ${c.name}, a fast hash: use a slow salted KDF (Argon2, scrypt, PBKDF2)` };
     return weak ? { message: `${c.name} is a broken hash: do not use it for security` } : undefined;
   },
@@ -353,6 +362,25 @@ function constantBytes(n: Node | undefined, ctx: RuleContext): boolean {
 const saltHit = (n: Node | undefined, ctx: RuleContext): Hit | undefined =>
   n && constantBytes(n, ctx) ? { node: n, cwe: 'CWE-760', message: 'The salt is a constant: identical passwords get identical hashes and precomputed tables work; use a random salt per password' } : undefined;
 
+const C_RANDOM_FILL = /\b(?:RAND_bytes|RAND_priv_bytes|RAND_pseudo_bytes|getrandom|getentropy|arc4random_buf|randombytes_buf|BCryptGenRandom|CryptGenRandom|read|fread|rd\(\)|std::generate)\b/;
+
+/**
+ * C: the salt buffer is filled in this function by memset/memcpy/strcpy and never by a CSPRNG
+ * (`memset(salt, 0, n); PKCS5_PBKDF2_HMAC(pw, len, salt, ...)`): a constant salt.
+ */
+function cSaltNeverRandom(n: Node | undefined, ctx: RuleContext): Hit | undefined {
+  if (!n || !/^[\w.[\]>-]+$/.test(n.text)) return undefined;
+  // Code only: a commented-out RAND_bytes call is not a random fill.
+  const fn = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+  // Any index (`salts[i]`) matches any index; the rest of the lvalue is matched literally.
+  const esc = n.text.replace(/\[[^\]]*\]/g, '\u0000').replace(/[.[\]>-]/g, (ch) => `\\${ch}`).replace(/\u0000/g, '\\[[^\\]]*\\]');
+  const target = `\\s*\\(\\s*(?:&\\s*)?${esc}\\s*,`;
+  const constFill = new RegExp(`\\b(?:std::)?(?:memset|bzero|fill_n|fill)${target}|\\b(?:memcpy|strcpy|strncpy)${target}\\s*"`).test(fn);
+  if (!constFill) return undefined;
+  const randomFill = new RegExp(`${C_RANDOM_FILL.source}\\s*\\(\\s*(?:&\\s*)?${esc}(?!\\w)`).test(fn);
+  return randomFill ? undefined : { node: n, cwe: 'CWE-760', message: 'The salt buffer is filled with constant bytes, never from a CSPRNG: use RAND_bytes(salt, len) per password' };
+}
+
 export const staticIv = defineRule({
   id: 'static-iv',
   name: 'Constant IV, nonce or salt',
@@ -378,7 +406,7 @@ export const staticIv = defineRule({
       { kind: 'call', names: ['NewCBCEncrypter', 'NewCFBEncrypter', 'NewCTR', 'NewOFB', 'Seal'], check: (c, ctx) => { const a = c.name === 'Seal' ? c.args[1] : c.args[1]; return a && constantBytes(a, ctx) && !/nonce|iv/i.test(a.text) ? { node: a } : undefined; } },
     ],
     c: [
-      { kind: 'call', names: ['PKCS5_PBKDF2_HMAC', 'PKCS5_PBKDF2_HMAC_SHA1', 'EVP_PBE_scrypt'], check: (c, ctx) => saltHit(c.args[2], ctx) },
+      { kind: 'call', names: ['PKCS5_PBKDF2_HMAC', 'PKCS5_PBKDF2_HMAC_SHA1', 'EVP_PBE_scrypt'], check: (c, ctx) => saltHit(c.args[2], ctx) ?? cSaltNeverRandom(c.args[2], ctx) },
       { kind: 'call', names: ['EVP_EncryptInit_ex', 'EVP_CipherInit_ex', 'EVP_EncryptInit'], check: (c, ctx) => { const a = c.args[c.args.length - 1]; return a && (/^"/.test(a.text) || constantBytes(a, ctx)) ? { node: a } : undefined; } },
     ],
   },

@@ -1,6 +1,6 @@
 /** C/C++ memory-safety rules: dangerous functions (120/242/676), format strings (134), allocation size overflow (190/680), unchecked allocation (476), use after free (416). */
 import type { Node } from 'web-tree-sitter';
-import type { Matcher, RuleContext } from '../rule';
+import type { Hit, Matcher, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import { San, flowHit, taintFor } from './helpers';
 
@@ -145,6 +145,29 @@ function isNonConstFactor(n: Node): boolean {
   return !/^\(?\s*(?:\d+|sizeof\s*\(?[^)]*\)?|[A-Z_][A-Z0-9_]*)\s*\)?$/.test(n.text);
 }
 
+function isMultiplication(n: Node | undefined): n is Node {
+  return !!n && n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '*';
+}
+
+/** Decide on an allocation size `a * b`: overflow-prone when a factor is not a constant. */
+function sizeHit(size: Node, fn: string, ctx: RuleContext): Hit | undefined {
+  if (!isMultiplication(size)) return undefined;
+  const l = size.childForFieldName('left');
+  const r = size.childForFieldName('right');
+  if (!l || !r || (!isNonConstFactor(l) && !isNonConstFactor(r))) return undefined;
+  if (/SIZE_MAX|INT_MAX|UINT_MAX|__builtin_mul_overflow|ckd_mul|overflow|numeric_limits/.test(ctx.functionText())) return undefined;
+  if (isNonConstFactor(l) && isNonConstFactor(r)) return { node: size };
+  // n * sizeof(T) still wraps for a huge n, but n is usually bounded elsewhere: a hint
+  // (info, below the default report level) unless n is proven untrusted.
+  const n = isNonConstFactor(l) ? l : r;
+  const t = taintFor(ctx.val(n), San.None);
+  if (t) return { node: size, taint: t, sink: fn, severity: 'medium' };
+  // A count read from a structure (`hdr->width * sizeof(T)`) is typically parsed input (file
+  // headers, packets), the classic CWE-680 shape; a stack allocation (alloca) cannot fail
+  // gracefully. A local or parameter count is a hint.
+  return { node: size, severity: /->|\.\s*[A-Za-z_]\w*\s*\)?$/.test(n.text) || /alloca$/.test(fn) ? 'low' : 'info' };
+}
+
 export const allocOverflow = defineRule({
   id: 'c-alloc-size-overflow',
   name: 'Allocation size multiplication can overflow',
@@ -158,16 +181,21 @@ export const allocOverflow = defineRule({
     c: [
       {
         kind: 'call',
-        names: ['malloc', 'realloc', 'alloca', '_alloca', 'xmalloc', 'g_malloc', 'kmalloc', 'vmalloc', 'av_malloc', '_TIFFmalloc', 'emalloc', 'OPENSSL_malloc', 'xrealloc'],
+        names: ['malloc', 'realloc', 'alloca', '_alloca', 'xmalloc', 'g_malloc', 'kmalloc', 'vmalloc', 'av_malloc', '_TIFFmalloc', 'emalloc', 'OPENSSL_malloc', 'xrealloc', 'uprv_malloc', 'heap_alloc', 'HeapAlloc', 'calloc'],
         check: (c, ctx) => {
-          const size = c.args[/realloc$/.test(c.name) ? 1 : 0];
-          if (!size || size.type !== 'binary_expression' || size.childForFieldName('operator')?.text !== '*') return undefined;
-          const l = size.childForFieldName('left');
-          const r = size.childForFieldName('right');
-          if (!l || !r || (!isNonConstFactor(l) && !isNonConstFactor(r))) return undefined;
-          if (/SIZE_MAX|INT_MAX|UINT_MAX|__builtin_mul_overflow|ckd_mul|overflow/.test(ctx.functionText())) return undefined;
-          // n * sizeof(T) still wraps for a huge n, but n is usually bounded elsewhere: low.
-          return isNonConstFactor(l) && isNonConstFactor(r) ? { node: size } : { node: size, severity: 'low' };
+          // calloc checks count * size itself, unless the caller multiplies inside one argument.
+          const size = c.name === 'calloc' ? c.args.find((a) => isMultiplication(a)) : c.args[/realloc$/.test(c.name) ? 1 : c.name === 'HeapAlloc' ? 2 : 0];
+          return size ? sizeHit(size, c.name, ctx) : undefined;
+        },
+      },
+      {
+        // C++ `new T[a * b]`.
+        kind: 'node',
+        trigger: /\bnew\b[^;]*\[[^\]]*\*/,
+        types: ['new_expression'],
+        check: (n, ctx) => {
+          const size = n.childForFieldName('declarator')?.namedChildren.find((x) => isMultiplication(x));
+          return size ? sizeHit(size, 'new[]', ctx) : undefined;
         },
       },
     ],
@@ -178,7 +206,9 @@ export const uncheckedAlloc = defineRule({
   id: 'c-unchecked-allocation',
   name: 'Allocation result used without a NULL check',
   cwe: 'CWE-476',
-  severity: 'low',
+  // A robustness hint, not an exploitable weakness on its own (a failed allocation crashes):
+  // info, below the default report level of the CLI and the editor.
+  severity: 'info',
   pattern: 19,
   message: 'The result of this allocation/open is used without checking for NULL',
   why: 'OpenSSF ML-driven guide: "missing conditional check (29.3%)" is the top LLM root cause; malloc/fopen return NULL on failure.',

@@ -26,8 +26,24 @@ export const insecureTempFile = defineRule({
 
 // ------------------------------------------------------------------ permissions
 
+/** POSIX <sys/stat.h> permission macros. */
+const C_MODE_BITS: Record<string, number> = {
+  S_IRUSR: 0o400, S_IWUSR: 0o200, S_IXUSR: 0o100, S_IRWXU: 0o700, S_IRGRP: 0o40, S_IWGRP: 0o20, S_IXGRP: 0o10, S_IRWXG: 0o70,
+  S_IROTH: 0o4, S_IWOTH: 0o2, S_IXOTH: 0o1, S_IRWXO: 0o7, S_IREAD: 0o400, S_IWRITE: 0o200, S_IEXEC: 0o100, ACCESSPERMS: 0o777, DEFFILEMODE: 0o666, ALLPERMS: 0o7777,
+};
+
 function modeValue(n: Node | undefined, ctx: RuleContext): number | undefined {
   if (!n) return undefined;
+  // C: S_IRUSR | S_IWUSR | S_IROTH ... (octal literals mixed in too).
+  if (ctx.family === 'c' && /^[\s()|]*(?:S_I\w+|ACCESSPERMS|DEFFILEMODE|ALLPERMS|0[0-7]*)(?:[\s()|]+(?:S_I\w+|ACCESSPERMS|DEFFILEMODE|ALLPERMS|0[0-7]*))*[\s()]*$/.test(n.text) && /S_I|PERMS|FILEMODE/.test(n.text)) {
+    let m = 0;
+    for (const tok of n.text.match(/\w+/g) ?? []) {
+      if (/^0[0-7]*$/.test(tok)) m |= parseInt(tok, 8);
+      else if (tok in C_MODE_BITS) m |= C_MODE_BITS[tok];
+      else return undefined;
+    }
+    return m;
+  }
   let t = n.text.trim().replace(/^["']|["']$/g, '');
   if (!/^(?:0[oO]?[0-7]+|[0-7]{3,4}|\d+|0x[0-9a-f]+)$/i.test(t)) {
     const v = ctx.val(n);

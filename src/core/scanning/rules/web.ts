@@ -263,7 +263,7 @@ export const xss = defineRule({
 // ------------------------------------------------------------------ path traversal
 
 // A path validator called in the function (isPathSafe(x), validate_path(x), is_within_directory(…)) also counts.
-const PATH_GUARD = /\b(?:is|check|validate|verify|ensure|assert)_?\w*(?:[sS]afe|[vV]alid|[wW]ithin|[iI]nside|[aA]llowed|[cC]ontained)\w*\s*\(|\\\.\\\.|startswith|startsWith|HasPrefix|starts_with|start_with\?|StartsWith|is_relative_to|commonpath|str_starts_with|strpos\s*\(|\.\.["'`]|["'`]\.\.|includes\(\s*['"]\.\.|Contains\([^)]*"\.\."|contains\(\s*"\.\."|realpath\s*\([^)]*\)\s*(?:!==|===|==|!=)|filepath\.Rel\(/;
+const PATH_GUARD = /\b(?:is|check|validate|verify|ensure|assert)_?\w*(?:[sS]afe|[vV]alid|[wW]ithin|[iI]nside|[aA]llowed|[cC]ontained)\w*\s*\(|\\\.\\\.|startswith|startsWith|HasPrefix|starts_with|start_with\?|StartsWith|is_relative_to|commonpath|str_starts_with|strpos\s*\(|["'`]\.\.(?:[\/\\]|["'`])|[\/\\]\.\.["'`]|includes\(\s*['"]\.\.|Contains\([^)]*"\.\."|contains\(\s*"\.\."|realpath\s*\([^)]*\)\s*(?:!==|===|==|!=)|filepath\.Rel\(/;
 
 /**
  * Node file APIs that read, serve or delete a path (a helper that writes into a directory its
@@ -278,10 +278,46 @@ const pathSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: Call
   check: (c, ctx) => (test(c) ? tainted(ctx, idx(c), San.Path, c.callee, guard) : undefined),
 });
 
-
 /** JS/Java prefix checks spelled with indexOf: `if (full.indexOf(root) !== 0) return …`. */
 const INDEX_OF_PREFIX_GUARD = /\.indexOf\s*\([^()]*\)\s*(?:!==?|===?)\s*0(?!\d)/;
 const JS_PATH_GUARD = new RegExp(`${PATH_GUARD.source}|${INDEX_OF_PREFIX_GUARD.source}`);
+
+/** Text of the enclosing function's signature (everything before the body), '' at top level. */
+function signatureText(ctx: RuleContext): string {
+  const fn = ctx.functionNode();
+  if (!fn) return '';
+  const body = fn.childForFieldName('body');
+  return body ? fn.text.slice(0, body.startIndex - fn.startIndex) : '';
+}
+
+/**
+ * semgrep path-join-resolve-traversal for Go/Java/C: a function joins one of its own parameters
+ * (a file name its caller passes through) onto a directory and opens the result, with no
+ * containment check or basename in the function. `parts` are the joined pieces after the base.
+ */
+function paramJoinHit(ctx: RuleContext, parts: readonly Node[], sink: string, fileApi: RegExp, guard: RegExp): Hit | undefined {
+  const sig = signatureText(ctx);
+  if (!sig) return undefined;
+  const fn = ctx.functionText();
+  if (!fileApi.test(fn) || PATH_GUARD.test(fn) || guard.test(fn)) return undefined;
+  for (const a of parts) {
+    if (a.type !== 'identifier' || !new RegExp(`(?<![\\w$.])${a.text.replace(/\$/g, '\\$')}(?![\\w$])`).test(sig)) continue;
+    const v = ctx.val(a);
+    if (v.c || (v.san & San.Path) !== 0) continue;
+    return { node: a, sink, severity: 'medium', message: `Parameter \`${a.text}\` is joined onto a directory and opened with no check that the result stays inside it (path traversal); resolve it (realpath/Clean/normalize) and check the prefix` };
+  }
+  return undefined;
+}
+
+// Reads, serves and deletes only: a helper that writes into a directory its caller names is
+// usually a save-to-this-folder utility (as in the JS matcher above).
+const GO_FILE_API = /\b(?:os|ioutil)\.(?:Open|ReadFile|Remove|RemoveAll|ReadDir)\s*\(|http\.ServeFile\s*\(/;
+const GO_PATH_GUARD = /filepath\.(?:Base|Rel|IsLocal)\s*\(|\bIsLocal\s*\(|securejoin|SecureJoin|os\.Root|OpenInRoot/;
+const JAVA_FILE_API = /new\s+(?:FileInputStream|FileReader|Scanner)\s*\(|Files\.(?:readAllBytes|readAllLines|readString|newInputStream|newBufferedReader|lines|delete|deleteIfExists)\s*\(|\.delete\s*\(\s*\)/;
+const JAVA_PATH_GUARD = /getCanonical(?:Path|File)\s*\(|toRealPath\s*\(|normalize\s*\(\s*\)\s*\.\s*startsWith|FilenameUtils\.getName\s*\(|\.getFileName\s*\(\s*\)/;
+const C_FILE_API = /\bfopen\s*\([^;]*"r[b+]?"|\bopen\s*\([^;]*O_RDONLY|\b(?:opendir|remove|unlink)\s*\(|\b(?:std::)?ifstream\b/;
+const C_PATH_GUARD = /\brealpath\s*\(|canonicalize_file_name\s*\(|\bweakly_canonical\s*\(|\bcanonical\s*\(|\bbasename\s*\(|strstr\s*\([^)]*"\.\.|strchr\s*\([^)]*'\/'|\.find\s*\(\s*"\.\."|\blexically_normal\s*\(/;
+
 export const pathTraversal = defineRule({
   id: 'path-traversal',
   name: 'Untrusted data used as a file path',
@@ -330,13 +366,46 @@ export const pathTraversal = defineRule({
       pathSink(['File', 'FileInputStream', 'FileOutputStream', 'FileReader', 'FileWriter', 'RandomAccessFile', 'PrintWriter'], (c) => c.isNew, (c) => c.args[c.args.length > 1 && c.name === 'File' ? 1 : 0]),
       pathSink(['get', 'of', 'resolve'], (c) => /^(?:Paths|Path|java\.nio\.file\.Paths)$/.test(c.receiver?.text ?? '') || (c.name === 'resolve' && !!c.receiver), (c) => c.args[c.args.length - 1]),
       pathSink(['readAllBytes', 'readAllLines', 'readString', 'newInputStream', 'newBufferedReader', 'delete', 'copy', 'write', 'lines'], (c) => c.receiver?.text === 'Files'),
+      {
+        kind: 'call',
+        names: ['File', 'get', 'of', 'resolve'],
+        check: (c, ctx) => {
+          const join = (c.isNew && c.name === 'File' && c.args.length === 2) || (/^(?:Paths|Path)$/.test(c.receiver?.text ?? '') && c.args.length >= 2) || (c.name === 'resolve' && !!c.receiver && c.args.length === 1);
+          return join ? paramJoinHit(ctx, c.name === 'resolve' ? c.args : c.args.slice(1), c.callee, JAVA_FILE_API, JAVA_PATH_GUARD) : undefined;
+        },
+      },
     ],
     go: [
       pathSink(['Open', 'OpenFile', 'ReadFile', 'Create', 'Remove', 'RemoveAll', 'WriteFile', 'ReadDir', 'Stat', 'Mkdir', 'MkdirAll'], (c) => /^(?:os|ioutil)\./.test(c.callee)),
       pathSink(['ServeFile'], (c) => /^http\./.test(c.callee), (c) => c.args[2]),
       pathSink(['File', 'FileAttachment'], (c) => /^(?:c|ctx)$/.test(c.receiver?.text ?? '')),
+      { kind: 'call', names: ['Join'], before: /\b(?:filepath|path)\.$/, check: (c, ctx) => (/^(?:filepath|path)\.Join$/.test(c.callee) ? paramJoinHit(ctx, c.args.slice(1), c.callee, GO_FILE_API, GO_PATH_GUARD) : undefined) },
     ],
-    c: [pathSink(['fopen', 'open', 'freopen', 'remove', 'unlink', 'opendir', 'creat'], () => true)],
+    c: [
+      pathSink(['fopen', 'open', 'freopen', 'remove', 'unlink', 'opendir', 'creat'], () => true),
+      // libarchive: an entry's own name joined onto the destination and written to disk (zip slip).
+      pathSink(['archive_entry_set_pathname', 'archive_entry_copy_pathname'], () => true, (c) => c.args[1]),
+      {
+        kind: 'call',
+        names: ['snprintf', 'sprintf'],
+        check: (c, ctx) => {
+          const i = c.name === 'snprintf' ? 2 : 1;
+          const fmt = c.args[i];
+          return fmt && /^"[^"]*%s[/\\]+(?:[^"%]*)%s/.test(fmt.text) ? paramJoinHit(ctx, c.args.slice(i + 2), c.callee, C_FILE_API, C_PATH_GUARD) : undefined;
+        },
+      },
+      {
+        // C++: `dir + "/" + name` (std::string) or `std::filesystem::path(dir) / name`.
+        kind: 'binding',
+        trigger: /\+\s*"[/\\]"\s*\+|\)\s*\/\s*\w/,
+        check: (b, ctx) => {
+          const v = b.value;
+          if (!v || v.type !== 'binary_expression' || !/^(?:\w+\s*\+\s*"[/\\]"\s*\+\s*\w+|(?:std::)?(?:filesystem::|fs::)?path\s*\(\s*\w+\s*\)\s*\/\s*\w+)$/.test(v.text)) return undefined;
+          const right = v.childForFieldName('right');
+          return right ? paramJoinHit(ctx, [right], 'path concatenation', C_FILE_API, C_PATH_GUARD) : undefined;
+        },
+      },
+    ],
     ruby: [
       pathSink(['open', 'read', 'readlines', 'write', 'delete', 'unlink', 'binread', 'foreach', 'new'], (c) => /^(?:File|IO|FileUtils|Pathname)$/.test(c.receiver?.text ?? '') && !(c.receiver?.text === 'IO' && c.name === 'new')),
       pathSink(['send_file', 'send_data'], (c) => !c.receiver && c.name === 'send_file'),
