@@ -302,6 +302,8 @@ export class Evaluator {
     if (n.type === 'macro_invocation') calleeText += '!';
     const callee = compactCallee(calleeText);
     const name = /([A-Za-z_$][\w$]*!?)$/.exec(callee)?.[1] ?? callee;
+    // A conversion that makes any sink safe wins over a source prefix (`params[:id].to_i`).
+    if (sanitizerMask(callee, name) === San.All) return { c: true, san: San.All, text: '', str: false, dyn: false };
     const src = this.sourceFor(`${callee}()`);
     if (src) return this.tainted(n, src);
     const argsNode = n.childForFieldName('arguments') ?? n.namedChildren.find((c) => c.type === 'token_tree' || c.type === 'argument_list' || c.type === 'arguments');

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Hit, Matcher, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import type { CallSite } from '../syntax';
-import { San, dynamicFor, flowHit, isTrue, kw, looksLikeSql, optionIn, taintFor } from './helpers';
+import { San, dynamicFor, flowHit, isTrue, kw, lastName, looksLikeSql, optionIn, taintFor } from './helpers';
 
 // ---------------------------------------------------------------- SQL
 
@@ -27,7 +27,7 @@ function allowListed(ctx: RuleContext, n: Node): boolean {
 /** Callee names that only ever run SQL text. */
 const RAW_SQL_SINK = /^(?:execute|executemany|executescript|exec_driver_sql|read_sql|read_sql_query|executeQuery|executeUpdate|executeLargeUpdate|createQuery|createNativeQuery|createSQLQuery|prepareStatement|queryForList|queryForObject|QueryRow|QueryContext|QueryRowContext|ExecContext|mysqli_query|pg_query|mysql_query|sqlite3_exec|PQexec|find_by_sql|exec_query|select_all|SqlCommand|ExecuteSqlRaw|FromSqlRaw|\$queryRawUnsafe|\$executeRawUnsafe)$/;
 
-const VALUE_HOLE = /(?:=|<>|!=|<|>|\blike\b|\bin\s*\(|\bvalues\s*\(|\blimit\b|\boffset\b|,|\bthen\b|\band\b|\bor\b)\s*\(?\s*['"`]?\s*(?:\{[^}]*\}|%[-\w]*[sv]|\$\{|\$\w|#\{)|['"`]\s*(?:\{[^}]*\}|%[sv]|#\{|\$\{|\$\w)|(?:\{[^}]*\}|%[sv])\s*['"`]/i;
+const VALUE_HOLE = /(?:=|<>|!=|<|>|\blike\b|\bin\s*\(|\bvalues\s*\(|\blimit\b|\boffset\b|,|\bthen\b|\band\b|\bor\b)\s*\(?\s*['"`]?%?\s*(?:\{[^}]*\}|%[-\w]*[sv]|\$\{|\$\w|#\{)|['"`]\s*(?:\{[^}]*\}|%[sv]|#\{|\$\{|\$\w)|(?:\{[^}]*\}|%[sv])\s*['"`]/i;
 
 function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false): Hit | undefined {
   const a = call.args[idx] ?? call.kwargs.get('sql') ?? call.kwargs.get('query');
@@ -50,6 +50,30 @@ function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false):
   return hit;
 }
 
+/** Variables named for a SQL fragment (`@conditions`, `where_clause`, `order_sql`). */
+const SQL_FRAGMENT_NAME = /^(?:\w+_)?(?:conditions?|where(?:_?clause)?|sql|clause|order_?by)$/i;
+
+/**
+ * A SQL condition fragment assembled from request data into a variable named for it
+ * (`@conditions += " AND title LIKE '%#{params[:q]}%'"`): the query that joins it may be run in
+ * another method, but the injection is written here. Skipped when the same function passes the
+ * variable to a query call (that sink reports it).
+ */
+const sqlFragmentBinding: Matcher = {
+  kind: 'binding',
+  trigger: /(?:conditions?|where\w*|sql|clause|order_?by)\s*(?:\+|<<)?=[^=~]/i,
+  check: (b, ctx) => {
+    if (b.pair || b.loop || !b.value || !SQL_FRAGMENT_NAME.test(lastName(b.targetText))) return undefined;
+    if (!ctx.mayTaint() || !ctx.mayTaintExpr(b.value)) return undefined;
+    const v = ctx.val(b.value);
+    const t = taintFor(v, San.Sql);
+    if (!t || !v.str || !(VALUE_HOLE.test(v.text) || looksLikeSql(v.text)) || allowListed(ctx, b.value)) return undefined;
+    const name = lastName(b.targetText).replace(/\$/g, '\\$');
+    if (new RegExp(`\\b(?:query|execute|exec|where|find_by_sql|select_all|exec_query|all|raw|run|each|find|get|prepare)(?:\\s*\\(|\\s+)[^;\\n]*\\b${name}\\b`).test(ctx.functionText())) return undefined;
+    return { taint: t, sink: 'SQL fragment', node: b.value, severity: 'high', message: 'A SQL condition is built from request data by string interpolation; bind the value as a query parameter instead' };
+  },
+};
+
 const sqlCall = (names: string[], idx = 0, conditionNames: string[] = []): Matcher => ({
   kind: 'call',
   names: [...names, ...conditionNames],
@@ -70,11 +94,12 @@ export const sqlInjection = defineRule({
   description: 'A string that looks like SQL is built from non-constant data (concatenation, interpolation, format) and reaches an execute-like API. Bind values as query parameters instead.',
   matchers: {
     python: [sqlCall(['execute', 'executemany', 'executescript', 'raw', 'read_sql', 'read_sql_query', 'text', 'mogrify', 'exec_driver_sql'])],
-    javascript: [sqlCall(['query', 'execute', 'raw', 'run', 'all', 'get', 'each', 'exec', 'prepare', '$queryRawUnsafe', '$executeRawUnsafe', 'unsafe', 'whereRaw', 'orderByRaw'])],
+    javascript: [sqlCall(['query', 'execute', 'raw', 'run', 'all', 'get', 'each', 'exec', 'prepare', '$queryRawUnsafe', '$executeRawUnsafe', 'unsafe', 'whereRaw', 'orderByRaw']), sqlFragmentBinding],
     java: [sqlCall(['executeQuery', 'executeUpdate', 'execute', 'executeLargeUpdate', 'addBatch', 'prepareStatement', 'prepareCall', 'createQuery', 'createNativeQuery', 'createSQLQuery', 'query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'update', 'batchUpdate'])],
     go: [sqlCall(['Query', 'QueryRow', 'Exec', 'Prepare', 'Raw', 'Select', 'Get', 'MustExec', 'Queryx', 'QueryRowx'], 0, ['Where', 'Order', 'Having']), sqlCallAt(['QueryContext', 'QueryRowContext', 'ExecContext', 'PrepareContext', 'SelectContext', 'GetContext'], 1)],
     php: [sqlCall(['query', 'exec', 'prepare', 'mysql_query', 'sqlite_query', 'select', 'statement', 'unprepared', 'raw', 'whereRaw', 'selectRaw', 'orderByRaw', 'havingRaw']), sqlCallAt(['mysqli_query', 'pg_query', 'mysqli_prepare', 'pg_prepare', 'mysqli_real_query', 'odbc_exec', 'sqlsrv_query'], 1)],
     ruby: [
+      sqlFragmentBinding,
       sqlCall(['execute', 'exec_query', 'find_by_sql', 'select_all', 'select_one', 'select_value', 'select_values', 'select_rows', 'count_by_sql', 'query', 'exec', 'prepare'], 0, ['where', 'order', 'group', 'having', 'joins', 'pluck', 'exists?', 'from', 'lock', 'reorder', 'not', 'find_by', 'select', 'calculate', 'count', 'sum', 'average', 'minimum', 'maximum', 'update_all', 'delete_all', 'destroy_all', 'rewhere']),
       {
         // Rails 2 style `find(:all, :conditions => "...#{x}...")`.
