@@ -171,6 +171,8 @@ const SANITIZERS: Array<[RegExp, San]> = [
   [/^(?:encodeURIComponent|url\.QueryEscape|url\.PathEscape|URLEncoder\.encode|CGI\.escape|ERB\.Util\.url_encode|rawurlencode|Uri\.EscapeDataString|HttpUtility\.UrlEncode|WebUtility\.UrlEncode)$/, San.Url | San.Html | San.Header | San.Path],
   [/^(?:url_has_allowed_host_and_scheme|is_safe_url|urlencode|quote_plus|urllib\.parse\.quote|urllib\.parse\.quote_plus|urllib\.parse\.urlencode)$/, San.Url | San.Html | San.Header],
   [/^(?:ast\.literal_eval|json\.loads|JSON\.parse)$/, San.Code],
+  // What a file read returns is the file's content, not the (maybe untrusted) path it was given.
+  [/(?:^|\.)(?:readFileSync|read_text|read_bytes|readAllBytes|readAllLines|readString|ReadAllText|ReadAllBytes|ReadAllLines|ReadFile)$|^(?:fs\.promises|fsp|fsPromises)\.readFile$/, San.All & ~San.Path],
 ];
 
 /** Sanitizer mask for a compacted callee, or San.None. */

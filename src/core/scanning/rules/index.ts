@@ -5,7 +5,7 @@ import type { Rule } from '../rule';
 import { corsCredentialsWildcard, csrfDisabled, debugEnabled, errorDetailsExposed, insecureCookie, jwtUnverified, timingUnsafeCompare, xxe } from './config';
 import { insecureRandom, staticIv, weakCipher, weakHash, weakKeySize } from './crypto';
 import { kerasUnsafe, numpyAllowPickle, torchLoad, unsafeDeserialization, yamlUnsafeLoad } from './deserialization';
-import { codeInjection, commandInjection, sqlInjection } from './injection';
+import { codeInjection, commandInjection, nosqlInjection, sqlInjection } from './injection';
 import { allocOverflow, cDangerousFunction, formatString, rustUnsafe, uncheckedAlloc, useAfterFree } from './memory';
 import { incompleteUrlValidation, insecureTempFile, integerNarrowing, prototypePollution, reverseTabnabbing, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
 import { hfUnpinned, llmCodeTools, trustRemoteCode } from './ml';
@@ -62,6 +62,7 @@ const ALL: Rule[] = [
   integerNarrowing,
   prototypePollution,
   reverseTabnabbing,
+  nosqlInjection,
 ];
 
 function validate(rules: Rule[]): Rule[] {

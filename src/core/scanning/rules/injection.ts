@@ -513,3 +513,63 @@ export const codeInjection = defineRule({
     ],
   },
 });
+
+// ---------------------------------------------------------------- NoSQL (MongoDB) query injection
+
+const MONGO_QUERY_METHODS = ['find', 'findOne', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'countDocuments', 'count', 'exists', 'distinct'];
+
+/** Type checks or sanitizers that stop `{ $ne: null }` objects from reaching a query. */
+const NOSQL_GUARD = /mongo-?[sS]anitize|sanitizeFilter|sanitize\s*\(|typeof\s+[\w$.[\]'"]+\s*[!=]==?\s*['"]string['"]|\$eq\b|Joi\.|z\.string\(|\.isString\(|express-validator|checkSchema|\bbody\s*\(\s*['"]\w+['"]\s*\)\s*\.\s*(?:isString|isEmail|isAlphanumeric|escape|trim)/;
+
+/** A filter-object member whose value is request data as parsed (maybe an object), or a `$where` script. */
+function nosqlMember(p: Node, ctx: RuleContext, sink: string): Hit | undefined {
+  if (p.type === 'pair') {
+    const key = p.childForFieldName('key')?.text.replace(/^["'`]|["'`]$/g, '') ?? '';
+    const value = p.childForFieldName('value');
+    if (!value) return undefined;
+    if (key === '$where') {
+      const v = ctx.val(value);
+      if (v.c || value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function') return undefined;
+      return { ...flowHit(v, San.Code, `${sink} $where`, value), message: '$where runs a JavaScript expression built from data inside the database; use query operators instead' };
+    }
+    if (key.startsWith('$') || !/^(?:member_expression|subscript_expression|identifier)$/.test(value.type)) return undefined;
+    const v = ctx.val(value);
+    const t = v.str ? undefined : taintFor(v, San.Sql);
+    return t ? { taint: t, sink, node: value, severity: 'high' } : undefined;
+  }
+  if (p.type === 'shorthand_property_identifier') {
+    const v = ctx.val(p);
+    const t = v.str ? undefined : taintFor(v, San.Sql);
+    return t ? { taint: t, sink, node: p, severity: 'high' } : undefined;
+  }
+  return undefined;
+}
+
+export const nosqlInjection = defineRule({
+  id: 'nosql-injection',
+  name: 'Request data used as a MongoDB query value',
+  cwe: 'CWE-943',
+  severity: 'high',
+  pattern: 1,
+  message: 'Request data goes into a MongoDB filter as parsed: an object such as {"$ne": null} turns an equality check into an operator (NoSQL injection); cast it to a string or sanitize the filter',
+  why: 'OpenSSF AI code assistant guide: validate input and use the database API safely. JSON bodies and qs-parsed query strings can carry objects, so `{ password: req.body.password }` matches any password when the body sends {"$ne": null}.',
+  description: 'A MongoDB/Mongoose query method (find, findOne, updateOne, deleteMany…) receives a filter object with a value taken straight from the request (req.body/req.query/req.params, not converted to a string or type-checked), or a $where clause built from data.',
+  matchers: {
+    javascript: [
+      {
+        kind: 'call',
+        names: MONGO_QUERY_METHODS,
+        check: (c, ctx) => {
+          const filter = c.args[0];
+          if (!c.receiver || filter?.type !== 'object') return undefined;
+          const guarded = NOSQL_GUARD.test(ctx.functionText());
+          for (const p of filter.namedChildren) {
+            const h = nosqlMember(p, ctx, c.callee);
+            if (h && (!h.taint || !guarded)) return h;
+          }
+          return undefined;
+        },
+      },
+    ],
+  },
+});
