@@ -7,7 +7,7 @@ import { insecureRandom, staticIv, weakCipher, weakHash, weakKeySize } from './c
 import { kerasUnsafe, numpyAllowPickle, torchLoad, unsafeDeserialization, yamlUnsafeLoad } from './deserialization';
 import { codeInjection, commandInjection, nosqlInjection, sqlInjection } from './injection';
 import { allocOverflow, cDangerousFunction, formatString, rustUnsafe, uncheckedAlloc, useAfterFree } from './memory';
-import { incompleteUrlValidation, insecureTempFile, integerNarrowing, prototypePollution, reverseTabnabbing, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
+import { incompleteUrlValidation, insecureTempFile, integerNarrowing, massAssignment, prototypePollution, reverseTabnabbing, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
 import { hfUnpinned, llmCodeTools, trustRemoteCode } from './ml';
 import { hardcodedPassword, hardcodedProviderKey } from './secrets';
 import { tlsVerificationDisabled } from './tls';
@@ -63,6 +63,7 @@ const ALL: Rule[] = [
   prototypePollution,
   reverseTabnabbing,
   nosqlInjection,
+  massAssignment,
 ];
 
 function validate(rules: Rule[]): Rule[] {

@@ -436,3 +436,97 @@ export const untrustedSystemPrompt = defineRule({
     ],
   },
 });
+
+// ------------------------------------------------------------------ mass assignment
+
+/** The whole parsed request object (not one field of it), as text. */
+const JS_WHOLE_REQUEST = /^(?:\.\.\.)?(?:req|request|ctx\.request)\.(?:body|query|params)$/;
+const JS_ORM_FILE = /mongoose|sequelize|Schema\s*\(|\.model\s*\(|typeorm|@Entity|prisma|objection|bookshelf|waterline|\.findBy|\.save\s*\(/;
+
+/** `req.body` itself, `{ ...req.body }`, or a local bound to exactly `req.body`. */
+function wholeRequest(n: Node | undefined, ctx: RuleContext): boolean {
+  if (!n) return false;
+  const t = n.text.replace(/\s+/g, '');
+  if (JS_WHOLE_REQUEST.test(t)) return true;
+  if (n.type === 'object') return n.namedChildren.some((p) => p.type === 'spread_element' && JS_WHOLE_REQUEST.test(p.text.replace(/\s+/g, '')));
+  if (n.type !== 'identifier') return false;
+  const esc = n.text.replace(/\$/g, '\\$');
+  return new RegExp(`\\b(?:const|let|var)\\s+${esc}\\s*=\\s*(?:req|request|ctx\\.request)\\.(?:body|query|params)\\s*[;\\n]`).test(ctx.functionText());
+}
+
+/** Allow-listing of fields before the write (lodash pick, explicit destructuring, validators). */
+const JS_FIELD_PICK = /_\.pick\s*\(|\bpick\s*\(|\.pick\s*\(|allowedFields|ALLOWED_FIELDS|allowed(?:Keys|Updates)|whitelist|Joi\.|\.validate\s*\(|z\.object\(|checkSchema|matchedData\s*\(/;
+
+export const massAssignment = defineRule({
+  id: 'mass-assignment',
+  name: 'Whole request object written to a model',
+  cwe: 'CWE-915',
+  severity: 'medium',
+  pattern: 0,
+  message: 'The whole request body is written into a model/record: a client can set fields it should not (role, isAdmin, owner); copy the allowed fields explicitly',
+  why: 'OpenSSF AI code assistant guide: validate input; bind only the fields a form is meant to change (OWASP Mass Assignment cheat sheet).',
+  description: 'JS/TS: new Model(req.body), Model.create/update/findByIdAndUpdate(…, req.body), doc.set(req.body), Object.assign(doc, req.body), Prisma data: req.body, lodash/jQuery deep merges of the body. Ruby: params.permit! / to_unsafe_h. PHP/Laravel: create/fill/update($request->all()).',
+  matchers: {
+    javascript: [
+      {
+        kind: 'call',
+        names: ['create', 'insertMany', 'update', 'updateOne', 'updateMany', 'findByIdAndUpdate', 'findOneAndUpdate', 'set', 'assign', 'merge', 'extend', 'defaultsDeep', 'mergeWith'],
+        check: (c, ctx) => {
+          const r = c.receiver?.text ?? '';
+          let target: Node | undefined;
+          if (c.name === 'assign' || c.name === 'merge' || c.name === 'extend' || c.name === 'defaultsDeep' || c.name === 'mergeWith') {
+            if (!/^(?:Object|_|lodash|\$|jQuery)$/.test(r) || !c.args[0] || c.args[0].type === 'object') return undefined;
+            target = c.args.slice(1).find((a) => wholeRequest(a, ctx));
+          } else if (c.name === 'set' || c.name === 'update') {
+            if (!c.receiver || !ctx.fileHas(JS_ORM_FILE) || /^(?:res|response|map|cache|headers|params|searchParams|hash|crypto)$/i.test(lastSegment(r))) return undefined;
+            target = c.args.find((a) => wholeRequest(a, ctx) || (a.type === 'object' && wholeRequest(dataField(a), ctx)));
+          } else {
+            if (!c.receiver || !ctx.fileHas(JS_ORM_FILE)) return undefined;
+            target = c.args.find((a) => wholeRequest(a, ctx) || (a.type === 'object' && wholeRequest(dataField(a), ctx)));
+          }
+          if (!target || JS_FIELD_PICK.test(ctx.functionText())) return undefined;
+          return { node: target, sink: c.callee };
+        },
+      },
+      {
+        // `new User(req.body)` (Mongoose/TypeORM documents): any model class.
+        kind: 'call',
+        trigger: /\bnew\s+[A-Z][\w$]*\s*\(\s*(?:\.\.\.)?[\w$.]+\s*\)/,
+        check: (c, ctx) => {
+          if (!c.isNew || !/^[A-Z]/.test(c.name) || /^(?:Error|\w+Error|URL|URLSearchParams|Map|Set|WeakMap|Date|Promise|Buffer|RegExp|Array|Object|Headers|Request|Response|FormData|Blob|Proxy)$/.test(c.name)) return undefined;
+          if (!ctx.fileHas(JS_ORM_FILE) || !wholeRequest(c.args[0], ctx) || JS_FIELD_PICK.test(ctx.functionText())) return undefined;
+          return { node: c.args[0], sink: `new ${c.name}` };
+        },
+      },
+    ],
+    ruby: [
+      {
+        // Trigger-anchored: call names drop a trailing "!", so `permit!` is matched on its callee.
+        kind: 'call',
+        trigger: /\.(?:permit!|to_unsafe_h(?:ash)?\b)/,
+        check: (c) => (c.receiver && /^params\b/.test(c.receiver.text) && /\.(?:permit!|to_unsafe_h|to_unsafe_hash)$/.test(c.callee) ? { message: c.callee.endsWith('!') ? 'params.permit! allows every attribute through strong parameters: a client can set any column (mass assignment); permit the fields explicitly' : `params.${c.name} bypasses strong parameters: a client can set any column; use params.require(...).permit(...)` } : undefined),
+      },
+    ],
+    php: [
+      {
+        kind: 'call',
+        names: ['create', 'fill', 'update', 'forceFill', 'forceCreate', 'insert'],
+        check: (c) => {
+          const a = c.args[0];
+          return a && /^\$(?:request->(?:all|input|post)\(\s*\)|_POST|_REQUEST|_GET)$/.test(a.text.replace(/\s+/g, '')) ? { node: a, sink: c.callee } : undefined;
+        },
+      },
+    ],
+  },
+});
+
+/** `data:` member of a Prisma-style argument object. */
+function dataField(obj: Node): Node | undefined {
+  const p = obj.namedChildren.find((x) => x.type === 'pair' && x.childForFieldName('key')?.text === 'data');
+  return p?.childForFieldName('value') ?? undefined;
+}
+
+function lastSegment(text: string): string {
+  const m = /([\w$]+)$/.exec(text);
+  return m ? m[1] : text;
+}

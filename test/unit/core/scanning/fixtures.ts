@@ -482,6 +482,28 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
   'rust-unsafe-without-safety-comment': {
     rust: { pos: [`fn f(p: *const u8) -> u8 { unsafe { *p } }`], neg: [`fn f(p: *const u8) -> u8 {\n    // SAFETY: p is non-null and aligned; checked by the caller.\n    unsafe { *p }\n}`] },
   },
+  'mass-assignment': {
+    javascript: {
+      pos: [
+        `const mongoose = require('mongoose');\nrouter.post('/accounts', async (req, res) => { const acct = new Account(req.body); await acct.save(); res.status(201).json(acct); });`,
+        `router.patch('/accounts/:id', async (req, res) => { res.json(await Account.findByIdAndUpdate(req.params.id, req.body, { new: true })); });`,
+        `router.patch('/me', async (req, res) => { res.json(await prisma.account.update({ where: { id: req.user.id }, data: req.body })); });`,
+      ],
+      neg: [
+        `const mongoose = require('mongoose');\nrouter.post('/accounts', async (req, res) => { const { name, email } = req.body; const acct = new Account({ name, email }); await acct.save(); });`,
+        `router.patch('/accounts/:id', async (req, res) => { const changes = _.pick(req.body, ['name', 'email']); res.json(await Account.findByIdAndUpdate(req.params.id, changes)); });`,
+        `router.post('/echo', (req, res) => { const copy = Object.assign({}, req.body); res.set('X-Id', '1'); throw new Error(req.body); });`,
+      ],
+    },
+    ruby: {
+      pos: [`def update\n  @account.update(params.require(:account).permit!)\nend`],
+      neg: [`def update\n  @account.update(account_params)\nend\ndef account_params\n  params.require(:account).permit(:name, :email)\nend`],
+    },
+    php: {
+      pos: [`<?php class AccountController { public function store(Request $request) { return Account::create($request->all()); } }`],
+      neg: [`<?php class AccountController { public function store(Request $request) { return Account::create($request->validated()); } }`],
+    },
+  },
   'nosql-injection': {
     javascript: {
       pos: [
