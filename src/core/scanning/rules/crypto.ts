@@ -310,6 +310,17 @@ function smallKey(n: Node | undefined, ctx: RuleContext): number | undefined {
 
 const keyHit = (bits: number | undefined, what = 'RSA/DSA/DH'): Hit | undefined => (bits ? { message: `${what} key of ${bits} bits is too short; use at least 2048 (3072+ for new keys)` } : undefined);
 
+/** Key size in an `openssl` command line (genrsa/dsaparam/dhparam N, rsa_keygen_bits:N, -newkey rsa:N), if under 2048. */
+function opensslCliBits(cmd: string): number | undefined {
+  if (!/\bopenssl\b/.test(cmd)) return undefined;
+  const m = /rsa_keygen_bits:(\d+)|dsa_paramgen_bits:(\d+)|-newkey\s+(?:rsa|dsa):(\d+)|\b(?:genrsa|dsaparam|dhparam|gendh)\b[^|;&]*?\s(\d{3,5})(?=\s|$|["'`\\])/.exec(cmd);
+  const bits = m ? Number(m[1] ?? m[2] ?? m[3] ?? m[4]) : NaN;
+  return bits >= 256 && bits < 2048 ? bits : undefined;
+}
+
+/** An `openssl` command string that generates a short key (for system()/popen()/exec.Command/Runtime.exec). */
+const opensslCliMatcher: Matcher = { kind: 'string', trigger: /openssl/, check: (_n, content) => keyHit(opensslCliBits(content), 'openssl command generates a key that') };
+
 export const weakKeySize = defineRule({
   id: 'weak-key-size',
   name: 'RSA/DSA key shorter than 2048 bits',
@@ -333,12 +344,13 @@ export const weakKeySize = defineRule({
         },
       },
     ],
-    java: [{ kind: 'call', names: ['initialize'], check: (c, ctx) => (/[Gg]en|kpg|generator/.test(c.receiver?.text ?? '') ? keyHit(smallKey(c.args[0], ctx)) : undefined) }],
+    java: [{ kind: 'call', names: ['initialize'], check: (c, ctx) => (/[Gg]en|kpg|generator/.test(c.receiver?.text ?? '') ? keyHit(smallKey(c.args[0], ctx)) : undefined) }, opensslCliMatcher],
     go: [
       { kind: 'call', names: ['GenerateKey', 'GenerateMultiPrimeKey'], check: (c, ctx) => (/^rsa\./.test(c.callee) ? keyHit(smallKey(c.args[c.args.length - 1], ctx)) : undefined) },
       { kind: 'call', names: ['GenerateParameters'], check: (c) => (/^dsa\./.test(c.callee) && /L1024N160/.test(c.args[2]?.text ?? '') ? keyHit(1024, 'DSA') : undefined) },
+      opensslCliMatcher,
     ],
-    c: [{ kind: 'call', names: ['RSA_generate_key', 'RSA_generate_key_ex', 'DSA_generate_parameters_ex', 'EVP_PKEY_CTX_set_rsa_keygen_bits'], check: (c, ctx) => keyHit(smallKey(c.name === 'RSA_generate_key' ? c.args[0] : c.args[1], ctx)) }],
+    c: [{ kind: 'call', names: ['RSA_generate_key', 'RSA_generate_key_ex', 'DSA_generate_parameters_ex', 'EVP_PKEY_CTX_set_rsa_keygen_bits'], check: (c, ctx) => keyHit(smallKey(c.name === 'RSA_generate_key' ? c.args[0] : c.args[1], ctx)) }, opensslCliMatcher],
     ruby: [{ kind: 'call', names: ['new', 'generate'], check: (c, ctx) => (/^OpenSSL::PKey::(?:RSA|DSA)$/.test(c.receiver?.text ?? '') ? keyHit(smallKey(c.args[0], ctx)) : undefined) }],
     php: [{ kind: 'call', names: ['openssl_pkey_new'], check: (c) => { const m = /private_key_bits['"]\s*=>\s*(\d+)/.exec(c.node.text); return m && Number(m[1]) < 2048 ? keyHit(Number(m[1])) : undefined; } }],
     csharp: [{ kind: 'call', names: ['RSACryptoServiceProvider', 'DSACryptoServiceProvider', 'Create'], check: (c, ctx) => ((c.isNew || /^(?:RSA|DSA)$/.test(c.receiver?.text ?? '')) ? keyHit(smallKey(c.args[0], ctx)) : undefined) }],
@@ -359,8 +371,8 @@ function constantBytes(n: Node | undefined, ctx: RuleContext): boolean {
 }
 
 /** A constant salt passed to a password KDF (CWE-760). */
-const saltHit = (n: Node | undefined, ctx: RuleContext): Hit | undefined =>
-  n && constantBytes(n, ctx) ? { node: n, cwe: 'CWE-760', message: 'The salt is a constant: identical passwords get identical hashes and precomputed tables work; use a random salt per password' } : undefined;
+const constantSalt = (n: Node): Hit => ({ node: n, cwe: 'CWE-760', message: 'The salt is a constant: identical passwords get identical hashes and precomputed tables work; use a random salt per password' });
+const saltHit = (n: Node | undefined, ctx: RuleContext): Hit | undefined => (n && constantBytes(n, ctx) ? constantSalt(n) : undefined);
 
 const C_RANDOM_FILL = /\b(?:RAND_bytes|RAND_priv_bytes|RAND_pseudo_bytes|getrandom|getentropy|arc4random_buf|randombytes_buf|BCryptGenRandom|CryptGenRandom|read|fread|rd\(\)|std::generate)\b/;
 
@@ -379,6 +391,35 @@ function cSaltNeverRandom(n: Node | undefined, ctx: RuleContext): Hit | undefine
   if (!constFill) return undefined;
   const randomFill = new RegExp(`${C_RANDOM_FILL.source}\\s*\\(\\s*(?:&\\s*)?${esc}(?!\\w)`).test(fn);
   return randomFill ? undefined : { node: n, cwe: 'CWE-760', message: 'The salt buffer is filled with constant bytes, never from a CSPRNG: use RAND_bytes(salt, len) per password' };
+}
+
+/** C: the IV buffer (or the buffer it was copied from in this function) is filled with constant bytes, never from a CSPRNG. */
+function ivNeverRandom(n: Node | undefined, ctx: RuleContext): Hit | undefined {
+  if (!n) return undefined;
+  const direct = cSaltNeverRandom(n, ctx);
+  if (direct) return { ...direct, cwe: 'CWE-329', message: 'The IV is filled with constant bytes, never from a CSPRNG: use RAND_bytes(iv, len) for every message' };
+  // `memcpy(iv_copy, result.iv, 16)`: follow one copy back to the buffer it came from.
+  if (!/^[\w.[\]>-]+$/.test(n.text)) return undefined;
+  const name = n.text.replace(/[.[\]>-]/g, (ch) => `\\${ch}`);
+  const from = new RegExp(`\\b(?:memcpy|memmove)\\s*\\(\\s*${name}\\s*,\\s*([\\w.>[\\]-]+)\\s*,`).exec(ctx.functionText())?.[1];
+  if (!from) return undefined;
+  const code = ctx.text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+  const esc = from.replace(/[.[\]>-]/g, (ch) => `\\${ch}`);
+  const lit = new RegExp(`\\b(?:memcpy|strcpy|strncpy)\\s*\\(\\s*${esc}\\s*,\\s*"|\\b(?:memset|bzero)\\s*\\(\\s*${esc}\\s*,`).test(code);
+  const rnd = new RegExp(`${C_RANDOM_FILL.source}\\s*\\(\\s*${esc}(?!\\w)`).test(code);
+  return lit && !rnd ? { node: n, cwe: 'CWE-329', message: `The IV is copied from \`${from}\`, which is filled with constant bytes and never from a CSPRNG: use RAND_bytes for every message` } : undefined;
+}
+
+/**
+ * Go: the buffer is assigned a byte literal in this function (`iv := []byte{0x00, ...}`,
+ * `[]byte("fixed")`) and never filled from crypto/rand (rand.Read / io.ReadFull(rand.Reader, ...)).
+ */
+function goLiteralBuffer(n: Node | undefined, ctx: RuleContext): boolean {
+  if (!n || n.type !== 'identifier') return false;
+  const fn = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+  const v = n.text;
+  if (!new RegExp(`\\b${v}\\s*:?=\\s*(?:\\[\\d*\\]byte\\s*\\{|\\[\\]byte\\s*\\(\\s*["\`])`).test(fn)) return false;
+  return !new RegExp(`\\b(?:rand\\.Read|ReadFull\\s*\\([^,()]+,)\\s*\\(?\\s*${v}\\b`).test(fn);
 }
 
 export const staticIv = defineRule({
@@ -402,12 +443,13 @@ export const staticIv = defineRule({
       { kind: 'call', names: ['IvParameterSpec', 'GCMParameterSpec'], check: (c, ctx) => { const a = c.name === 'GCMParameterSpec' ? c.args[1] : c.args[0]; return c.isNew && a && (constantBytes(a, ctx) || /getBytes\(\)$/.test(a.text) && /^"/.test(a.text)) ? { node: a } : undefined; } },
     ],
     go: [
-      { kind: 'call', names: ['Key', 'IDKey'], check: (c, ctx) => (/^(?:pbkdf2|scrypt|argon2)\./.test(c.callee) ? saltHit(c.args[1], ctx) : undefined) },
-      { kind: 'call', names: ['NewCBCEncrypter', 'NewCFBEncrypter', 'NewCTR', 'NewOFB', 'Seal'], check: (c, ctx) => { const a = c.name === 'Seal' ? c.args[1] : c.args[1]; return a && constantBytes(a, ctx) && !/nonce|iv/i.test(a.text) ? { node: a } : undefined; } },
+      { kind: 'call', names: ['Key', 'IDKey'], check: (c, ctx) => (/^(?:pbkdf2|scrypt|argon2)\./.test(c.callee) ? (saltHit(c.args[1], ctx) ?? (goLiteralBuffer(c.args[1], ctx) ? constantSalt(c.args[1]) : undefined)) : undefined) },
+      { kind: 'call', names: ['NewCBCEncrypter', 'NewCFBEncrypter', 'NewCTR', 'NewOFB', 'Seal'], check: (c, ctx) => { const a = c.name === 'Seal' ? c.args[1] : c.args[1]; return a && ((constantBytes(a, ctx) && !/nonce|iv/i.test(a.text)) || goLiteralBuffer(a, ctx)) ? { node: a } : undefined; } },
     ],
     c: [
       { kind: 'call', names: ['PKCS5_PBKDF2_HMAC', 'PKCS5_PBKDF2_HMAC_SHA1', 'EVP_PBE_scrypt'], check: (c, ctx) => saltHit(c.args[2], ctx) ?? cSaltNeverRandom(c.args[2], ctx) },
-      { kind: 'call', names: ['EVP_EncryptInit_ex', 'EVP_CipherInit_ex', 'EVP_EncryptInit'], check: (c, ctx) => { const a = c.args[c.args.length - 1]; return a && (/^"/.test(a.text) || constantBytes(a, ctx)) ? { node: a } : undefined; } },
+      { kind: 'call', names: ['EVP_EncryptInit_ex', 'EVP_CipherInit_ex', 'EVP_EncryptInit'], check: (c, ctx) => { const a = c.args[c.name === 'EVP_CipherInit_ex' ? 4 : c.args.length - 1]; return a && (/^"/.test(a.text) || constantBytes(a, ctx)) ? { node: a } : ivNeverRandom(a, ctx); } },
+      { kind: 'call', names: ['AES_cbc_encrypt', 'AES_cfb128_encrypt', 'AES_ofb128_encrypt', 'DES_ncbc_encrypt'], check: (c, ctx) => { const a = c.args[4]; return a && (/^"/.test(a.text) || constantBytes(a, ctx)) ? { node: a } : ivNeverRandom(a, ctx); } },
     ],
   },
 });

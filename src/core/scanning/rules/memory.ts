@@ -2,6 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Hit, Matcher, RuleContext } from '../rule';
 import { defineRule } from '../rule';
+import type { CallSite } from '../syntax';
 import { San, flowHit, taintFor } from './helpers';
 
 function isLiteral(n: Node | undefined): boolean {
@@ -24,6 +25,77 @@ function sizedFromLengths(dst: string, fnText: string): boolean {
   if (/strlen|strnlen|sizeof/.test(m[1])) return true;
   const v = /^\s*(\w+)\s*(?:[+*].*)?$/.exec(m[1])?.[1];
   return !!v && new RegExp(`\\b${v}\\s*=[^;]*\\b(?:strlen|strnlen)\\s*\\(`).test(fnText);
+}
+
+/** Identifier a pointer argument names (`&buf[0]`, `(char *)src`, `src + 1` -> buf/src), '' if none. */
+function baseName(n: Node | undefined): string {
+  if (!n) return '';
+  const m = /^(?:\(\s*[\w\s*]+\)\s*)?&?\s*([A-Za-z_]\w*)(?:\s*\[[^\]]*\])?(?:\s*[+-].*)?$/.exec(n.text.trim());
+  return m?.[1] ?? '';
+}
+
+/** The bound mentions `name`: its length, size or a variable named after it (`src_len`, `userName_size`). */
+function boundMentions(bound: string, name: string): boolean {
+  if (!name || name.length < 2) return false;
+  const esc = name.replace(/[$]/g, '\\$&');
+  return new RegExp(`\\b(?:strn?len|wcslen|sizeof)\\s*\\(?\\s*${esc}\\b|\\b${esc}_?(?:size|len|length|sz|count|bytes|n)\\b|\\b${esc}(?:Size|Len|Length|Count|Bytes)\\b|\\b${esc}\\s*(?:\\.|->)\\s*(?:size|length)\\b`).test(bound);
+}
+
+/**
+ * Bounded copies whose bound is the SOURCE's length rather than the destination's
+ * (`strncpy(dest, src, src_size)`, `snprintf(buf, 18 + name_len + 1, "...%s", name)`): the bound
+ * checks nothing, so a long source overflows the destination (CWE-120/787). A destination
+ * allocated in this function is sized by its own code and is left out.
+ */
+function sourceSizedBound(c: CallSite, ctx: RuleContext): Hit | undefined {
+  const isPrintf = /snprintf$/.test(c.name);
+  const dst = baseName(c.args[0]);
+  const bound = c.args[isPrintf ? 1 : 2];
+  if (!dst || !bound || /^\d+$|^[A-Z_][A-Z0-9_]*$/.test(bound.text) || boundMentions(bound.text, dst)) return undefined;
+  const sources = isPrintf ? c.args.slice(3).map((a) => baseName(a)) : [baseName(c.args[1])];
+  const src = sources.find((n) => n && n !== dst && boundMentions(bound.text, n));
+  if (!src) return undefined;
+  const fn = ctx.functionText();
+  if (new RegExp(`\\b${dst}\\s*=\\s*(?:\\([^)]*\\)\\s*)?(?:malloc|calloc|realloc|alloca|strdup|new\\b)`).test(fn)) return undefined;
+  return { node: bound, cwe: 'CWE-120', message: `The bound of ${c.name}() is the length of the source \`${src}\`, not the size of the destination \`${dst}\`: a longer source overflows it; bound by the destination's size` };
+}
+
+/** Worst-case characters one printf conversion writes (Infinity when unbounded, e.g. %s or %f). */
+function conversionMax(flags: string, width: string, precision: string, length: string, conv: string): number {
+  const w = width === '*' || precision === '*' ? Infinity : Number(width || 0);
+  const p = precision ? Number(precision.slice(1) || 0) : 0;
+  const long = /l|j|z|t|q|I64/.test(length);
+  const base: Record<string, number> = { d: long ? 20 : 11, i: long ? 20 : 11, u: long ? 20 : 10, x: long ? 16 : 8, X: long ? 16 : 8, o: long ? 22 : 11, c: 1, p: 18, e: 24 + p, E: 24 + p, g: 24 + p, G: 24 + p, a: 32, A: 32 };
+  if (conv === 'f' || conv === 'F') return Infinity; // %f of a large double prints hundreds of digits
+  if (conv === 's' || conv === 'S') return precision ? Math.max(w, p) : Infinity;
+  const b = base[conv];
+  return b === undefined ? Infinity : Math.max(w, b + (/[#+ ]/.test(flags) ? 2 : 0), p + 1);
+}
+
+/** Worst-case length (with the terminator) of a literal printf format, Infinity when unbounded. */
+function formatMax(fmt: string): number {
+  const body = fmt.replace(/^[LuU8]*"|"$/g, '').replace(/\\./g, 'x');
+  let total = 1;
+  let last = 0;
+  const re = /%([-+ #0]*)(\d+|\*)?(\.\d*|\.\*)?(hh|h|ll|l|j|z|t|L|q|I64)?([diouxXeEfFgGaAcspn%])/g;
+  for (let m = re.exec(body); m; m = re.exec(body)) {
+    total += m.index - last;
+    last = m.index + m[0].length;
+    if (m[5] === '%') total += 1;
+    else if (m[5] !== 'n') total += conversionMax(m[1], m[2] ?? '', m[3] ?? '', m[4] ?? '', m[5]);
+  }
+  return total + body.length - last;
+}
+
+/** Declared element count of a local or file-level `char name[N]` (N a literal or a #define), if any. */
+function arraySize(name: string, ctx: RuleContext): number | undefined {
+  if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
+  const decl = new RegExp(`\\b(?:unsigned\\s+)?(?:char|TCHAR|CHAR|gchar|int8_t|uint8_t|BYTE)\\s+(?:\\w+\\s*\\[[^\\]]*\\]\\s*,\\s*)*${name}\\s*\\[\\s*(\\w+)\\s*\\]`);
+  const m = decl.exec(ctx.functionText()) ?? decl.exec(ctx.text);
+  if (!m) return undefined;
+  if (/^\d+$/.test(m[1])) return Number(m[1]);
+  const def = new RegExp(`#\\s*define\\s+${m[1]}\\s+\\(?\\s*(\\d+)\\s*\\)?\\s*$`, 'm').exec(ctx.text);
+  return def ? Number(def[1]) : undefined;
 }
 
 export const cDangerousFunction = defineRule({
@@ -60,7 +132,14 @@ export const cDangerousFunction = defineRule({
           const fmt = c.args[1];
           if (c.name === 'vsprintf') return { message: 'vsprintf() has no output bound; use vsnprintf' };
           if (!fmt) return undefined;
-          if (isLiteral(fmt) && !UNBOUNDED_S.test(fmt.text)) return undefined;
+          if (isLiteral(fmt) && !UNBOUNDED_S.test(fmt.text)) {
+            // No %s, but the worst case can still exceed a known array (`char h[3]; sprintf(h, "%02X", n)`).
+            const size = arraySize(baseName(c.args[0]) === c.args[0]?.text ? c.args[0].text : '', ctx);
+            const max = formatMax(fmt.text);
+            return size !== undefined && max > size
+              ? { cwe: 'CWE-787', message: `${c.name}() can write ${max === Infinity ? 'an unbounded number of' : max} bytes into \`${c.args[0]?.text}\` (${size} bytes); use snprintf(buf, sizeof buf, ...) or a larger buffer` }
+              : undefined;
+          }
           if (isLiteral(fmt) && c.args[0] && sizedFromLengths(c.args[0].text, ctx.functionText())) return undefined;
           return { message: `${c.name}() with ${isLiteral(fmt) ? 'an unbounded %s' : 'a non-literal format'} can overflow the destination; use snprintf(buf, sizeof buf, ...)` };
         },
@@ -93,6 +172,7 @@ export const cDangerousFunction = defineRule({
           return { cwe: 'CWE-121', message: `${c.name} into the fixed-size array \`${dst.text}\` with a length that is not checked against its size (stack buffer overflow)` };
         },
       },
+      { kind: 'call', names: ['strncpy', 'strncat', 'memcpy', 'memmove', 'wcsncpy', 'snprintf', 'vsnprintf'], check: (c, ctx) => sourceSizedBound(c, ctx) },
       {
         kind: 'call',
         names: ['scanf', 'fscanf', 'sscanf', 'wscanf', 'vscanf'],
