@@ -29,6 +29,9 @@ const RAW_SQL_SINK = /^(?:execute|executemany|executescript|exec_driver_sql|read
 
 const VALUE_HOLE = /(?:=|<>|!=|<|>|\blike\b|\bin\s*\(|\bvalues\s*\(|\blimit\b|\boffset\b|,|\bthen\b|\band\b|\bor\b)\s*\(?\s*['"`]?%?\s*(?:\{[^}]*\}|%[-\w]*[sv]|\$\{|\$\w|#\{)|['"`]\s*(?:\{[^}]*\}|%[sv]|#\{|\$\{|\$\w)|(?:\{[^}]*\}|%[sv])\s*['"`]/i;
 
+/** ActiveRecord methods whose argument is always SQL text (never a hash of bound values). */
+const RUBY_RAW_FRAGMENT = /^(?:order|reorder|group|having|pluck|select|from|joins|lock|calculate|count|sum|average|minimum|maximum)$/;
+
 function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false): Hit | undefined {
   const a = call.args[idx] ?? call.kwargs.get('sql') ?? call.kwargs.get('query');
   if (!a) return undefined;
@@ -38,7 +41,10 @@ function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false):
   // Unambiguous raw-SQL APIs: an untrusted whole query (text-to-SQL from an LLM, a request
   // parameter) is enough too.
   const rawSql = RAW_SQL_SINK.test(call.name) && (!!taintFor(v, San.Sql));
-  const sqlish = rawSql || looksLikeSql(v.text) || (conditionOk && v.str && (/[=<>]|\blike\b|\bin\s*\(/i.test(v.text) || !!taintFor(v, San.Sql)));
+  // ActiveRecord order/group/pluck/select…: the argument is SQL text whatever its type (a request
+  // value passed whole is `ORDER BY <attacker SQL>`); where/find_by take hashes safely.
+  const rawFragment = conditionOk && ctx.family === 'ruby' && RUBY_RAW_FRAGMENT.test(call.name) && !!taintFor(v, San.Sql) && !/^(?:hash|array|pair)$/.test(a.type);
+  const sqlish = rawSql || rawFragment || looksLikeSql(v.text) || (conditionOk && v.str && (/[=<>]|\blike\b|\bin\s*\(/i.test(v.text) || !!taintFor(v, San.Sql)));
   if (!sqlish) return undefined;
   const hit = flowHit(v, San.Sql, call.callee, a);
   if (hit.taint && allowListed(ctx, a)) return undefined;
@@ -498,6 +504,16 @@ export const codeInjection = defineRule({
             return tag[1] !== "'" && /#\{/.test(body) ? { sink: c.callee, node: a, message: 'eval of a heredoc that interpolates data: the data becomes code' } : undefined;
           }
           return codeHit(c, ctx, a);
+        },
+      },
+      {
+        // ERB/Haml templates run Ruby: a template built from request data is code injection (SSTI).
+        kind: 'call',
+        names: ['new'],
+        check: (c, ctx) => {
+          if (!/^(?:ERB|Erubi::Engine|Erubis::Eruby|Haml::Engine|Haml::Template|Slim::Template|Tilt::ERBTemplate)$/.test(c.receiver?.text ?? '') || !c.args[0]) return undefined;
+          const t = taintFor(ctx.val(c.args[0]), San.Code);
+          return t ? { taint: t, sink: `${c.receiver!.text}.new`, node: c.args[0], severity: 'high', cwe: 'CWE-1336', message: 'A template is built from request data: ERB/Haml templates run Ruby code, so this is server-side template injection; pass the data as locals instead' } : undefined;
         },
       },
       {

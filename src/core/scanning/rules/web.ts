@@ -193,6 +193,15 @@ const goXss: Matcher[] = [
   },
 ];
 
+// Sinatra/Roda route blocks: the block's last expression is the response body (text/html).
+const RUBY_ROUTE_VERB = /^(?:get|post|put|patch|delete)$/;
+
+function rubyRouteBody(block: Node): Node | null {
+  const body = block.namedChildren.find((c) => c.type === 'body_statement') ?? block;
+  const last = body.namedChildren.filter((c) => c.type !== 'comment').pop() ?? null;
+  return last && last !== body && !/^(?:block_parameters)$/.test(last.type) ? last : null;
+}
+
 const rubyXss: Matcher[] = [
   { kind: 'call', names: ['html_safe'], check: (c, ctx) => (c.receiver ? htmlHit(ctx, c.receiver, '.html_safe', false) : undefined) },
   { kind: 'call', names: ['raw'], check: (c, ctx) => (!c.receiver ? htmlHit(ctx, c.args[0], 'raw', false) : undefined) },
@@ -202,6 +211,29 @@ const rubyXss: Matcher[] = [
     check: (c, ctx) => {
       const inline = kw(c, 'inline') ?? kw(c, 'html') ?? kw(c, 'text');
       return inline ? htmlHit(ctx, inline, 'render inline:', kw(c, 'text') !== undefined) : undefined;
+    },
+  },
+  {
+    kind: 'node', trigger: /^\s*(?:get|post|put|patch|delete)\s+['"%]/m, anchor: /\bdo\b/,
+    types: ['do_block', 'block'],
+    check: (n, ctx) => {
+      const call = n.parent;
+      const verb = call?.type === 'call' ? call.childForFieldName('method')?.text : undefined;
+      if (!verb || !RUBY_ROUTE_VERB.test(verb) || call!.childForFieldName('receiver')) return undefined;
+      const last = rubyRouteBody(n);
+      if (!last || !/^(?:string|binary)$/.test(last.type)) return undefined;
+      const h = htmlHit(ctx, last, `${verb} route body`, true);
+      return h && HTMLISH.test(ctx.val(last).text) ? h : undefined;
+    },
+  },
+  {
+    // Sinatra's erb does not escape <%= %> unless `set :erb, escape_html: true`.
+    kind: 'call',
+    names: ['erb'],
+    check: (c, ctx) => {
+      const a = c.args[0];
+      if (c.receiver || !a || a.type !== 'string' || ctx.fileHas(/escape_html/)) return undefined;
+      return /<%=(?!=)[^%]*\b(?:params|request\.|cookies)\b/.test(a.text) ? { node: a, sink: 'erb inline template', severity: 'high', message: 'Sinatra erb does not escape <%= %> by default: request data in the template is rendered as raw HTML; enable escape_html or use Rack::Utils.escape_html' } : undefined;
     },
   },
 ];
@@ -342,6 +374,17 @@ export const pathTraversal = defineRule({
     javascript: [
       pathSink(['readFile', 'readFileSync', 'writeFile', 'writeFileSync', 'createReadStream', 'createWriteStream', 'unlink', 'unlinkSync', 'readdir', 'readdirSync', 'appendFile', 'appendFileSync', 'rm', 'rmSync', 'open', 'openSync', 'access', 'stat', 'statSync', 'existsSync', 'mkdir', 'mkdirSync'], (c) => /^(?:fs|fsp|fse|fs\.promises|promises|fsPromises|fs-extra)$/.test(c.receiver?.text ?? '') || (!c.receiver && /^(?:readFile|readFileSync|writeFile|writeFileSync|createReadStream|unlink)$/.test(c.name)), undefined, undefined, JS_PATH_GUARD),
       pathSink(['sendFile', 'download', 'sendfile'], (c) => /^(?:res|response)$/.test(c.receiver?.text ?? ''), undefined, undefined, JS_PATH_GUARD),
+      // Upload handling: the destination of a rename/copy/move, and express-fileupload's file.mv(dest).
+      pathSink(['rename', 'renameSync', 'copyFile', 'copyFileSync', 'move', 'moveSync', 'copy', 'copySync'], (c) => /^(?:fs|fsp|fse|fs\.promises|fsPromises|fs-extra)$/.test(c.receiver?.text ?? ''), (c) => c.args[1], undefined, JS_PATH_GUARD),
+      {
+        kind: 'call',
+        names: ['mv'],
+        check: (c, ctx) => {
+          // express-fileupload: the receiver is an uploaded file (req.files.x, directly or via a local).
+          if (!c.receiver || !/^req\.files\b/.test(ctx.val(c.receiver).taint?.label ?? '')) return undefined;
+          return tainted(ctx, c.args[0], San.Path, 'UploadedFile.mv', JS_PATH_GUARD);
+        },
+      },
       {
         // semgrep path-join-resolve-traversal: a function joins its own parameter (a file name a
         // caller passes through) onto a base directory and opens it, with no containment check.
