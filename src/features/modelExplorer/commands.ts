@@ -13,6 +13,7 @@ import type { ModelExplorerController } from './modelExplorerController';
 import type { ModelNode } from './modelTreeProvider';
 import type { ModelState } from './modelState';
 import { askSignRequest, type SignArgs } from './signFlow';
+import { checkFolderBeforeSigning } from '../modelSafety/api';
 
 type Target = vscode.Uri | ModelNode | undefined;
 
@@ -117,6 +118,8 @@ export function registerModelCommands(ctl: ModelExplorerController, deps: { engi
       );
       if (ok !== 'Replace Signature') return undefined;
     }
+    // A signature vouches for the bytes, not for their safety: warn (or refuse, per setting) first.
+    if (!(await checkFolderBeforeSigning(folder))) return undefined;
     let request = args;
     if (!request) {
       try {

@@ -211,7 +211,11 @@ describe('Model explorer on the generated sample workspace', function () {
     before(function () {
       if (!fs.existsSync(pki)) this.skip();
       fs.mkdirSync(dir(), { recursive: true });
-      fs.writeFileSync(path.join(dir(), 'model.safetensors'), Buffer.alloc(2048, 3));
+      // A well-formed safetensors file: garbage would be (rightly) flagged dangerous by the pre-signing safety check.
+      const header = Buffer.from(JSON.stringify({ w: { dtype: 'U8', shape: [2048], data_offsets: [0, 2048] } }));
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64LE(BigInt(header.length));
+      fs.writeFileSync(path.join(dir(), 'model.safetensors'), Buffer.concat([len, header, Buffer.alloc(2048, 3)]));
     });
     after(async () => {
       fs.rmSync(dir(), { recursive: true, force: true });

@@ -97,6 +97,12 @@ describe('Model file safety in a real VS Code host', function () {
       assert.equal(ok, false);
       const safe = await vscode.commands.executeCommand<boolean>('trustlens.modelSafety.checkFolderBeforeSigning', vscode.Uri.file(ws('models', 'bert-signed')));
       assert.equal(safe, true);
+      // The model explorer's Sign Model… goes through the same check: nothing is signed or written.
+      const folder = path.dirname(evil());
+      const sigPath = path.join(folder, 'model.sig');
+      const signed = await vscode.commands.executeCommand('trustlens.signModel', vscode.Uri.file(folder), { method: 'key', privateKeyPath: ws('keys', 'trusted.key.pem'), overwrite: true });
+      assert.equal(signed, undefined);
+      assert.equal(fs.existsSync(sigPath), false, 'no signature may be written for a refused folder');
     } finally {
       await vscode.workspace.getConfiguration('trustlens.modelSafety').update('refuseSigningDangerous', undefined, vscode.ConfigurationTarget.Workspace);
     }
