@@ -76,8 +76,8 @@ export class DemandEnv implements Env {
   private mayTaintText(text: string, before: number, fn: Node | null, depth: number, seen: Set<string>): boolean {
     if (depth > 8 || text.length > 5000) return true;
     if (this.hint.test(text)) return true;
-    // Names outside string literals, plus what is interpolated into them ({x}, ${x}, #{x}).
-    const holes = (text.match(/\$?#?\{[^{}]*\}/g) ?? []).join(' ');
+    // Names outside string literals, plus what is interpolated into them ({x}, ${x}, #{x}, PHP "$x").
+    const holes = (text.match(/\$?#?\{[^{}]*\}|\$[A-Za-z_]\w*/g) ?? []).join(' ');
     const code = text.replace(/(["'`])(?:\\.|(?!\1)[^\\\n])*\1/g, '""') + ' ' + holes;
     const ids = code.match(/(?<![\w$.])[$@]?[A-Za-z_][\w$]*/g) ?? [];
     for (const id of new Set(ids)) {

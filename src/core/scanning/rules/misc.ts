@@ -509,6 +509,19 @@ export const massAssignment = defineRule({
     ],
     php: [
       {
+        // extract($_GET) turns every request key into a local variable ($is_admin, $user_id…).
+        kind: 'call',
+        names: ['extract', 'parse_str', 'import_request_variables'],
+        check: (c) => {
+          const a = c.args[0];
+          if (c.receiver || !a || (c.name === 'parse_str' && c.args.length > 1)) return undefined;
+          if (c.name === 'extract' && c.args[1] && /EXTR_SKIP|EXTR_PREFIX/.test(c.args[1].text)) return undefined;
+          return c.name === 'import_request_variables' || /^\$_(?:GET|POST|REQUEST|COOKIE|SERVER|FILES)\b|^\$request->(?:all|input|query)\(/.test(a.text.replace(/\s+/g, ''))
+            ? { node: a, cwe: 'CWE-621', message: `${c.name}() of request data overwrites local variables the client names (e.g. $is_admin); read the fields you need explicitly` }
+            : undefined;
+        },
+      },
+      {
         kind: 'call',
         names: ['create', 'fill', 'update', 'forceFill', 'forceCreate', 'insert'],
         check: (c) => {

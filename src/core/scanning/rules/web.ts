@@ -456,6 +456,8 @@ export const pathTraversal = defineRule({
     ],
     php: [
       pathSink(['file_get_contents', 'fopen', 'readfile', 'file', 'unlink', 'file_put_contents', 'opendir', 'scandir', 'rmdir', 'copy', 'rename', 'fpassthru', 'parse_ini_file', 'show_source', 'highlight_file'], (c) => !c.receiver && !PHP_URL_ARG.test(c.args[0]?.text ?? '')),
+      // Uploads: the destination built from the client's file name ($_FILES[...]['name']).
+      pathSink(['move_uploaded_file'], (c) => !c.receiver, (c) => c.args[1]),
       {
         kind: 'node', trigger: /include|require/,
         types: ['include_expression', 'include_once_expression', 'require_expression', 'require_once_expression'],
