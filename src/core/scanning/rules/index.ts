@@ -7,7 +7,7 @@ import { insecureRandom, staticIv, weakCipher, weakHash, weakKeySize } from './c
 import { kerasUnsafe, numpyAllowPickle, torchLoad, unsafeDeserialization, yamlUnsafeLoad } from './deserialization';
 import { codeInjection, commandInjection, nosqlInjection, sqlInjection } from './injection';
 import { allocOverflow, cDangerousFunction, formatString, rustUnsafe, uncheckedAlloc, useAfterFree } from './memory';
-import { incompleteUrlValidation, insecureTempFile, integerNarrowing, massAssignment, prototypePollution, reverseTabnabbing, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
+import { incompleteUrlValidation, insecureTempFile, integerNarrowing, massAssignment, postMessageOrigin, prototypePollution, reverseTabnabbing, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
 import { hfUnpinned, llmCodeTools, trustRemoteCode } from './ml';
 import { hardcodedPassword, hardcodedProviderKey } from './secrets';
 import { tlsVerificationDisabled } from './tls';
@@ -64,6 +64,7 @@ const ALL: Rule[] = [
   reverseTabnabbing,
   nosqlInjection,
   massAssignment,
+  postMessageOrigin,
 ];
 
 function validate(rules: Rule[]): Rule[] {

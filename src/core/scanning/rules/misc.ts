@@ -543,3 +543,51 @@ function lastSegment(text: string): string {
   const m = /([\w$]+)$/.exec(text);
   return m ? m[1] : text;
 }
+
+// ------------------------------------------------------------------ postMessage origin (browser JS)
+
+const FUNCTION_TYPES = /^(?:arrow_function|function_expression|function)$/;
+const SECRET_DATA = /token|secret|passw|session|credential|api_?key|apikey|auth/i;
+
+/** A message handler that reads the message's data but never looks at its origin. */
+function uncheckedHandler(fn: Node | null | undefined): Hit | undefined {
+  if (!fn || !FUNCTION_TYPES.test(fn.type)) return undefined;
+  const body = fn.text;
+  // An origin check, or a check that the sender is a known window (`frame.contentWindow !== e.source`).
+  if (!/\.data\b/.test(body) || /\.origin\b|\.source\s*(?:!==?|===?)|(?:!==?|===?)\s*[\w$]+\.source\b/.test(body)) return undefined;
+  return { node: fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter') ?? fn, message: 'This message handler uses event.data without checking event.origin: any page that can hold a reference to this window can send it commands' };
+}
+
+export const postMessageOrigin = defineRule({
+  id: 'postmessage-origin',
+  name: 'postMessage without an origin check',
+  cwe: 'CWE-346',
+  severity: 'medium',
+  pattern: 0,
+  message: 'Cross-window messages are accepted or sent without pinning the origin',
+  why: 'OpenSSF AI code assistant guide: validate input from untrusted sources; a "message" listener must compare event.origin with the expected origin, and secrets must be posted to an explicit target origin, never "*".',
+  description: 'A window "message" listener (addEventListener or onmessage) that reads event.data and never checks event.origin; postMessage of a token/secret/session value with target origin "*".',
+  matchers: {
+    javascript: [
+      {
+        kind: 'call',
+        names: ['addEventListener'],
+        check: (c) => (/^["'`]message["'`]$/.test(c.args[0]?.text ?? '') && !/port\w*$|worker\w*$|socket\w*$|ws$|channel\w*$/i.test(c.receiver?.text ?? '') ? uncheckedHandler(c.args[1]) : undefined),
+      },
+      {
+        kind: 'binding',
+        trigger: /\bonmessage\s*=/,
+        check: (b) => (!b.pair && /^(?:window\.|self\.)?onmessage$/.test(b.targetText) ? uncheckedHandler(b.value) : undefined),
+      },
+      {
+        kind: 'call',
+        names: ['postMessage'],
+        check: (c) => {
+          const [data, target] = c.args;
+          if (!data || !target || !/^["'`]\*["'`]$/.test(target.text)) return undefined;
+          return SECRET_DATA.test(data.text) ? { node: target, cwe: 'CWE-345', message: 'A token/secret is posted with target origin "*": whatever page is loaded in that window receives it; name the expected origin' } : undefined;
+        },
+      },
+    ],
+  },
+});

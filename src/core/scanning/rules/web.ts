@@ -153,6 +153,19 @@ const jsXss: Matcher[] = [
       return h && HTMLISH.test(ctx.val(b.value).text) ? h : undefined;
     },
   },
+  {
+    // `s = document.createElement('script'); s.src = params.get('cb')`: loads attacker script.
+    kind: 'binding', trigger: /createElement\(\s*['"]script['"]\s*\)/, anchor: /\.src\s*=/,
+    check: (b, ctx) => {
+      const m = /^([\w$]+)\.src$/.exec(b.targetText);
+      if (b.pair || !b.value || !m) return undefined;
+      if (!new RegExp(`\\b${m[1].replace(/\$/g, '\\$')}\\s*=\\s*document\\.createElement\\(\\s*['"]script['"]`).test(ctx.functionText())) return undefined;
+      // A constant origin (`/api/…`, `https://cdn.example.com/…`) pins where the script comes from.
+      if (/^(?:\/(?!\/)|https?:\/\/[^/{}]+\/)/.test(ctx.val(b.value).text)) return undefined;
+      const h = htmlHit(ctx, b.value, 'script.src', true);
+      return h ? { ...h, message: 'A script element loads a URL from untrusted input: the page runs whatever script that URL serves' } : undefined;
+    },
+  },
 ];
 
 const javaXss: Matcher[] = [
