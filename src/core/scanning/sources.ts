@@ -70,6 +70,7 @@ const GO: SourcePattern[] = [
   { kind: 'request', re: /^(?:r|req|request)\.(?:URL\.Query\(\)|URL\.RawQuery|URL\.Path|Form|PostForm|FormValue\(\)|PostFormValue\(\)|Header\.Get\(\)|Body|Cookie\(\)|MultipartForm|FormFile\(\))/, label: 'HTTP request data' },
   { kind: 'request', re: /^(?:c|ctx)\.(?:Query|DefaultQuery|Param|PostForm|DefaultPostForm|GetQuery|GetPostForm|FormValue|QueryParam|Params|GetHeader|Cookie|FormFile)\(\)$/, label: 'HTTP request data' },
   { kind: 'request', re: /^mux\.Vars\(\)$/, label: 'route variables' },
+  { kind: 'request', re: /^(?:chi\.URLParam(?:FromCtx)?|(?:ps|params|p)\.ByName|(?:r|req|request)\.PathValue)\(\)$/, label: 'route variables' },
   { kind: 'cli', re: /^os\.Args\b/, label: 'os.Args' },
   { kind: 'cli', re: /^flag\.(?:Arg|Args)\(\)$/, label: 'command-line arguments' },
 ];
@@ -127,7 +128,7 @@ export const SOURCE_HINT: Record<RuleLanguage, RegExp> = {
   python: new RegExp(`member|tarinfo|tar_info|zinfo|zip_info|info\\.filename|entry|request|input\\s*\\(|argv|stdin|args\\.|parse_args|get_argument|@\\w+(?:\\.\\w+)*\\.(?:route|get|post|put|delete|patch|api_route|websocket)\\s*\\(|Query\\(|Body\\(|Form\\(|Path\\(|Header\\(|Cookie\\(|File\\(|${LLM_HINT}`),
   javascript: new RegExp(`entry|header|zipEntry|fileEntry|req|request|ctx|location|document\\.|\\.data\\b|searchParams|params|query|argv|${LLM_HINT}`),
   java: /[eE]ntry|\bze\b|\bje\b|\bte\b|request|req\b|Request|getParameter|args\[|scanner|readLine|next\(|@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)/,
-  go: /\b(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name\b|\b(?:r|req|request|c|ctx)\.|mux\.Vars|os\.Args|flag\./,
+  go: /\b(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name\b|\b(?:r|req|request|c|ctx)\.|mux\.Vars|os\.Args|flag\.|URLParam|ByName/,
   c: /argv|getenv|archive_entry_pathname/,
   ruby: /entry|\be\.(?:name|full_name)|params|request|cookies|ARGV|gets/,
   php: /\$_(?:GET|POST|REQUEST|COOKIE|FILES|SERVER)|\$request|file_get_contents|filter_input|\$argv/,

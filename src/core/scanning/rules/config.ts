@@ -25,7 +25,9 @@ export const xxe = defineRule({
         check: (c, ctx) => {
           const r = c.receiver?.text ?? '';
           const factory = /^(?:javax\.xml\.\w+\.)?(?:DocumentBuilderFactory|SAXParserFactory|XMLInputFactory|TransformerFactory|SchemaFactory|XMLReaderFactory|SAXTransformerFactory)$/.test(r) || (c.isNew && /^(?:SAXReader|SAXBuilder)$/.test(c.name));
-          if (!factory || ctx.fileHas(JAVA_XXE_GUARD)) return undefined;
+          // Hardening counts where this factory is made (the method, or the class for a field):
+          // one hardened helper does not protect another method's parser.
+          if (!factory || JAVA_XXE_GUARD.test(ctx.functionText()) || /\b(?:secure|harden|safe|protect)\w*\s*\(/i.test(ctx.functionText())) return undefined;
           return { message: `${c.isNew ? c.name : r} is used without disabling DTDs/external entities (set disallow-doctype-decl or ACCESS_EXTERNAL_DTD="")` };
         },
       },

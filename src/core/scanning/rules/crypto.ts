@@ -448,7 +448,8 @@ export const staticIv = defineRule({
     ],
     c: [
       { kind: 'call', names: ['PKCS5_PBKDF2_HMAC', 'PKCS5_PBKDF2_HMAC_SHA1', 'EVP_PBE_scrypt'], check: (c, ctx) => saltHit(c.args[2], ctx) ?? cSaltNeverRandom(c.args[2], ctx) },
-      { kind: 'call', names: ['EVP_EncryptInit_ex', 'EVP_CipherInit_ex', 'EVP_EncryptInit'], check: (c, ctx) => { const a = c.args[c.name === 'EVP_CipherInit_ex' ? 4 : c.args.length - 1]; return a && (/^"/.test(a.text) || constantBytes(a, ctx)) ? { node: a } : ivNeverRandom(a, ctx); } },
+      // A NULL IV means "none or set later" (ECB, stream ciphers, two-step init): not a constant IV.
+      { kind: 'call', names: ['EVP_EncryptInit_ex', 'EVP_CipherInit_ex', 'EVP_EncryptInit'], check: (c, ctx) => { const a = c.args[c.name === 'EVP_CipherInit_ex' ? 4 : c.args.length - 1]; if (!a || /^(?:NULL|nullptr|0)$/.test(a.text)) return undefined; return /^"/.test(a.text) || constantBytes(a, ctx) ? { node: a } : ivNeverRandom(a, ctx); } },
       { kind: 'call', names: ['AES_cbc_encrypt', 'AES_cfb128_encrypt', 'AES_ofb128_encrypt', 'DES_ncbc_encrypt'], check: (c, ctx) => { const a = c.args[4]; return a && (/^"/.test(a.text) || constantBytes(a, ctx)) ? { node: a } : ivNeverRandom(a, ctx); } },
     ],
   },

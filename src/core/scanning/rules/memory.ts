@@ -87,15 +87,56 @@ function formatMax(fmt: string): number {
   return total + body.length - last;
 }
 
-/** Declared element count of a local or file-level `char name[N]` (N a literal or a #define), if any. */
-function arraySize(name: string, ctx: RuleContext): number | undefined {
+/** Value of `#define NAME 123` in the file, if any. */
+function defineValue(name: string, ctx: RuleContext): number | undefined {
   if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
-  const decl = new RegExp(`\\b(?:unsigned\\s+)?(?:char|TCHAR|CHAR|gchar|int8_t|uint8_t|BYTE)\\s+(?:\\w+\\s*\\[[^\\]]*\\]\\s*,\\s*)*${name}\\s*\\[\\s*(\\w+)\\s*\\]`);
+  const def = new RegExp(`#\\s*define\\s+${name}\\s+\\(?\\s*(\\d+)\\s*\\)?\\s*$`, 'm').exec(ctx.text);
+  return def ? Number(def[1]) : undefined;
+}
+
+/**
+ * Declared element count of a local or file-level `char name[N]` (N a literal or a #define), if
+ * any; `anyType` accepts arrays of any element type (for index-based checks).
+ */
+function arraySize(name: string, ctx: RuleContext, anyType = false): number | undefined {
+  if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
+  const type = anyType ? '[A-Za-z_][\\w:<>]*\\**' : '(?:unsigned\\s+)?(?:char|TCHAR|CHAR|gchar|int8_t|uint8_t|BYTE)';
+  const decl = new RegExp(`\\b${type}\\s+(?:\\w+\\s*\\[[^\\]]*\\]\\s*,\\s*)*${name}\\s*\\[\\s*(\\w+)\\s*\\]`);
   const m = decl.exec(ctx.functionText()) ?? decl.exec(ctx.text);
   if (!m) return undefined;
-  if (/^\d+$/.test(m[1])) return Number(m[1]);
-  const def = new RegExp(`#\\s*define\\s+${m[1]}\\s+\\(?\\s*(\\d+)\\s*\\)?\\s*$`, 'm').exec(ctx.text);
-  return def ? Number(def[1]) : undefined;
+  return /^\d+$/.test(m[1]) ? Number(m[1]) : defineValue(m[1], ctx);
+}
+
+/** `dst[...] = '\\0'` / `= 0` after the call in the function (explicit termination). */
+function terminatedAfter(dst: string, c: CallSite, ctx: RuleContext): boolean {
+  const fn = ctx.functionNode();
+  const after = ctx.functionText().slice(Math.max(0, c.node.endIndex - (fn?.startIndex ?? 0)));
+  return new RegExp(`\\b${dst}\\s*\\[[^\\]]+\\]\\s*=\\s*(?:'\\\\0'|0|NULL|L'\\\\0')\\s*;|\\*\\s*\\(\\s*${dst}\\s*\\+[^)]*\\)\\s*=\\s*(?:'\\\\0'|0)`).test(after);
+}
+
+/** strncpy(dst, src, sizeof dst) with no terminator written afterwards: a long src leaves dst unterminated (CWE-170). */
+function unterminatedCopy(c: CallSite, ctx: RuleContext): Hit | undefined {
+  const dst = c.args[0]?.text ?? '';
+  const n = c.args[2]?.text ?? '';
+  if (!/^[A-Za-z_]\w*$/.test(dst)) return undefined;
+  const size = arraySize(dst, ctx);
+  const full = new RegExp(`^sizeof\\s*\\(?\\s*${dst}\\s*\\)?$`).test(n) || (size !== undefined && (Number(n) === size || defineValue(n, ctx) === size));
+  if (!full || terminatedAfter(dst, c, ctx)) return undefined;
+  return { node: c.args[2], cwe: 'CWE-170', severity: 'medium', message: `strncpy() with the full size of \`${dst}\` does not terminate it when the source is as long: later string use reads past the end; copy size - 1 and set ${dst}[size - 1] = '\\0' (or use snprintf)` };
+}
+
+/**
+ * read()/recv()/fread() into a buffer that is then used as a C string (strcpy/strcat/strlen/
+ * printf %s) with no terminator written after the read (CWE-170).
+ */
+function unterminatedRead(c: CallSite, ctx: RuleContext): Hit | undefined {
+  const buf = baseName(c.args[c.name === 'fread' ? 0 : 1]);
+  if (!buf) return undefined;
+  if (terminatedAfter(buf, c, ctx) || /\bmemset\s*\(|\bcalloc\s*\(|=\s*\{\s*0?\s*\}/.test(ctx.functionText())) return undefined;
+  const fn = ctx.functionNode();
+  const after = ctx.functionText().slice(Math.max(0, c.node.endIndex - (fn?.startIndex ?? 0)));
+  const asString = new RegExp(`\\b(?:strcpy|strcat|strlen|strdup|strcmp|strstr|atoi|puts|fputs)\\s*\\((?:[^;()]*,)?\\s*${buf}\\s*[,)]|\\bprintf\\s*\\(\\s*"[^"]*%s[^"]*"\\s*,\\s*${buf}\\s*\\)`).exec(after);
+  return asString ? { cwe: 'CWE-170', severity: 'medium', message: `${c.name}() does not terminate \`${buf}\`, which is then used as a string: terminate it with ${buf}[n] = '\\0' using the returned count` } : undefined;
 }
 
 export const cDangerousFunction = defineRule({
@@ -172,7 +213,26 @@ export const cDangerousFunction = defineRule({
           return { cwe: 'CWE-121', message: `${c.name} into the fixed-size array \`${dst.text}\` with a length that is not checked against its size (stack buffer overflow)` };
         },
       },
-      { kind: 'call', names: ['strncpy', 'strncat', 'memcpy', 'memmove', 'wcsncpy', 'snprintf', 'vsnprintf'], check: (c, ctx) => sourceSizedBound(c, ctx) },
+      { kind: 'call', names: ['strncpy', 'strncat', 'memcpy', 'memmove', 'wcsncpy', 'snprintf', 'vsnprintf'], check: (c, ctx) => sourceSizedBound(c, ctx) ?? (c.name === 'strncpy' ? unterminatedCopy(c, ctx) : undefined) },
+      { kind: 'call', names: ['read', 'recv', 'fread', 'recvfrom'], check: (c, ctx) => unterminatedRead(c, ctx) },
+      {
+        // Off-by-one: `for (i = 0; i <= N; i++) buf[i] = ...` over `char buf[N]` (CWE-193).
+        kind: 'node', trigger: /<=/, anchor: /\bfor\s*\(/,
+        types: ['for_statement'],
+        check: (n, ctx) => {
+          const m = /^(\w+)\s*<=\s*(.+)$/.exec(n.childForFieldName('condition')?.text.trim() ?? '');
+          const body = n.childForFieldName('body')?.text ?? '';
+          if (!m) return undefined;
+          for (const [, arr] of body.matchAll(new RegExp(`\\b([A-Za-z_]\\w*)\\s*\\[\\s*${m[1]}\\s*\\]\\s*=[^=]`, 'g'))) {
+            const size = arraySize(arr, ctx, true);
+            if (size === undefined) continue;
+            const bound = m[2].trim();
+            const boundValue = /^\d+$/.test(bound) ? Number(bound) : new RegExp(`^sizeof\\s*\\(?\\s*${arr}\\s*\\)?$`).test(bound) ? size : defineValue(bound, ctx);
+            if (boundValue === size) return { node: n.childForFieldName('condition') ?? n, cwe: 'CWE-193', message: `Off-by-one: the loop runs to ${bound} inclusive and writes ${arr}[${bound}], one past the end of ${arr} (${size} elements); use <` };
+          }
+          return undefined;
+        },
+      },
       {
         kind: 'call',
         names: ['scanf', 'fscanf', 'sscanf', 'wscanf', 'vscanf'],

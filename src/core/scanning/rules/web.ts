@@ -170,6 +170,23 @@ const jsXss: Matcher[] = [
 
 const javaXss: Matcher[] = [
   {
+    // A Spring handler (@GetMapping & co. in a @RestController, or @ResponseBody) returning
+    // markup built from request parameters: the String is written to the response as is.
+    kind: 'node', trigger: /@(?:Get|Post|Put|Patch|Delete|Request)Mapping/, anchor: /\breturn\b/,
+    types: ['return_statement'],
+    check: (n, ctx) => {
+      const e = n.namedChildren[0];
+      const m = ctx.functionNode();
+      if (!e || !m || m.type !== 'method_declaration' || !ctx.mayTaint() || !ctx.mayTaintExpr(e)) return undefined;
+      const head = m.text.slice(0, m.childForFieldName('body')?.startIndex ? m.childForFieldName('body')!.startIndex - m.startIndex : 0);
+      if (!/@(?:Get|Post|Put|Patch|Delete|Request)Mapping/.test(head) || !/\bString\s+\w+\s*\(/.test(head) || (!ctx.fileHas(/@RestController/) && !/@ResponseBody/.test(head))) return undefined;
+      if (/produces\s*=\s*(?:MediaType\.(?:APPLICATION_JSON|TEXT_PLAIN)|"(?:application\/json|text\/plain))/.test(head)) return undefined;
+      const v = ctx.val(e);
+      const t = taintFor(v, San.Html);
+      return t && v.str && HTMLISH.test(v.text) ? { taint: t, sink: 'Spring handler response body', node: e, severity: 'high' } : undefined;
+    },
+  },
+  {
     kind: 'call',
     names: ['print', 'println', 'write', 'printf', 'append', 'format'],
     check: (c, ctx) => {
@@ -203,6 +220,16 @@ const goXss: Matcher[] = [
     kind: 'call',
     names: ['HTML', 'JS', 'HTMLAttr', 'URL', 'CSS', 'JSStr'],
     check: (c, ctx) => (/^template\./.test(c.callee) && ctx.fileHas(/"html\/template"/) ? htmlHit(ctx, c.args[0], c.callee, false) : undefined),
+  },
+  {
+    // text/template does not escape: executing it into a ResponseWriter renders data as HTML.
+    kind: 'call',
+    names: ['Execute', 'ExecuteTemplate'],
+    check: (c, ctx) => {
+      if (!ctx.fileHas(/"text\/template"/) || ctx.fileHas(/"html\/template"/) || !/^(?:w|rw|writer|resp|res|response|wr|c\.Writer|ctx\.Writer)$/.test(c.args[0]?.text ?? '')) return undefined;
+      const h = htmlHit(ctx, c.args[c.args.length - 1], 'text/template Execute to http.ResponseWriter', false);
+      return h ? { ...h, message: 'text/template does not HTML-escape: data executed into an HTTP response is rendered as HTML; use html/template' } : undefined;
+    },
   },
 ];
 
@@ -496,12 +523,12 @@ const URL_GUARD = /allow(?:ed)?_?(?:hosts?|domains?|list|urls?)|ALLOW(?:ED)?_(?:
 /** A PHP file-API argument that is a URL (by its name or an http(s) prefix), not a file path. */
 const PHP_URL_ARG = /url|uri\b|link|href|endpoint|^["']https?:/i;
 
-const ssrfSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0], before?: RegExp): Matcher => ({
+const ssrfSink = (names: string[], test: (c: CallSite, ctx: RuleContext) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0], before?: RegExp): Matcher => ({
   kind: 'call',
   names,
   before,
   check: (c, ctx) => {
-    if (!test(c)) return undefined;
+    if (!test(c, ctx)) return undefined;
     const a = idx(c);
     // A constant scheme://host/ prefix pins the destination: data after it cannot change the host.
     if (a && /^https?:\/\/[^/{}%]+\//i.test(ctx.val(a).text)) return undefined;
@@ -529,6 +556,8 @@ export const ssrf = defineRule({
       ssrfSink(['URL', 'HttpGet', 'HttpPost', 'HttpPut', 'HttpDelete', 'HttpHead'], (c) => c.isNew),
       ssrfSink(['create'], (c) => /^(?:URI|java\.net\.URI)$/.test(c.receiver?.text ?? '')),
       ssrfSink(['getForObject', 'getForEntity', 'postForObject', 'postForEntity', 'exchange', 'execute', 'connect', 'uri'], (c) => /restTemplate|RestTemplate|Jsoup|webClient|WebClient|template/.test(c.receiver?.text ?? '') || /\.uri$/.test(c.callee)),
+      // Any receiver declared as an HTTP client type (`private final RestTemplate rest`), and OkHttp `new Request.Builder().url(u)`.
+      ssrfSink(['getForObject', 'getForEntity', 'postForObject', 'postForEntity', 'exchange', 'url'], (c, ctx) => (c.name === 'url' ? /Builder\(\)$/.test(c.receiver?.text ?? '') : !!c.receiver && /^\w+$/.test(c.receiver.text) && ctx.fileHas(new RegExp(`\\b(?:RestTemplate|RestOperations|WebClient|RestClient|TestRestTemplate)\\s+${c.receiver.text}\\b`)))),
     ],
     go: [
       ssrfSink(['Get', 'Post', 'Head', 'PostForm', 'NewRequest', 'NewRequestWithContext'], (c) => /^(?:http|client|httpClient|c\.client|s\.client)\.\w+$/.test(c.callee), (c) => (c.name === 'NewRequest' ? c.args[1] : c.name === 'NewRequestWithContext' ? c.args[2] : c.args[0])),
