@@ -46,6 +46,8 @@ const JS: SourcePattern[] = [
   { kind: 'archive', re: /^(?:entry|header|zipEntry|fileEntry)\.(?:path|fileName|name)$/, label: ARCHIVE },
   { kind: 'request', re: /^(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|files|file|url|originalUrl|path|hostname)\b/, label: 'HTTP request data' },
   { kind: 'request', re: /^(?:req|request)\.(?:param|get|header)\(\)/, label: 'HTTP request data' },
+  // Fetch-API Request (Next.js route handlers, Remix, Hono, workers): `await request.json()`.
+  { kind: 'request', re: /^(?:req|request|c\.req)\.(?:json|formData|text)\(\)$/, label: 'HTTP request body' },
   { kind: 'request', re: /^(?:window\.|document\.)?location\.(?:hash|search|href|pathname)\b|^document\.(?:URL|documentURI|referrer|cookie)\b/, label: 'browser URL/cookie' },
   { kind: 'request', re: /^(?:event|e|evt|msg|message)\.data\b/, label: 'postMessage data' },
   { kind: 'request', re: /\.searchParams\.get\(\)$|^(?:searchParams|params|query)\.get\(\)$/, label: 'URL parameter' },
