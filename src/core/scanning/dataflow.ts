@@ -274,7 +274,7 @@ export class Evaluator {
     const holes: Node[] = [];
     for (const c of n.namedChildren) {
       const ct = c.type;
-      if (ct === 'interpolation' || ct === 'template_substitution' || ct === 'variable_name' || ct === 'subscript_expression' || ct === 'member_access_expression' || ct === 'dynamic_variable_name' || ct === 'simple_expansion' || ct === 'expansion') {
+      if (ct === 'interpolation' || ct === 'template_substitution' || ct === 'variable_name' || ct === 'subscript_expression' || ct === 'member_access_expression' || ct === 'member_call_expression' || ct === 'dynamic_variable_name' || ct === 'simple_expansion' || ct === 'expansion') {
         holes.push(ct === 'interpolation' || ct === 'template_substitution' ? (c.childForFieldName('expression') ?? c.namedChildren.find((x) => x.type !== 'interpolation_brace' && x.type !== 'format_specifier' && x.type !== 'type_conversion') ?? c) : c);
       } else if (ct === 'string' || ct === 'string_literal' || ct === 'encapsed_string') {
         holes.push(c); // concatenated_string parts

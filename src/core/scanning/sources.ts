@@ -93,7 +93,10 @@ const RUBY: SourcePattern[] = [
 
 const PHP: SourcePattern[] = [
   { kind: 'request', re: /^\$_(?:GET|POST|REQUEST|COOKIE|FILES|SERVER)\b/, label: 'PHP superglobal' },
-  { kind: 'request', re: /^\$request\.(?:input|get|query|post|all|cookie|header)\(\)/, label: 'HTTP request data' },
+  { kind: 'request', re: /^\$request\.(?:input|get|query|post|all|cookie|header|string|json|route|file)\(\)/, label: 'HTTP request data' },
+  // Laravel's dynamic input properties (`$request->email`) and uploaded files' client-side names.
+  { kind: 'request', re: /^\$request\.[a-z_]\w*$/, label: 'HTTP request input' },
+  { kind: 'request', re: /\.getClientOriginalName\(\)$/, label: 'uploaded file name' },
   { kind: 'request', re: /^(?:file_get_contents\(\)|filter_input\(\))$/, label: 'HTTP request data' },
   { kind: 'cli', re: /^\$argv\b/, label: '$argv' },
 ];

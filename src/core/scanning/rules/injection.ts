@@ -25,7 +25,7 @@ function allowListed(ctx: RuleContext, n: Node): boolean {
 }
 
 /** Callee names that only ever run SQL text. */
-const RAW_SQL_SINK = /^(?:execute|executemany|executescript|exec_driver_sql|read_sql|read_sql_query|executeQuery|executeUpdate|executeLargeUpdate|createQuery|createNativeQuery|createSQLQuery|prepareStatement|queryForList|queryForObject|QueryRow|QueryContext|QueryRowContext|ExecContext|mysqli_query|pg_query|mysql_query|sqlite3_exec|PQexec|find_by_sql|exec_query|select_all|SqlCommand|ExecuteSqlRaw|FromSqlRaw|\$queryRawUnsafe|\$executeRawUnsafe)$/;
+const RAW_SQL_SINK = /^(?:execute|executemany|executescript|exec_driver_sql|read_sql|read_sql_query|executeQuery|executeUpdate|executeLargeUpdate|createQuery|createNativeQuery|createSQLQuery|prepareStatement|queryForList|queryForObject|QueryRow|QueryContext|QueryRowContext|ExecContext|mysqli_query|pg_query|mysql_query|sqlite3_exec|PQexec|find_by_sql|exec_query|select_all|SqlCommand|ExecuteSqlRaw|FromSqlRaw|\$queryRawUnsafe|\$executeRawUnsafe|whereRaw|orderByRaw|havingRaw|selectRaw|groupByRaw)$/;
 
 const VALUE_HOLE = /(?:=|<>|!=|<|>|\blike\b|\bin\s*\(|\bvalues\s*\(|\blimit\b|\boffset\b|,|\bthen\b|\band\b|\bor\b)\s*\(?\s*['"`]?%?\s*(?:\{[^}]*\}|%[-\w]*[sv]|\$\{|\$\w|#\{)|['"`]\s*(?:\{[^}]*\}|%[sv]|#\{|\$\{|\$\w)|(?:\{[^}]*\}|%[sv])\s*['"`]/i;
 

@@ -290,6 +290,12 @@ const phpXss: Matcher[] = [
     },
   },
   {
+    // Laravel response($content) is served as text/html.
+    kind: 'call',
+    names: ['response'],
+    check: (c, ctx) => (c.receiver ? undefined : htmlHit(ctx, c.args[0], 'response()', true)),
+  },
+  {
     kind: 'call',
     names: ['printf', 'vprintf'],
     check: (c, ctx) => {
@@ -498,6 +504,8 @@ export const pathTraversal = defineRule({
       pathSink(['file_get_contents', 'fopen', 'readfile', 'file', 'unlink', 'file_put_contents', 'opendir', 'scandir', 'rmdir', 'copy', 'rename', 'fpassthru', 'parse_ini_file', 'show_source', 'highlight_file'], (c) => !c.receiver && !PHP_URL_ARG.test(c.args[0]?.text ?? '')),
       // Uploads: the destination built from the client's file name ($_FILES[...]['name']).
       pathSink(['move_uploaded_file'], (c) => !c.receiver, (c) => c.args[1]),
+      // Laravel: response()->download($path) / response()->file($path).
+      pathSink(['download', 'file'], (c) => /^response\(\)$/.test(c.receiver?.text ?? '')),
       {
         kind: 'node', trigger: /include|require/,
         types: ['include_expression', 'include_once_expression', 'require_expression', 'require_once_expression'],
@@ -620,6 +628,8 @@ export const openRedirect = defineRule({
           return tainted(ctx, a, San.Url, 'header(Location)', REDIRECT_GUARD);
         },
       },
+      // Laravel: redirect($url), redirect()->to/away($url), Redirect::to($url).
+      redirectSink(['redirect', 'to', 'away'], (c) => (c.name === 'redirect' ? !c.receiver : /^(?:redirect\(\)|Redirect)$/.test(c.receiver?.text ?? ''))),
     ],
     csharp: [redirectSink(['Redirect', 'RedirectPermanent'], (c) => !c.receiver || /Response$/.test(c.receiver.text))],
   },
