@@ -40,12 +40,13 @@ const pyHash: Matcher = {
 
 const jsHash: Matcher = {
   kind: 'call',
-  names: ['createHash', 'md5', 'sha1', 'MD5', 'SHA1'],
+  names: ['createHash', 'createHmac', 'md5', 'sha1', 'MD5', 'SHA1'],
   check: (c) => {
-    if (c.name === 'createHash') {
+    if (c.name === 'createHash' || c.name === 'createHmac') {
       const a = c.args[0];
       if (!a) return undefined;
-      const weak = WEAK_HASH_NAME.test(a.text);
+      // An HMAC keyed with a salt is still one fast hash of the password; otherwise HMACs are fine.
+      const weak = c.name === 'createHash' && WEAK_HASH_NAME.test(a.text);
       // `createHash('sha256').update(password)` — look at the enclosing chain for the password.
       const chain = c.node.parent?.parent;
       const pw = chain && chain.type === 'call_expression' && /\.update\s*\(/.test(chain.text) && PASSWORD_ARG.test(chain.childForFieldName('arguments')?.text ?? '');

@@ -225,7 +225,10 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
   },
   'weak-hash': {
     python: { pos: [`import hashlib\nh = hashlib.md5(data).hexdigest()\n`, `import hashlib\ndef store(password):\n    return hashlib.sha256(password.encode()).hexdigest()\n`], neg: [`import hashlib\nh = hashlib.sha256(data).hexdigest()\ng = hashlib.md5(data, usedforsecurity=False)\n`] },
-    javascript: { pos: [`const h = crypto.createHash('md5').update(s).digest('hex');`], neg: [`const h = crypto.createHash('sha256').update(s).digest('hex');`] },
+    javascript: {
+      pos: [`const h = crypto.createHash('md5').update(s).digest('hex');`, `UserSchema.methods.hashPassword = function (password) { return crypto.createHmac('sha256', this.salt).update(password).digest('hex'); };`],
+      neg: [`const h = crypto.createHash('sha256').update(s).digest('hex');`, `function sign(body) { return crypto.createHmac('sha256', process.env.WEBHOOK_SECRET).update(body).digest('hex'); }`],
+    },
     java: { pos: [`class A { void f() throws Exception { MessageDigest md = MessageDigest.getInstance("MD5"); } }`], neg: [`class A { void f() throws Exception { MessageDigest md = MessageDigest.getInstance("SHA-256"); } }`] },
     go: { pos: [`package m\nfunc f(b []byte) { h := md5.Sum(b); _ = h }`], neg: [`package m\nfunc f(b []byte) { h := sha256.Sum256(b); _ = h }`] },
     c: { pos: [`void f(const unsigned char *d, size_t n, unsigned char *o) { MD5(d, n, o); }`], neg: [`int derive_key(const char *password, const unsigned char *salt, unsigned char *out) {\n  return PKCS5_PBKDF2_HMAC(password, strlen(password), salt, 16, 600000, EVP_sha256(), 32, out);\n}`, `void f(const unsigned char *d, size_t n, unsigned char *o) { SHA256(d, n, o); }`] },
