@@ -47,7 +47,12 @@ export const unsafeDeserialization = defineRule({
         names: ['ObjectInputStream'],
         check: (c, ctx) => (c.isNew && !ctx.fileHas(/setObjectInputFilter|ObjectInputFilter|ValidatingObjectInputStream|resolveClass\s*\(/) ? { message: 'ObjectInputStream.readObject deserializes arbitrary classes (gadget chains); add an ObjectInputFilter allow-list or use a data format' } : undefined),
       },
-      { kind: 'call', names: ['fromXML'], check: (c, ctx) => (/xstream|xs\b|XStream/i.test(c.receiver?.text ?? '') && !ctx.fileHas(/allowTypes|addPermission|setupDefaultSecurity/) ? { message: 'XStream.fromXML without a type allow-list can instantiate arbitrary classes' } : undefined) },
+      { kind: 'call', names: ['fromXML'], check: (c, ctx) => ((/xstream|xs\b|XStream/i.test(c.receiver?.text ?? '') || (/^\w+$/.test(c.receiver?.text ?? '') && ctx.fileHas(new RegExp(`\\bXStream\\s+${c.receiver?.text}\\b`)))) && !ctx.fileHas(/allowTypes|addPermission|setupDefaultSecurity/) ? { message: 'XStream.fromXML without a type allow-list can instantiate arbitrary classes' } : undefined) },
+      {
+        // Jackson polymorphic typing by class name: the JSON picks the class to instantiate.
+        kind: 'node', trigger: /JsonTypeInfo/, types: ['annotation'],
+        check: (n) => (/^@(?:com\.fasterxml\.jackson\.annotation\.)?JsonTypeInfo\s*\([^)]*\bId\.(?:CLASS|MINIMAL_CLASS)\b/.test(n.text) ? { message: '@JsonTypeInfo(use = Id.CLASS) lets the JSON name any class to instantiate (deserialization gadgets); use Id.NAME with @JsonSubTypes' } : undefined),
+      },
       { kind: 'call', names: ['enableDefaultTyping', 'activateDefaultTyping', 'enableDefaultTypingAsProperty'], check: () => ({ message: 'Jackson default typing lets the JSON choose classes to instantiate (polymorphic deserialization gadgets)' }) },
       { kind: 'call', names: ['Yaml'], check: (c) => (c.isNew && !c.args.some((a) => /SafeConstructor/.test(a.text)) ? { message: 'SnakeYAML `new Yaml()` without SafeConstructor can construct arbitrary Java types from YAML' } : undefined) },
       { kind: 'call', names: ['XMLDecoder'], check: (c) => (c.isNew ? { message: 'java.beans.XMLDecoder executes method calls described by the XML' } : undefined) },

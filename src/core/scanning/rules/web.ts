@@ -201,6 +201,19 @@ const javaXss: Matcher[] = [
   },
 ];
 
+/**
+ * True when `n` sits in the then-branch of `if x == A || x == B {` and `x` occurs in `text`:
+ * there x is one of the compared values (constants), whatever the request sent.
+ */
+function equalityBranch(n: Node, text: string): boolean {
+  for (let p = n.parent, child: Node = n; p && p.type !== 'function_declaration' && p.type !== 'method_declaration' && p.type !== 'func_literal'; child = p, p = p.parent) {
+    if (p.type !== 'if_statement' || p.childForFieldName('consequence')?.id !== child.id) continue;
+    const m = /^(\w+)\s*==\s*[\w."]+(?:\s*\|\|\s*\1\s*==\s*[\w."]+)*$/.exec(p.childForFieldName('condition')?.text.trim() ?? '');
+    if (m && new RegExp(`\\b${m[1]}\\b`).test(text)) return true;
+  }
+  return false;
+}
+
 const goXss: Matcher[] = [
   {
     kind: 'call',
@@ -208,7 +221,8 @@ const goXss: Matcher[] = [
     check: (c, ctx) => {
       const isFmt = /^fmt\.F/.test(c.callee) || c.callee === 'io.WriteString';
       const w = isFmt ? c.args[0]?.text : c.receiver?.text;
-      if (!w || !/^(?:w|rw|writer|resp|res|response|wr)$/.test(w) || !ctx.fileHas(/http\.ResponseWriter/)) return undefined;
+      // net/http writers, and Gin's c.Writer (a ResponseWriter too).
+      if (!w || !((/^(?:w|rw|writer|resp|res|response|wr)$/.test(w) && ctx.fileHas(/http\.ResponseWriter/)) || (/^(?:c|ctx)\.Writer$/.test(w) && ctx.fileHas(/gin\.Context/)))) return undefined;
       for (const a of isFmt ? c.args.slice(1) : c.args) {
         const h = htmlHit(ctx, a, `${c.callee} to http.ResponseWriter`, true);
         if (h) return h;
@@ -220,6 +234,28 @@ const goXss: Matcher[] = [
     kind: 'call',
     names: ['HTML', 'JS', 'HTMLAttr', 'URL', 'CSS', 'JSStr'],
     check: (c, ctx) => (/^template\./.test(c.callee) && ctx.fileHas(/"html\/template"/) ? htmlHit(ctx, c.args[0], c.callee, false) : undefined),
+  },
+  {
+    // Echo `c.HTML(code, html)` and Gin/Echo `c.Data(code, "text/html", bytes)` / `c.HTMLBlob`:
+    // the body is markup as given (Gin's c.HTML(code, "name.tmpl", data) uses html/template).
+    kind: 'call',
+    names: ['HTML', 'Data', 'HTMLBlob', 'Blob'],
+    check: (c, ctx) => {
+      if (!/^(?:c|ctx)$/.test(c.receiver?.text ?? '')) return undefined;
+      const body = c.name === 'HTML' ? (c.args.length === 2 ? c.args[1] : undefined) : c.name === 'HTMLBlob' ? c.args[1] : /text\/html|MIMETextHTML/.test(c.args[1]?.text ?? '') ? c.args[2] : undefined;
+      return htmlHit(ctx, body, `${c.callee}`, true);
+    },
+  },
+  {
+    // http.Error writes the message into the body (text/plain + nosniff on current Go, so medium);
+    // CodeQL's go/reflected-xss reports request data reaching it.
+    kind: 'call',
+    names: ['Error'],
+    check: (c, ctx) => {
+      if (c.callee !== 'http.Error' || equalityBranch(c.node, c.args[1]?.text ?? '')) return undefined;
+      const h = htmlHit(ctx, c.args[1], 'http.Error', true);
+      return h ? { ...h, severity: 'medium', message: 'Request data is echoed into the response by http.Error without escaping (reflected XSS when the content type is sniffed or changed); escape it with html.EscapeString or leave it out' } : undefined;
+    },
   },
   {
     // text/template does not escape: executing it into a ResponseWriter renders data as HTML.
@@ -590,6 +626,18 @@ export const ssrf = defineRule({
 
 const REDIRECT_GUARD = /url_has_allowed_host_and_scheme|is_safe_url|isSafeUrl|is_safe_redirect|allowed_hosts|ALLOWED_HOSTS|allow(?:ed)?_?(?:list|hosts|domains|redirects)|whitelist|startswith\(\s*["']\/["']\)|startsWith\(\s*["']\/["']\)|HasPrefix\([^)]*"\/"\)|\.netloc|\.hostname|\.host\b|\.Host\b|getHost\(\)|Url\.IsLocalUrl|IsLocalUrl|LocalRedirect/;
 
+/**
+ * Go: an exported field of a record a lookup call returned (`u, err := store.ByID(ctx, id)` then
+ * `u.OriginalURL`): stored data, not the request key the lookup was made with.
+ */
+function storedField(n: Node | undefined): boolean {
+  const m = /^([a-z]\w*)\.[A-Z]\w*$/.exec(n?.text ?? '');
+  if (!m || !n) return false;
+  let fn: Node | null = n.parent;
+  while (fn && fn.type !== 'function_declaration' && fn.type !== 'method_declaration' && fn.type !== 'func_literal') fn = fn.parent;
+  return !!fn && new RegExp(`\\b${m[1]}\\s*(?:,\\s*\\w+\\s*)?:?=\\s*[\\w.]+\\.(?:Get|Find|Load|Lookup|Fetch|By|Read|Query|First|Select)\\w*\\(`).test(fn.text);
+}
+
 const redirectSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: CallSite) => Node | undefined = (c) => c.args[0]): Matcher => ({
   kind: 'call',
   names,
@@ -616,7 +664,7 @@ export const openRedirect = defineRule({
       },
     ],
     java: [redirectSink(['sendRedirect'], () => true)],
-    go: [redirectSink(['Redirect'], (c) => /^http\.Redirect$/.test(c.callee), (c) => c.args[2]), redirectSink(['Redirect'], (c) => /^(?:c|ctx)$/.test(c.receiver?.text ?? ''), (c) => c.args[1])],
+    go: [redirectSink(['Redirect'], (c) => /^http\.Redirect$/.test(c.callee), (c) => (storedField(c.args[2]) ? undefined : c.args[2])), redirectSink(['Redirect'], (c) => /^(?:c|ctx)$/.test(c.receiver?.text ?? ''), (c) => (storedField(c.args[1]) ? undefined : c.args[1]))],
     ruby: [redirectSink(['redirect_to', 'redirect'], (c) => !c.receiver)],
     php: [
       {
