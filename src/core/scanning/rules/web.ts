@@ -269,6 +269,9 @@ const goXss: Matcher[] = [
   },
 ];
 
+/** ERB tags that print request data without escaping. */
+const ERB_UNESCAPED_REQUEST = /<%==[^%]*\b(?:params|request\.|cookies)\b|<%=\s*raw[\s(][^%]*\b(?:params|request\.|cookies)\b|<%=[^%]*\b(?:params|request\.|cookies)\b[^%]*\.html_safe/;
+
 // Sinatra/Roda route blocks: the block's last expression is the response body (text/html).
 const RUBY_ROUTE_VERB = /^(?:get|post|put|patch|delete)$/;
 
@@ -286,6 +289,8 @@ const rubyXss: Matcher[] = [
     names: ['render'],
     check: (c, ctx) => {
       const inline = kw(c, 'inline') ?? kw(c, 'html') ?? kw(c, 'text');
+      // Rails escapes <%= %> in inline templates; <%== %>, raw and html_safe opt out.
+      if (inline && kw(c, 'inline') === inline && inline.type === 'string' && ERB_UNESCAPED_REQUEST.test(inline.text)) return { node: inline, sink: 'render inline:', severity: 'high', message: 'The inline template prints request data unescaped (<%== %>, raw or html_safe)' };
       return inline ? htmlHit(ctx, inline, 'render inline:', kw(c, 'text') !== undefined) : undefined;
     },
   },
