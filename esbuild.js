@@ -29,6 +29,7 @@ const ENTRIES = {
   cli: 'src/cli/main.ts',
   hashWorker: 'src/core/signing/hashWorker.ts',
   scanWorker: 'src/core/scanning/scanWorker.ts',
+  safetyWorker: 'src/core/modelsafety/safetyWorker.ts',
 };
 
 (async () => {

@@ -22,8 +22,11 @@ export interface ByteSource {
   close?(): void;
 }
 
+/** Told about every successful disk read: `length` bytes at file offset `position`. */
+export type ReadRecorder = (position: number, length: number) => void;
+
 /** A region [start, end) of an open file. `skip` moves the position without I/O. */
-export function fileRangeSource(fh: FileHandle, start: number, end: number, signal?: AbortSignal): ByteSource {
+export function fileRangeSource(fh: FileHandle, start: number, end: number, signal?: AbortSignal, onRead?: ReadRecorder): ByteSource {
   let pos = start;
   let disk = 0;
   return {
@@ -37,6 +40,7 @@ export function fileRangeSource(fh: FileHandle, start: number, end: number, sign
       const buf = Buffer.allocUnsafe(n);
       const { bytesRead } = await fh.read(buf, 0, n, pos);
       if (bytesRead <= 0) return null;
+      onRead?.(pos, bytesRead);
       pos += bytesRead;
       disk += bytesRead;
       return bytesRead === n ? buf : buf.subarray(0, bytesRead);
@@ -80,10 +84,11 @@ export function inflateRawSource(
   compressedSize: number,
   signal?: AbortSignal,
   kind: 'raw' | 'zlib' | 'gzip' = 'raw',
+  onRead?: ReadRecorder,
 ): ByteSource {
   if (compressedSize <= 0) return bufferSource(new Uint8Array(0));
   // Read through our own range source: a FileHandle read stream would close the shared handle when destroyed.
-  const raw = fileRangeSource(fh, start, start + compressedSize, signal);
+  const raw = fileRangeSource(fh, start, start + compressedSize, signal, onRead);
   const rs = Readable.from(
     (async function* () {
       for (let c = await raw.read(CHUNK); c; c = await raw.read(CHUNK)) yield c;

@@ -15,8 +15,15 @@ export type {
   ScanOptions,
 } from './types';
 export { DEFAULT_LIMITS } from './types';
-export { scanModelFile, scanModelFolder, isModelFileCandidate, MODEL_FILE_EXTENSIONS, type ModelSafetyErrorCode } from './scanFile';
+export { scanModelFile, scanModelFolder, listModelFolder, isModelFileCandidate, MODEL_FILE_EXTENSIONS, type ModelFolderListing, type ModelSafetyErrorCode } from './scanFile';
+export {
+  createSafetyWorkerClient,
+  SAFETY_WORKER_TIMEOUT,
+  type SafetyWorkerClient,
+  type SafetyWorkerClientOptions,
+  type SafetyWorkerScanOptions,
+} from './workerClient';
 export { scanModelBytes } from './scanBytes';
-export { ModelSafetyCache } from './safetyCache';
+export { ModelSafetyCache, type SafetyScanFn } from './safetyCache';
 export { classifyGlobal, type GlobalVerdict } from './policy';
 export { filesAtLeast, verdictRank, worstVerdict } from './verdict';

@@ -4,6 +4,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
+import { ByteCoverage } from './byteCoverage';
 import { bufferSource, fileRangeSource, inflateRawSource, InflateError, type ByteSource } from './byteSource';
 
 /** A seekable blob. */
@@ -15,14 +16,18 @@ export interface RandomAccess {
   range(start: number, end: number, signal?: AbortSignal): ByteSource;
   /** A stream inflating the deflate data (raw, zlib-wrapped or gzip) at [start, start+compressedSize). */
   inflate(start: number, compressedSize: number, signal?: AbortSignal, kind?: 'raw' | 'zlib' | 'gzip'): ByteSource;
-  /** Bytes read from disk so far by readAt (streams count their own). */
+  /** Bytes read from disk so far by readAt (streams count their own); re-reads count again. */
   readonly diskBytes: number;
+  /** Distinct bytes of the underlying file read so far (each byte counts once; 0 for in-memory blobs). */
+  readonly coveredBytes: number;
 }
 
 /** Random access over an open file handle. */
 export function fileAccess(fh: FileHandle, size: number): RandomAccess {
   let disk = 0;
   let closedStreams = 0;
+  const coverage = new ByteCoverage();
+  const onRead = (position: number, length: number) => coverage.add(position, length);
   const live = new Set<ByteSource>();
   // Count what every stream pulled from disk, without keeping finished streams alive.
   const track = (src: ByteSource): ByteSource => {
@@ -41,16 +46,20 @@ export function fileAccess(fh: FileHandle, size: number): RandomAccess {
       for (const s of live) n += s.diskBytes;
       return n;
     },
+    get coveredBytes() {
+      return coverage.size;
+    },
     async readAt(position, length) {
       const n = Math.max(0, Math.min(length, size - position));
       const buf = Buffer.alloc(n);
       if (n === 0) return buf;
       const { bytesRead } = await fh.read(buf, 0, n, position);
       disk += bytesRead;
+      coverage.add(position, bytesRead);
       return buf.subarray(0, bytesRead);
     },
-    range: (start, end, signal) => track(fileRangeSource(fh, start, Math.min(end, size), signal)),
-    inflate: (start, csize, signal, kind) => track(inflateRawSource(fh, start, Math.max(0, Math.min(csize, size - start)), signal, kind)),
+    range: (start, end, signal) => track(fileRangeSource(fh, start, Math.min(end, size), signal, onRead)),
+    inflate: (start, csize, signal, kind) => track(inflateRawSource(fh, start, Math.max(0, Math.min(csize, size - start)), signal, kind, onRead)),
   };
 }
 
@@ -59,6 +68,7 @@ export function bufferAccess(data: Buffer, maxInflated = 256 * 1024 * 1024): Ran
   return {
     size: data.length,
     diskBytes: 0,
+    coveredBytes: 0,
     async readAt(position, length) {
       return data.subarray(Math.max(0, position), Math.min(data.length, position + length));
     },
@@ -92,6 +102,9 @@ export function subAccess(ra: RandomAccess, start: number, size: number): Random
     size: end - start,
     get diskBytes() {
       return ra.diskBytes;
+    },
+    get coveredBytes() {
+      return ra.coveredBytes;
     },
     readAt: (position, length) => ra.readAt(start + position, Math.max(0, Math.min(length, end - start - position))),
     range: (s, e, signal) => ra.range(start + s, start + Math.min(e, end - start), signal),

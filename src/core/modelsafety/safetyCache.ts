@@ -2,6 +2,9 @@ import { promises as fsp } from 'node:fs';
 import { scanModelFile } from './scanFile';
 import type { FileSafetyReport, ScanOptions } from './types';
 
+/** How the cache checks a file on a miss (default: scanModelFile in this thread; the extension passes its worker client). */
+export type SafetyScanFn = (filePath: string, options: ScanOptions) => Promise<FileSafetyReport>;
+
 interface Entry {
   key: string;
   report: Promise<FileSafetyReport>;
@@ -15,7 +18,10 @@ interface Entry {
 export class ModelSafetyCache {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly scan: SafetyScanFn = scanModelFile,
+  ) {}
 
   /** The verdict for `filePath`, from the cache when the file is unchanged. */
   async get(filePath: string, options: ScanOptions = {}): Promise<FileSafetyReport> {
@@ -23,7 +29,7 @@ export class ModelSafetyCache {
     const key = st ? `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}` : '';
     const hit = this.entries.get(filePath);
     if (st && hit && hit.key === key) return hit.report;
-    const report = scanModelFile(filePath, options);
+    const report = this.scan(filePath, options);
     if (st) {
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(filePath, { key, report });

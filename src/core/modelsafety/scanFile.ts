@@ -61,7 +61,7 @@ export async function scanModelFile(filePath: string, options: ScanOptions = {})
   } finally {
     await fh.close();
   }
-  report.bytesRead = ra.diskBytes;
+  report.bytesRead = ra.coveredBytes;
   options.onProgress?.(stat.size, stat.size, filePath);
   return report.build(Math.round(performance.now() - started));
 }
@@ -83,11 +83,18 @@ export async function isModelFileCandidate(filePath: string): Promise<boolean> {
   }
 }
 
+/** The files a folder check looks at: model files (absolute paths, sizes) and the rest (relative). */
+export interface ModelFolderListing {
+  candidates: Array<{ path: string; size: number }>;
+  /** Paths (relative to the folder, `/`-separated) that are not model files. */
+  skipped: string[];
+}
+
 /**
- * Checks every model file below `dir` (skipping `.git` and symbolic links), one at a time.
- * Progress is reported in bytes over the total size of the files being checked.
+ * Lists the model files below `dir` (by extension or first bytes), skipping `.git` and symbolic
+ * links, in a stable (sorted) order. Throws MODELSAFETY_* when `dir` is not a readable directory.
  */
-export async function scanModelFolder(dir: string, options: ScanOptions = {}): Promise<FolderSafetyReport> {
+export async function listModelFolder(dir: string, signal?: AbortSignal): Promise<ModelFolderListing> {
   let st;
   try {
     st = await fsp.stat(dir);
@@ -95,10 +102,10 @@ export async function scanModelFolder(dir: string, options: ScanOptions = {}): P
     throw inputError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'MODELSAFETY_NOT_FOUND' : 'MODELSAFETY_UNREADABLE', `cannot read ${dir}: ${(e as Error).message}`, e);
   }
   if (!st.isDirectory()) throw inputError('MODELSAFETY_NOT_A_DIRECTORY', `${dir} is not a directory`);
-  const candidates: Array<{ abs: string; size: number }> = [];
+  const candidates: Array<{ path: string; size: number }> = [];
   const skipped: string[] = [];
   const walk = async (d: string): Promise<void> => {
-    throwIfAborted(options.signal);
+    throwIfAborted(signal);
     const entries = await fsp.readdir(d, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const ent of entries) {
@@ -107,20 +114,29 @@ export async function scanModelFolder(dir: string, options: ScanOptions = {}): P
       if (ent.isDirectory()) {
         if (ent.name !== '.git') await walk(abs);
       } else if (ent.isFile() && (await isModelFileCandidate(abs))) {
-        candidates.push({ abs, size: (await fsp.stat(abs)).size });
+        candidates.push({ path: abs, size: (await fsp.stat(abs)).size });
       } else skipped.push(rel);
     }
   };
   await walk(dir);
+  return { candidates, skipped };
+}
+
+/**
+ * Checks every model file below `dir` (skipping `.git` and symbolic links), one at a time.
+ * Progress is reported in bytes over the total size of the files being checked.
+ */
+export async function scanModelFolder(dir: string, options: ScanOptions = {}): Promise<FolderSafetyReport> {
+  const { candidates, skipped } = await listModelFolder(dir, options.signal);
   const total = candidates.reduce((a, c) => a + c.size, 0);
   let done = 0;
   const files = [];
   for (const c of candidates) {
     const base = done;
     files.push(
-      await scanModelFile(c.abs, {
+      await scanModelFile(c.path, {
         ...options,
-        onProgress: options.onProgress && ((d, _t, detail) => options.onProgress!(base + d, total, detail ?? c.abs)),
+        onProgress: options.onProgress && ((d, _t, detail) => options.onProgress!(base + d, total, detail ?? c.path)),
       }),
     );
     done += c.size;

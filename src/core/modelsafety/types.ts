@@ -75,7 +75,10 @@ export interface FileSafetyReport {
   findings: SafetyFinding[];
   /** File size in bytes. */
   size: number;
-  /** Bytes actually read from disk (tensor payloads are skipped by offset). */
+  /**
+   * Distinct bytes of the file read from disk (tensor payloads are skipped by offset). A byte read
+   * more than once (format sniffing, then parsing) counts once, so this never exceeds `size`.
+   */
   bytesRead: number;
   durationMs: number;
 }

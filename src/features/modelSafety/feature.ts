@@ -24,7 +24,9 @@ export const modelSafetyFeature: Feature = {
     const items: vscode.Disposable[] = [];
     const add = <T extends vscode.Disposable>(d: T): T => (items.push(d), d);
     const settings = add(new AiCodeSettingsService(log, ['modelSafety']));
-    const safety = add(new ModelSafetyService(createCoreSafetyEngine(), settings, context, log));
+    const engine = createCoreSafetyEngine();
+    add({ dispose: () => engine.dispose?.() });
+    const safety = add(new ModelSafetyService(engine, settings, context, log));
     const decorations = add(new SafetyDecorationProvider(safety));
     add(vscode.window.registerFileDecorationProvider(decorations));
     const tree = add(new SafetyTreeProvider(safety));

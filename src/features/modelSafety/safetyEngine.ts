@@ -8,6 +8,8 @@ export interface SafetyEngine {
   scanFile(fsPath: string, options: { signal?: AbortSignal }): Promise<FileSafetyReport>;
   /** Checks every model file below a folder (by extension or content), one at a time. */
   scanFolder(fsPath: string, options: { signal?: AbortSignal }): Promise<FileSafetyReport[]>;
+  /** Stops the engine's worker, if any. */
+  dispose?(): void;
 }
 
 /**

@@ -93,7 +93,7 @@ export class ModelSafetyService extends DisposableBase {
     while (this.running) await this.running;
   }
 
-  /** Checks `fsPath` now (even if already checked) and returns its report. */
+  /** Checks `fsPath` now and returns its report (the engine reuses its verdict while the file is unchanged). */
   async check(fsPath: string): Promise<FileSafetyReport> {
     const report = await this.engine.scanFile(fsPath, { signal: this.abort.signal });
     this.store(fsPath, report);

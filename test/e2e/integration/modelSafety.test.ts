@@ -20,6 +20,40 @@ async function api(): Promise<ModelSafetyTestApi> {
 /** Protocol-0 pickle: GLOBAL os.system, MARK, STRING, TUPLE, REDUCE, STOP (what `__reduce__` to os.system produces). */
 const EVIL_PICKLE = Buffer.from("cos\nsystem\n(S'echo owned'\ntR.", 'latin1');
 
+/** Protocol-4 pickle of a dict with `items` str→int entries, 1000 per MARK…SETITEMS batch, keys memoized. */
+function bigDictPickle(items: number): Buffer {
+  const parts: Buffer[] = [Buffer.from([0x80, 4, 0x7d, 0x94])]; // PROTO 4, EMPTY_DICT, MEMOIZE
+  for (let i = 0; i < items; i += 1000) {
+    const batch: Buffer[] = [Buffer.from('(')];
+    for (let k = i; k < Math.min(items, i + 1000); k++) {
+      const key = Buffer.from(`layer.${k}`, 'latin1');
+      const v = Buffer.alloc(5);
+      v[0] = 0x4a; // BININT
+      v.writeInt32LE(k, 1);
+      batch.push(Buffer.from([0x8c, key.length]), key, Buffer.from([0x94]), v); // SHORT_BINUNICODE, MEMOIZE
+    }
+    batch.push(Buffer.from('u')); // SETITEMS
+    parts.push(...batch);
+  }
+  parts.push(Buffer.from('.'));
+  return Buffer.concat(parts);
+}
+
+/**
+ * 598 bytes: a zip holding a deflated zip whose deflated data.pkl is a 60 MB pickle (30M NONE+POP
+ * pairs). Checking it inflates and walks 60 MB in memory with no I/O to yield on: seconds of
+ * synchronous CPU, which froze the extension host for the whole check when it ran in-process.
+ */
+const NESTED_ZIP_B64 = [
+  'UEsDBBQAAAAIAAAAAADsabXy4gEAAG7kAAAJAAAAaW5uZXIuemlw7d2/S9RhHMDx57zzRxnShWGEgaUtDecqCHHElYKLgkGLyBcVlHM4RI6iQR0OnUK4/8Ah',
+  'pCUXJwfBpdamQiQIHXWxSRC/8bUxGr98QV6v6Xk+PH/Bmwc+42P5QncIoSMkho/WmqfHIRTWm/m7IYRoaWZ+oT43OBstR6VadfH0IHcrhDv5vrdbT999fDld',
+  '/PazPQAAAAA33IO9WrklOZzE1ZHKawAAAOCma0wN9eWSGHAe7/ZvfQIAAABuuoNS7+b1F4GL+LA4kXWaAAAAAFIX9XSNJi1g9XLlbGM76zQBAAAApG6ns30g',
+  'iQHlq/16ZTLrNAEAAACk7kcjfy+JAX3x9PCTrMsEAAAAkLpnf/cLhrAZf35UzLpMAAAAAKm7X/+1WkhiwNf4+4eNrNMEAAAAkLrbe7VySxIDTuLqSCXrNAEA',
+  'AACkrjE11JdLYsB5vNu/lXWaAAAAAFJ3UOrdTFpAuIgPixNZpwkAAAAgdVFP12jSAlYvV842trNOEwAAAEDqdjrbB5IYUL7ar1cms04TAAAAQOoOG/nHIYS2',
+  'F69+f3nfyC23BuB/am/Gx3It3aE7hNBxPRk+WmueHodQWG/m7/7zPlqamV+ozw3ORstRqVZdHB9rbUvmuZALz0MID0+S2x9QSwECFAAUAAAACAAAAAAA7Gm1',
+  '8uIBAABu5AAACQAAAAAAAAAAAAAAAAAAAAAAaW5uZXIuemlwUEsFBgAAAAABAAEANwAAAAkCAAAAAA==',
+].join('');
+
 describe('Model file safety in a real VS Code host', function () {
   this.timeout(120_000);
   const evil = () => ws('models', 'evil-pickle', 'model.pkl');
@@ -71,6 +105,13 @@ describe('Model file safety in a real VS Code host', function () {
   });
 
   it('checks every model file of the workspace without stalling the extension host', async () => {
+    // A ~24 MB pickle (a dict of 1.2M str→int items in SETITEMS batches, as Python writes them): the
+    // check takes hundreds of ms of CPU, which must run in the worker thread, not on the host.
+    const big = ws('models', 'big-pickle', 'state.pkl');
+    fs.mkdirSync(path.dirname(big), { recursive: true });
+    fs.writeFileSync(big, bigDictPickle(1_200_000));
+    const nested = path.join(path.dirname(big), 'nested.pt');
+    fs.writeFileSync(nested, Buffer.from(NESTED_ZIP_B64, 'base64'));
     let maxGap = 0;
     let last = Date.now();
     const timer = setInterval(() => {
@@ -83,9 +124,16 @@ describe('Model file safety in a real VS Code host', function () {
       const r = await vscode.commands.executeCommand<{ files: number; dangerous: number }>('trustlens.modelSafety.scanWorkspace');
       console.log(`[measure] model safety: ${r?.files} model files checked in ${Date.now() - t0} ms; max extension-host event-loop gap ${maxGap} ms`);
       assert.ok((r?.dangerous ?? 0) >= 1);
+      const bigReport = (await api()).report(big) as { verdict: string; size?: number; durationMs?: number } | undefined;
+      console.log(`[measure] model safety: ${bigReport?.size} byte pickle checked in ${bigReport?.durationMs} ms (${bigReport?.verdict})`);
+      assert.equal(bigReport?.verdict, 'safe');
+      const nestedReport = (await api()).report(nested) as { format?: string; durationMs?: number } | undefined;
+      console.log(`[measure] model safety: 598-byte nested zip (60 MB pickle inside) checked in ${nestedReport?.durationMs} ms (${nestedReport?.format})`);
+      assert.ok(nestedReport, 'the nested archive was checked');
       assert.ok(maxGap < 250, `the extension host was blocked for ${maxGap} ms`);
     } finally {
       clearInterval(timer);
+      fs.rmSync(path.dirname(big), { recursive: true, force: true });
     }
   });
 

@@ -1,0 +1,16 @@
+/** Messages between the model-safety worker client and `safetyWorker.ts` (all structured-clone safe). */
+import type { ModelFolderListing } from './scanFile';
+import type { FileSafetyReport, SafetyLimits } from './types';
+
+export type SafetyRequest = { type: 'file'; id: number; path: string; limits?: Partial<SafetyLimits> } | { type: 'list'; id: number; dir: string };
+
+export interface SafetyWorkerInit {
+  /** Int32Array over a SharedArrayBuffer: slot 0 holds the id of the request to cancel. */
+  cancel: SharedArrayBuffer;
+}
+
+export type SafetyReply =
+  | { type: 'progress'; id: number; done: number; total: number; detail?: string }
+  | { type: 'file'; id: number; report: FileSafetyReport }
+  | { type: 'list'; id: number; listing: ModelFolderListing }
+  | { type: 'error'; id: number; code: string; message: string; cancelled: boolean };
