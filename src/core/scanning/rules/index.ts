@@ -6,7 +6,7 @@ import { corsCredentialsWildcard, csrfDisabled, debugEnabled, errorDetailsExpose
 import { insecureRandom, staticIv, weakCipher, weakHash, weakKeySize } from './crypto';
 import { kerasUnsafe, numpyAllowPickle, torchLoad, unsafeDeserialization, yamlUnsafeLoad } from './deserialization';
 import { codeInjection, commandInjection, nosqlInjection, sqlInjection } from './injection';
-import { allocOverflow, cDangerousFunction, formatString, rustUnsafe, uncheckedAlloc, useAfterFree } from './memory';
+import { allocOverflow, cDangerousFunction, cUncheckedIndex, formatString, rustUnsafe, uncheckedAlloc, useAfterFree } from './memory';
 import { incompleteUrlValidation, insecureTempFile, integerNarrowing, massAssignment, postMessageOrigin, prototypePollution, reverseTabnabbing, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
 import { hfUnpinned, llmCodeTools, trustRemoteCode } from './ml';
 import { hardcodedPassword, hardcodedProviderKey } from './secrets';
@@ -39,6 +39,7 @@ const ALL: Rule[] = [
   allocOverflow,
   uncheckedAlloc,
   useAfterFree,
+  cUncheckedIndex,
   formatString,
   ssrf,
   openRedirect,

@@ -418,6 +418,65 @@ export const useAfterFree = defineRule({
   },
 });
 
+/** Comparison of `name` against something anywhere in the code (a bounds check). */
+function compared(name: string, code: string): boolean {
+  return new RegExp(`\\b${name}\\s*(?:<=?|>=?|==|!=)|(?:<=?|>=?|==|!=)\\s*${name}\\b|!\\s*${name}\\b|\\bif\\s*\\(\\s*${name}\\s*[)&|]|&&\\s*${name}\\b|\\b(?:MIN|MAX|min|max|std::min|std::max|clamp|std::clamp)\\s*\\(`).test(code);
+}
+
+/** Declared type of `name` in `code` (`long long *values` -> `long long`), if it is a pointer. */
+function pointeeType(name: string, code: string): string | undefined {
+  const m = new RegExp(`((?:(?:const|unsigned|signed|struct|long|short)\\s+)*[A-Za-z_]\\w*)\\s*\\*\\s*${name}\\b`).exec(code);
+  return m?.[1].replace(/\bconst\s+/g, '').trim();
+}
+
+export const cUncheckedIndex = defineRule({
+  id: 'c-unchecked-index',
+  name: 'Array index or offset not checked against the bounds',
+  cwe: 'CWE-125',
+  severity: 'medium',
+  pattern: 19,
+  message: 'An index derived from input or a length is used without a bounds check',
+  why: 'OpenSSF ML-driven guide on LLM root causes: "missing conditional check (29.3%)" and "incorrect conditional check"; check indexes against the array size and lengths against zero before use.',
+  description: 'C/C++: an index parsed with atoi/strtol used to subscript an array with no comparison of it in the function (CWE-129/125); s[len - 1] with len from strlen and no len > 0 check (underflow, CWE-787/125); pointer arithmetic scaled by sizeof on a typed pointer (CWE-468).',
+  matchers: {
+    c: [
+      {
+        kind: 'node', trigger: /\[/, types: ['subscript_expression'],
+        check: (n, ctx) => {
+          // tree-sitter-cpp: `indices: (subscript_argument_list ...)`; older grammars: `index`.
+          const idx = (n.childForFieldName('index') ?? n.namedChildren[1])?.text.trim().replace(/^\[([\s\S]*)\]$/, '$1').trim() ?? '';
+          const arr = (n.childForFieldName('argument') ?? n.namedChildren[0])?.text ?? '';
+          const code = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+          const write = n.parent?.type === 'assignment_expression' && n.parent.childForFieldName('left')?.id === n.id;
+          // s[len - 1] with len = strlen(s) and no check that len > 0.
+          const m = /^([A-Za-z_]\w*)\s*-\s*1$/.exec(idx);
+          if (m && new RegExp(`\\b${m[1]}\\s*=\\s*(?:\\([^)]*\\)\\s*)?(?:strlen|strnlen|wcslen)\\s*\\(`).test(code) && !compared(m[1], code)) {
+            return { cwe: write ? 'CWE-787' : 'CWE-125', message: `\`${arr}[${idx}]\` with ${m[1]} = strlen(...) and no check that ${m[1]} > 0: an empty string indexes -1 (out of bounds)` };
+          }
+          // arr[i] with i = atoi(...)/strtol(...) and no comparison of i anywhere in the function.
+          if (/^[A-Za-z_]\w*$/.test(idx) && new RegExp(`\\b${idx}\\s*=\\s*(?:\\([^)]*\\)\\s*)?(?:atoi|atol|atoll|strtol|strtoul|strtoll|strtoull)\\s*\\(`).test(code) && !compared(idx, code)) {
+            return { cwe: write ? 'CWE-787' : 'CWE-125', message: `\`${arr}[${idx}]\` uses an index parsed from input with no bounds check (CWE-129): check 0 <= ${idx} < size first` };
+          }
+          return undefined;
+        },
+      },
+      {
+        // `values + i * sizeof(long long)` on a `long long *`: pointer arithmetic already scales.
+        kind: 'node', trigger: /\+\s*[\w()]+\s*\*\s*sizeof|sizeof\s*\([^)]*\)\s*\*\s*\w+\s*\)?\s*[,;)]/, types: ['binary_expression'],
+        check: (n, ctx) => {
+          if (n.childForFieldName('operator')?.text !== '+') return undefined;
+          const base = n.childForFieldName('left')?.text ?? '';
+          const off = n.childForFieldName('right')?.text ?? '';
+          if (!/^[A-Za-z_]\w*$/.test(base) || !/\bsizeof\b/.test(off) || !/\*/.test(off)) return undefined;
+          const t = pointeeType(base, ctx.functionText()) ?? pointeeType(base, ctx.text);
+          if (!t || /^(?:(?:unsigned|signed)\s+)?char$|^(?:void|uint8_t|int8_t|BYTE|u8|gchar|guchar)$/.test(t)) return undefined;
+          return { cwe: 'CWE-468', message: `\`${base}\` is a ${t} *: adding ${off} scales twice (pointer arithmetic already multiplies by sizeof(${t})); add the element count instead` };
+        },
+      },
+    ],
+  },
+});
+
 export const rustUnsafe = defineRule({
   id: 'rust-unsafe-without-safety-comment',
   name: 'unsafe block without a SAFETY comment',

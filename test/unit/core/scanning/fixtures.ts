@@ -338,6 +338,9 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
   'c-unchecked-allocation': {
     c: { pos: [`void f(size_t n) { char *p = malloc(n); p[0] = 0; }`], neg: [`void f(size_t n) { char *p = malloc(n); if (p == NULL) return; p[0] = 0; }`, `void f(size_t n) { char *p = malloc(n); if (!p) return; memset(p, 0, n); }`] },
   },
+  'c-unchecked-index': {
+    c: { pos: [`int price_at(const int *prices, const char *index_str) {\n  int idx = atoi(index_str);\n  return prices[idx];\n}`, `void rtrim(char *s) {\n  size_t n = strlen(s);\n  while (s[n - 1] == ' ') s[--n] = '\\0';\n}`, `void reset(long long *values, int from, int count) {\n  memset(values + from * sizeof(long long), 0, count * sizeof(long long));\n}`], neg: [`int price_at(const int *prices, int size, const char *index_str) {\n  int idx = atoi(index_str);\n  if (idx < 0 || idx >= size) return -1;\n  return prices[idx];\n}`, `void rtrim(char *s) {\n  size_t n = strlen(s);\n  while (n > 0 && s[n - 1] == ' ') s[--n] = '\\0';\n}`, `void reset(long long *values, int from, int count) {\n  memset(values + from, 0, count * sizeof(long long));\n}\nvoid copy_at(unsigned char *buf, int i, const void *src) {\n  memcpy(buf + i * sizeof(int), src, sizeof(int));\n}`] },
+  },
   'c-use-after-free': {
     c: { pos: [`void f(char *p) { free(p); p[0] = 'x'; }`, `void f(char *p) { free(p); free(p); }`], neg: [`void f(char *p) { free(p); p = NULL; }`, `void f(char *p) { p[0] = 'x'; free(p); }`] },
   },
