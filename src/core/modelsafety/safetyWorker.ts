@@ -6,7 +6,7 @@
  * AbortSignal.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isCancellation, TrustLensError } from '../errors';
+import { errorReply, sharedCancelSignal } from '../workers/workerSide';
 import { listModelFolder, scanModelFile } from './scanFile';
 import type { SafetyReply, SafetyRequest, SafetyWorkerInit } from './workerProtocol';
 
@@ -14,15 +14,6 @@ const init = workerData as SafetyWorkerInit;
 const cancelSlot = new Int32Array(init.cancel);
 /** Progress messages are throttled to this interval: enough for a progress bar, no flood. */
 const PROGRESS_INTERVAL_MS = 100;
-
-/** An AbortSignal-shaped view of "the client cancelled request `id`" (the scanners only read `aborted`). */
-function sharedSignal(id: number): AbortSignal {
-  return {
-    get aborted() {
-      return Atomics.load(cancelSlot, 0) === id;
-    },
-  } as AbortSignal;
-}
 
 function progressSender(id: number): (done: number, total: number, detail?: string) => void {
   let last = 0;
@@ -35,7 +26,7 @@ function progressSender(id: number): (done: number, total: number, detail?: stri
 }
 
 async function handle(req: SafetyRequest): Promise<SafetyReply> {
-  const signal = sharedSignal(req.id);
+  const signal = sharedCancelSignal(cancelSlot, req.id);
   if (req.type === 'list') return { type: 'list', id: req.id, listing: await listModelFolder(req.dir, signal) };
   return { type: 'file', id: req.id, report: await scanModelFile(req.path, { signal, onProgress: progressSender(req.id), limits: req.limits }) };
 }
@@ -43,14 +34,6 @@ async function handle(req: SafetyRequest): Promise<SafetyReply> {
 parentPort?.on('message', (req: SafetyRequest) => {
   if (req.type !== 'file' && req.type !== 'list') return;
   handle(req)
-    .catch(
-      (e: unknown): SafetyReply => ({
-        type: 'error',
-        id: req.id,
-        code: TrustLensError.is(e) ? e.code : 'INTERNAL',
-        message: e instanceof Error ? e.message : String(e),
-        cancelled: isCancellation(e),
-      }),
-    )
+    .catch((e: unknown): SafetyReply => errorReply(req.id, e))
     .then((reply) => parentPort?.postMessage(reply));
 });

@@ -1,4 +1,5 @@
 /** Messages between the model-safety worker client and `safetyWorker.ts` (all structured-clone safe). */
+import type { WorkerErrorReply, WorkerProgressReply } from '../workers/serialWorkerClient';
 import type { ModelFolderListing } from './scanFile';
 import type { FileSafetyReport, SafetyLimits } from './types';
 
@@ -10,7 +11,7 @@ export interface SafetyWorkerInit {
 }
 
 export type SafetyReply =
-  | { type: 'progress'; id: number; done: number; total: number; detail?: string }
+  | WorkerProgressReply
   | { type: 'file'; id: number; report: FileSafetyReport }
   | { type: 'list'; id: number; listing: ModelFolderListing }
-  | { type: 'error'; id: number; code: string; message: string; cancelled: boolean };
+  | WorkerErrorReply;

@@ -1,6 +1,7 @@
 /** Messages between the scan worker client and `scanWorker.ts`. */
 import type { Severity } from './finding';
 import type { ScanResult } from './scanner';
+import type { WorkerErrorReply } from '../workers/serialWorkerClient';
 
 export interface ScanRequest {
   type: 'scan';
@@ -17,4 +18,4 @@ export interface WorkerInit {
   cancel: SharedArrayBuffer;
 }
 
-export type ScanReply = { type: 'result'; id: number; result: ScanResult } | { type: 'error'; id: number; code: string; message: string; cancelled: boolean };
+export type ScanReply = { type: 'result'; id: number; result: ScanResult } | WorkerErrorReply;

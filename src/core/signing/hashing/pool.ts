@@ -15,6 +15,7 @@ import { throwIfAborted } from '../../abort';
 import { SerializationError } from '../serialization/errors';
 import { hashRangeAsync, HashJobFailure } from './hashRange';
 import { DEFAULT_CHUNK_SIZE, OVERLAP_MIN_BYTES, type HashBatchRequest, type HashJob, type HashJobResult, type HashWorkerMessage } from './job';
+import { startWorker } from '../../workers/workerLocation';
 import { resolveWorkerSource, type WorkerSource } from './workerSource';
 
 /** Options of a HashPool. */
@@ -209,7 +210,7 @@ export class HashPool {
 
   private spawn(slot: Slot): Worker {
     const src = this.source!;
-    const w = src.kind === 'file' ? new Worker(src.file) : new Worker(src.code, { eval: true });
+    const w = startWorker(src);
     slot.worker = w;
     w.on('message', (m: HashWorkerMessage) => {
       if (slot.worker !== w) return;
