@@ -102,9 +102,32 @@ function arraySize(name: string, ctx: RuleContext, anyType = false): number | un
   if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
   const type = anyType ? '[A-Za-z_][\\w:<>]*\\**' : '(?:unsigned\\s+)?(?:char|TCHAR|CHAR|gchar|int8_t|uint8_t|BYTE)';
   const decl = new RegExp(`\\b${type}\\s+(?:\\w+\\s*\\[[^\\]]*\\]\\s*,\\s*)*${name}\\s*\\[\\s*(\\w+)\\s*\\]`);
-  const m = decl.exec(ctx.functionText()) ?? decl.exec(ctx.text);
-  if (!m) return undefined;
-  return /^\d+$/.test(m[1]) ? Number(m[1]) : defineValue(m[1], ctx);
+  // The enclosing function first, then the file's declarations (indexed once per document).
+  const m = decl.exec(ctx.functionText());
+  const size = m ? m[1] : fileArrays(ctx.text, anyType).get(name);
+  if (size === undefined) return undefined;
+  return /^\d+$/.test(size) ? Number(size) : defineValue(size, ctx);
+}
+
+let arraysText = '';
+const arraysIndex = new Map<boolean, Map<string, string>>();
+
+/** `type name[N]` declarations of a document, by name (first wins); cached for the last document. */
+function fileArrays(text: string, anyType: boolean): Map<string, string> {
+  if (text !== arraysText) {
+    arraysText = text;
+    arraysIndex.clear();
+  }
+  let idx = arraysIndex.get(anyType);
+  if (!idx) {
+    idx = new Map();
+    const type = anyType ? '[A-Za-z_][\\w:<>]*\\**' : '(?:unsigned\\s+)?(?:char|TCHAR|CHAR|gchar|int8_t|uint8_t|BYTE)';
+    for (const d of text.matchAll(new RegExp(`\\b${type}\\s+((?:[A-Za-z_]\\w*\\s*\\[\\s*\\w+\\s*\\]\\s*,\\s*)*[A-Za-z_]\\w*\\s*\\[\\s*\\w+\\s*\\])`, 'g'))) {
+      for (const one of d[1].matchAll(/([A-Za-z_]\w*)\s*\[\s*(\w+)\s*\]/g)) if (!idx.has(one[1])) idx.set(one[1], one[2]);
+    }
+    arraysIndex.set(anyType, idx);
+  }
+  return idx;
 }
 
 /** `dst[...] = '\\0'` / `= 0` after the call in the function (explicit termination). */
@@ -441,23 +464,30 @@ export const cUncheckedIndex = defineRule({
   matchers: {
     c: [
       {
-        kind: 'node', trigger: /\[/, types: ['subscript_expression'],
-        check: (n, ctx) => {
-          // tree-sitter-cpp: `indices: (subscript_argument_list ...)`; older grammars: `index`.
-          const idx = (n.childForFieldName('index') ?? n.namedChildren[1])?.text.trim().replace(/^\[([\s\S]*)\]$/, '$1').trim() ?? '';
-          const arr = (n.childForFieldName('argument') ?? n.namedChildren[0])?.text ?? '';
-          const code = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
-          const write = n.parent?.type === 'assignment_expression' && n.parent.childForFieldName('left')?.id === n.id;
-          // s[len - 1] with len = strlen(s) and no check that len > 0.
-          const m = /^([A-Za-z_]\w*)\s*-\s*1$/.exec(idx);
-          if (m && new RegExp(`\\b${m[1]}\\s*=\\s*(?:\\([^)]*\\)\\s*)?(?:strlen|strnlen|wcslen)\\s*\\(`).test(code) && !compared(m[1], code)) {
-            return { cwe: write ? 'CWE-787' : 'CWE-125', message: `\`${arr}[${idx}]\` with ${m[1]} = strlen(...) and no check that ${m[1]} > 0: an empty string indexes -1 (out of bounds)` };
-          }
-          // arr[i] with i = atoi(...)/strtol(...) and no comparison of i anywhere in the function.
-          if (/^[A-Za-z_]\w*$/.test(idx) && new RegExp(`\\b${idx}\\s*=\\s*(?:\\([^)]*\\)\\s*)?(?:atoi|atol|atoll|strtol|strtoul|strtoll|strtoull)\\s*\\(`).test(code) && !compared(idx, code)) {
-            return { cwe: write ? 'CWE-787' : 'CWE-125', message: `\`${arr}[${idx}]\` uses an index parsed from input with no bounds check (CWE-129): check 0 <= ${idx} < size first` };
-          }
-          return undefined;
+        // Anchored on the few `x = atoi(...)` / `n = strlen(...)` bindings, not on every subscript.
+        kind: 'binding', trigger: /\b(?:ato(?:i|ll?)|strto(?:u?ll?)|strn?len|wcslen)\s*\(/,
+        check: (b, ctx) => {
+          const name = b.targets[0]?.text ?? '';
+          let v = b.value;
+          if (v?.type === 'cast_expression') v = v.childForFieldName('value');
+          const fnName = v?.type === 'call_expression' ? (v.childForFieldName('function')?.text ?? '') : '';
+          if (!/^[A-Za-z_]\w*$/.test(name) || b.pair || !fnName) return undefined;
+          const isLen = /^(?:strn?len|wcslen)$/.test(fnName);
+          if (!isLen && !/^(?:ato(?:i|ll?)|strto(?:u?ll?))$/.test(fnName)) return undefined;
+          const fnNode = ctx.functionNode();
+          if (!fnNode) return undefined;
+          const code = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => ' '.repeat(c.length));
+          if (compared(name, code)) return undefined;
+          // s[len - 1] (len = strlen(s), no len > 0 check) or arr[i] (i = atoi(...), no bounds check).
+          const use = new RegExp(isLen ? `\\b([A-Za-z_][\\w.>-]*)\\s*\\[\\s*${name}\\s*-\\s*1\\s*\\]` : `\\b([A-Za-z_][\\w.>-]*)\\s*\\[\\s*${name}\\s*\\]`).exec(code);
+          if (!use) return undefined;
+          const at = fnNode.startIndex + use.index;
+          const node = fnNode.descendantForIndex(at, at + use[0].length) ?? undefined;
+          const write = new RegExp(`^\\s*=[^=]`).test(code.slice(use.index + use[0].length));
+          const cwe = write ? 'CWE-787' : 'CWE-125';
+          return isLen
+            ? { node, cwe, message: `\`${use[0]}\` with ${name} = ${fnName}(...) and no check that ${name} > 0: an empty string indexes -1 (out of bounds)` }
+            : { node, cwe, message: `\`${use[0]}\` uses an index parsed with ${fnName}() and no bounds check (CWE-129): check 0 <= ${name} < size first` };
         },
       },
       {
