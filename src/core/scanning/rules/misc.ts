@@ -90,7 +90,19 @@ export const permissiveFilePermissions = defineRule({
     c: [
       perm(['chmod', 'fchmod', 'mkdir', 'mkfifo'], () => true, (c) => c.args[1]),
       perm(['open', 'creat'], (c) => c.args.length >= 3 || c.name === 'creat', (c) => c.args[c.name === 'creat' ? 1 : 2]),
-      { kind: 'call', names: ['umask'], check: (c) => (/^0+$/.test(c.args[0]?.text ?? '') ? { message: 'umask(0) makes every file created afterwards world-writable' } : undefined) },
+      {
+        kind: 'call',
+        names: ['umask'],
+        check: (c, ctx) => {
+          const t = c.args[0]?.text ?? '';
+          if (/^0+$/.test(t)) return { message: 'umask(0) makes every file created afterwards world-writable' };
+          // A umask that leaves "others" read access while a secret file is written (umask(022) -> 0644).
+          const m = /^0[0-7]{1,3}$/.test(t) ? parseInt(t, 8) : NaN;
+          return !Number.isNaN(m) && (m & 0o004) === 0 && /secret|private|passw|credential|token|\.pem\b|\bkey\b/i.test(ctx.functionName() + ' ' + ctx.functionText().slice(0, 600))
+            ? { message: `umask(${t}) leaves files created here readable by other users, and this code writes a secret: use umask(077) and mode 0600` }
+            : undefined;
+        },
+      },
     ],
     javascript: [perm(['chmod', 'chmodSync', 'mkdir', 'mkdirSync', 'writeFile', 'writeFileSync', 'open', 'openSync'], (c) => /^(?:fs|fsp|fs\.promises|promises)$/.test(c.receiver?.text ?? ''), (c) => (c.name.startsWith('chmod') ? c.args[1] : (optionFromArgs(c) ?? (c.name.startsWith('open') ? c.args[2] : undefined))))],
     go: [perm(['Chmod', 'WriteFile', 'OpenFile', 'Mkdir', 'MkdirAll'], (c) => /^(?:os|ioutil)\./.test(c.callee), (c) => c.args[c.args.length - 1])],
