@@ -172,15 +172,19 @@ const javaXss: Matcher[] = [
   {
     // A Spring handler (@GetMapping & co. in a @RestController, or @ResponseBody) returning
     // markup built from request parameters: the String is written to the response as is.
-    kind: 'node', trigger: /@(?:Get|Post|Put|Patch|Delete|Request)Mapping/, anchor: /\breturn\b/,
+    // Trigger: a mapping annotation AND a string literal with markup somewhere in the file.
+    kind: 'node', trigger: /^(?=[\s\S]*@(?:Get|Post|Put|Patch|Delete|Request)Mapping)(?=[\s\S]*["'][^"'\n]*<\s*\/?[a-zA-Z])/, anchor: /\breturn\b/,
     types: ['return_statement'],
     check: (n, ctx) => {
+      // Cheap checks first (this runs on every return of a Spring file): markup somewhere in the
+      // file, then the handler's signature, and only then the data flow.
       const e = n.namedChildren[0];
-      const m = ctx.functionNode();
-      if (!e || !m || m.type !== 'method_declaration' || !ctx.mayTaint() || !ctx.mayTaintExpr(e)) return undefined;
-      const head = m.text.slice(0, m.childForFieldName('body')?.startIndex ? m.childForFieldName('body')!.startIndex - m.startIndex : 0);
+      if (!e) return undefined;
+      const fnText = ctx.functionText();
+      const head = fnText.slice(0, Math.max(0, fnText.indexOf('{')));
       if (!/@(?:Get|Post|Put|Patch|Delete|Request)Mapping/.test(head) || !/\bString\s+\w+\s*\(/.test(head) || (!ctx.fileHas(/@RestController/) && !/@ResponseBody/.test(head))) return undefined;
       if (/produces\s*=\s*(?:MediaType\.(?:APPLICATION_JSON|TEXT_PLAIN)|"(?:application\/json|text\/plain))/.test(head)) return undefined;
+      if (ctx.functionNode()?.type !== 'method_declaration' || !ctx.mayTaint() || !ctx.mayTaintExpr(e)) return undefined;
       const v = ctx.val(e);
       const t = taintFor(v, San.Html);
       return t && v.str && HTMLISH.test(v.text) ? { taint: t, sink: 'Spring handler response body', node: e, severity: 'high' } : undefined;
@@ -415,6 +419,7 @@ function signatureText(ctx: RuleContext): string {
  * containment check or basename in the function. `parts` are the joined pieces after the base.
  */
 function paramJoinHit(ctx: RuleContext, parts: readonly Node[], sink: string, fileApi: RegExp, guard: RegExp): Hit | undefined {
+  if (!parts.some((a) => a.type === 'identifier')) return undefined;
   const sig = signatureText(ctx);
   if (!sig) return undefined;
   const fn = ctx.functionText();
