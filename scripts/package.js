@@ -24,7 +24,10 @@ const ls = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'l
 if (ls.status !== 0) throw new Error(`vsce ls failed: ${ls.stderr}`);
 const shipped = ls.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 const forbidden = shipped.filter((f) => /^(src|test|scripts|node_modules|out|\.tmp|\.vscode)\//.test(f) || f.endsWith('.ts') || f.endsWith('.map'));
-const required = ['dist/extension.js', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png', 'media/activitybar.svg'];
+// Every bundle esbuild emitted (extension, CLI, each worker entry) must ship: a worker left out
+// of .vscodeignore only fails at run time, inside the installed extension.
+const bundles = fs.readdirSync(path.join(REPO, 'dist')).filter((f) => f.endsWith('.js')).map((f) => `dist/${f}`);
+const required = [...bundles, 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png', 'media/activitybar.svg'];
 const missing = required.filter((f) => !shipped.includes(f));
 if (forbidden.length || missing.length) throw new Error(`package contents wrong: forbidden ${forbidden.join(', ') || '-'}; missing ${missing.join(', ') || '-'}`);
 fs.mkdirSync(outDir, { recursive: true });

@@ -119,7 +119,13 @@ export function registerModelCommands(ctl: ModelExplorerController, deps: { engi
       if (ok !== 'Replace Signature') return undefined;
     }
     // A signature vouches for the bytes, not for their safety: warn (or refuse, per setting) first.
-    if (!(await checkFolderBeforeSigning(folder))) return undefined;
+    // If the check itself fails, do not sign blind: report it and stop (fail closed).
+    try {
+      if (!(await checkFolderBeforeSigning(folder))) return undefined;
+    } catch (e) {
+      showErrorWithLog(log, 'Sign Model (model file safety check)', e);
+      return undefined;
+    }
     let request = args;
     if (!request) {
       try {
