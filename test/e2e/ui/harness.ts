@@ -76,6 +76,19 @@ async function browser(): Promise<BrowserContext> {
   return context;
 }
 
+/**
+ * Expands a collapsed tree row and waits until it says so. A click that lands while the tree
+ * re-renders (file watcher, decorations) can be lost, so it is retried a few times.
+ */
+async function expandRow(row: Locator): Promise<void> {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if ((await row.getAttribute('aria-expanded')) !== 'false') return;
+    await row.click();
+    for (let t = 0; t < 20 && (await row.getAttribute('aria-expanded')) === 'false'; t++) await row.page().waitForTimeout(100);
+  }
+  if ((await row.getAttribute('aria-expanded')) === 'false') throw new Error('tree row did not expand after 4 clicks');
+}
+
 function env(name: string): string {
   const v = process.env[name];
   if (v === undefined) throw new Error(`${name} is not set: run UI tests through \`npm run test:e2e\` (scripts/vscode-host/e2e.js)`);
@@ -189,7 +202,7 @@ function makeWorkbench(page: Page, workspace: string): Workbench {
       for (let i = 0; i < parts.length; i++) {
         row = wb.explorerRow(parts[i]!);
         await row.waitFor({ timeout: 30_000 });
-        if (i < parts.length - 1 && (await row.getAttribute('aria-expanded')) === 'false') await row.click();
+        if (i < parts.length - 1) await expandRow(row);
       }
       return row;
     },
