@@ -13,6 +13,8 @@ import { SOURCE_HINT } from './sources';
 import { binding, type Dialect } from './syntax';
 
 const MAX_OCCURRENCES = 40;
+/** Keywords and constants that the identifier regex picks up but that are never variables. */
+const NOT_NAMES = new Set(['true', 'false', 'null', 'None', 'nil', 'True', 'False', 'self', 'this', 'new', 'return', 'await', 'typeof', 'not', 'and', 'or', 'in', 'is', 'lambda', 'function']);
 const MAX_CLIMB = 6;
 const MAX_WORK = 20_000;
 const MAX_CHAIN = 150;
@@ -32,6 +34,27 @@ const C_WRITERS: Record<string, { from: number; to?: number; append?: boolean }>
   read: { from: -1 },
   recv: { from: -1 },
 };
+
+/** [A-Za-z0-9_$] (and `@` when `at` is set): characters that continue a name. */
+function nameChar(code: number, at: boolean): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36 || (at && code === 64);
+}
+
+/**
+ * First whole-word occurrence of `name` in `hay` at or after `from` (not preceded by a name
+ * character or, when `atBefore`, `@`; not followed by a name character), or -1. Same matches as
+ * the regex `(?<![\w$@])name(?![\w$])`, without compiling a regex per name.
+ */
+function wordAt(hay: string, name: string, from: number, atBefore = true): number {
+  if (!name) return -1;
+  for (let i = hay.indexOf(name, from); i >= 0; i = hay.indexOf(name, i + 1)) {
+    if (i > 0 && nameChar(hay.charCodeAt(i - 1), atBefore)) continue;
+    const end = i + name.length;
+    if (end < hay.length && nameChar(hay.charCodeAt(end), false)) continue;
+    return i;
+  }
+  return -1;
+}
 
 export class DemandEnv implements Env {
   readonly evaluator: Evaluator;
@@ -82,7 +105,7 @@ export class DemandEnv implements Env {
     const ids = code.match(/(?<![\w$.])[$@]?[A-Za-z_][\w$]*/g) ?? [];
     for (const id of new Set(ids)) {
       const key = `${id}@${fn?.id ?? 0}`;
-      if (seen.has(key) || /^(?:true|false|null|None|nil|True|False|self|this|new|return|await|typeof|not|and|or|in|is|lambda|function)$/.test(id)) continue;
+      if (seen.has(key) || NOT_NAMES.has(id)) continue;
       seen.add(key);
       const list = this.bindingsOf(id, fn);
       let bound = false;
@@ -107,10 +130,16 @@ export class DemandEnv implements Env {
 
   /** Text a binding takes its value from (undefined when unknown: be conservative). */
   private rhsText(p: Node): string | undefined {
-    if (p.type === 'call_expression') return p.childForFieldName('arguments')?.text;
-    const b = binding(p, this.family);
-    return b?.value?.text;
+    // Memoized per binding node: every sink in a function re-reads the same bindings.
+    if (this.rhsTexts.has(p.id)) return this.rhsTexts.get(p.id);
+    let t: string | undefined;
+    if (p.type === 'call_expression') t = p.childForFieldName('arguments')?.text;
+    else t = binding(p, this.family)?.value?.text;
+    this.rhsTexts.set(p.id, t);
+    return t;
   }
+
+  private readonly rhsTexts = new Map<number, string | undefined>();
 
   private readonly fnTexts = new Map<number, string>();
   private readonly paramNodes = new Map<number, { text: string; startIndex: number } | null>();
@@ -189,10 +218,10 @@ export class DemandEnv implements Env {
     list = [];
     const start = fn ? fn.startIndex : 0;
     const hay = fn ? this.fnText(fn) : this.text;
-    const re = new RegExp(`(?<![\\w$@])${name.replace(/[$]/g, '\\$')}(?![\\w$])`, 'g');
     let checked = 0;
-    for (let m = re.exec(hay); m && checked < MAX_OCCURRENCES * 4; m = re.exec(hay)) {
-      const off = start + m.index;
+    // Whole-word occurrences (not after [\w$@], not before [\w$]) by indexOf: no regex per name.
+    for (let at = wordAt(hay, name, 0); at >= 0 && checked < MAX_OCCURRENCES * 4; at = wordAt(hay, name, at + name.length)) {
+      const off = start + at;
       // Cheap textual test first: only occurrences that can be binding targets touch the tree.
       if (!this.maybeTarget(off, name.length)) continue;
       checked++;
@@ -332,19 +361,18 @@ export class DemandEnv implements Env {
     const params = this.paramsOf(fn);
     if (!params) return undefined;
     const ptext = params.text;
-    const re = new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$')}(?![\\w$])`);
-    const m = re.exec(ptext);
-    if (!m) return undefined;
+    const pos = wordAt(ptext, name, 0, false);
+    if (pos < 0) return undefined;
     // The declaration of this one parameter: text between the separators around it.
-    const from = Math.max(ptext.lastIndexOf(',', m.index), ptext.lastIndexOf('(', m.index));
-    let to = ptext.indexOf(',', m.index);
+    const from = Math.max(ptext.lastIndexOf(',', pos), ptext.lastIndexOf('(', pos));
+    let to = ptext.indexOf(',', pos);
     if (to < 0) to = ptext.length;
     const decl = ptext.slice(from + 1, to);
     const annotated = /@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)\b|\[\s*From(?:Query|Body|Route|Form|Header)\b/.test(decl);
     const fastapi = this.family === 'python' && /=\s*(?:fastapi\.)?(?:Query|Body|Form|Path|Header|Cookie|File)\(/.test(decl);
     const route = this.family === 'python' && isRouteHandler(fn);
     if (annotated || fastapi || route) {
-      const at = this.text.indexOf(name, params.startIndex + m.index);
+      const at = this.text.indexOf(name, params.startIndex + pos);
       const node = this.tree.rootNode.descendantForIndex(at, at + name.length);
       return { c: false, san: 0, text: '{}', str: false, dyn: true, taint: { kind: 'request', label: `${name} (request parameter)`, range: rangeOf(node ?? fn) } };
     }

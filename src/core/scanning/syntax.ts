@@ -283,25 +283,44 @@ export function callSite(node: Node, family: RuleLanguage): CallSite | undefined
     if (field) receiver = fn.childForFieldName(field) ?? fn.childForFieldName('argument');
   }
   const callee = compactCallee(calleeText);
-  // Arguments are read only when a matcher asks (most reject on the callee alone).
-  let parsed: { args: Node[]; kwargs: Map<string, Node> } | undefined;
-  const parse = () => {
-    if (argList === undefined) argList = node.childForFieldName('arguments');
-    return (parsed ??= type === 'macro_invocation' ? macroArgs(argList) : collectArgs(argList, family));
-  };
-  return {
-    node,
-    callee,
-    name: lastSegment(callee.replace(/!$/, '')),
-    receiver,
-    get args() {
-      return parse().args;
-    },
-    get kwargs() {
-      return parse().kwargs;
-    },
-    isNew,
-  };
+  return new LazyCallSite(node, callee, lastSegment(callee.replace(/!$/, '')), receiver, isNew, argList, type === 'macro_invocation', family);
+}
+
+/**
+ * A CallSite whose arguments are read only when a matcher asks (most reject on the callee
+ * alone). A class rather than an object literal with a closure: one is built per call site.
+ */
+class LazyCallSite implements CallSite {
+  private parsed: { args: Node[]; kwargs: Map<string, Node> } | undefined;
+
+  constructor(
+    readonly node: Node,
+    readonly callee: string,
+    readonly name: string,
+    readonly receiver: Node | null,
+    readonly isNew: boolean,
+    /** undefined = read the 'arguments' field lazily; null = no argument list. */
+    private argList: Node | null | undefined,
+    /** Rust macro: the arguments are a token tree. */
+    private readonly macro: boolean,
+    private readonly family: RuleLanguage,
+  ) {}
+
+  private parse(): { args: Node[]; kwargs: Map<string, Node> } {
+    if (!this.parsed) {
+      if (this.argList === undefined) this.argList = this.node.childForFieldName('arguments');
+      this.parsed = this.macro ? macroArgs(this.argList) : collectArgs(this.argList, this.family);
+    }
+    return this.parsed;
+  }
+
+  get args(): Node[] {
+    return this.parse().args;
+  }
+
+  get kwargs(): Map<string, Node> {
+    return this.parse().kwargs;
+  }
 }
 
 /** Rust macro arguments are a token tree; keep top-level expression-like tokens. */
