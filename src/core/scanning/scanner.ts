@@ -225,6 +225,20 @@ function analyse(tree: Tree, dispatch: Dispatch, family: RuleLanguage, text: str
     return null;
   };
 
+  /**
+   * The call whose callee ends with the name at `at`. With the text up to its `(` known, the
+   * smallest node spanning name and `(` is usually that call: one lookup instead of a climb
+   * through member expressions. Otherwise (Ruby, odd trees) climb from the name.
+   */
+  const callAt = (at: number, len: number, gap: string | undefined): Node | null => {
+    if (gap !== undefined) {
+      const end = at + len + gap.length + 1;
+      const n = root.descendantForIndex(at, end);
+      if (n && n.startIndex <= at && dialect.calls.has(n.type)) return n;
+    }
+    return climb(at, at + len, dialect.calls, 4);
+  };
+
   const active = dispatch.entries.filter((e) => !e.m.trigger || fileHas(e.m.trigger));
   if (!active.length) return false;
 
@@ -246,7 +260,8 @@ function analyse(tree: Tree, dispatch: Dispatch, family: RuleLanguage, text: str
     if (byName.size) {
       // Outside Ruby (command calls without parentheses) a call's name is followed by its
       // argument list (maybe after generic arguments or a macro bang).
-      const tail = family === 'ruby' ? '(?![\\w$?!])' : '(?![\\w$])(?=\\s*(?:(?:::)?<[^<>()]*>\\s*)?[(!])';
+      // The gap before `(`/`!` is captured: the call node is the smallest one spanning name and `(`.
+      const tail = family === 'ruby' ? '(?![\\w$?!])' : '(?![\\w$])(?=(\\s*(?:(?:::)?<[^<>()]*>\\s*)?)[(!])';
       const re = new RegExp(`(?<![\\w$])(?:${[...byName.keys()].sort((a, b) => b.length - a.length).map(escapeRe).join('|')})${tail}`, 'g');
       for (let m = re.exec(text); m; m = re.exec(text)) {
         tick();
@@ -254,7 +269,7 @@ function analyse(tree: Tree, dispatch: Dispatch, family: RuleLanguage, text: str
         const entries = byName.get(name)!;
         const prefix = text.slice(Math.max(0, m.index - 60), m.index);
         if (entries.every((e) => e.m.before && !e.m.before.test(prefix))) continue;
-        const call = climb(m.index, m.index + name.length, dialect.calls, 4);
+        const call = callAt(m.index, name.length, m[1]);
         if (!call) continue;
         const site = siteOf(call);
         if (!site || site.name !== name) continue;
