@@ -148,6 +148,8 @@ export interface CallSite {
 /** Collapses nested argument lists and whitespace so callees compare as text. */
 export function compactCallee(text: string): string {
   let t = text.length > 300 ? text.slice(-300) : text;
+  // Plain dotted names (most callees) have nothing to rewrite below.
+  if (!/[\s(:?\-\u0001]/.test(t)) return t;
   t = t.replace(/\s+/g, '').replace(/::<[^<>]*>/g, '');
   // Collapse innermost groups to a placeholder first: `(a, b())` -> `()` even when nested
   // (replacing with `()` directly would stop at the first pass that leaves `()` in place).
