@@ -26,6 +26,9 @@ describe('AI code lens, as seen in the VS Code window', function () {
 
   it('flags an assistant-style insertion with squiggles and a lens that says why it is AI code', async () => {
     const { page } = wb();
+    // Each workbench page gets a fresh extension host: an edit made before TrustLens has activated
+    // cannot be seen by anyone, so wait for its status-bar summary (created during activation).
+    await wb().statusBarItem(/✓ \d+/).waitFor({ timeout: 60_000 });
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').fill('checkpoints.py');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'checkpoints.py' }).first().waitFor({ timeout: 20_000 });
