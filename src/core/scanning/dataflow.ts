@@ -52,6 +52,8 @@ const MAX_DEPTH = 60;
 export interface Env {
   /** Value of `name` as seen at `at`, or undefined when it is not bound in the document. */
   lookup(name: string, at: Node): Val | undefined;
+  /** Summary of what a same-file helper `name()` returns, when it is defined in the document. */
+  callSummary?(name: string): Val | undefined;
 }
 
 export function rangeOf(n: Node): Range {
@@ -325,6 +327,14 @@ export class Evaluator {
       // The value is still data, but safe for the sanitizer's sink categories.
       const taint = joined.taint ? { ...joined.taint, san: (joined.taint.san ?? 0) | san } : undefined;
       return { c: joined.c, taint, san: joined.san | san, text: joined.text, str: true, dyn: joined.dyn };
+    }
+    // A helper defined in this file: a source read inside it, or a sanitiser on every return.
+    const local = (!recv || /^(?:this|self|@)$/.test(recv.text)) && scope.callSummary ? scope.callSummary(name) : undefined;
+    if (local) {
+      if (local.c) return { ...local };
+      const taint = joined.taint ?? local.taint;
+      const lsan = local.san;
+      return { c: false, taint: taint && lsan ? { ...taint, san: (taint.san ?? 0) | lsan } : taint, san: (taint ? (joined.taint ? joined.san : local.san) : 0) | lsan, text: local.str ? local.text : '{}', str: local.str, dyn: true };
     }
     if (STRING_BUILDERS.test(name) || STRING_BUILDERS.test(callee)) {
       const first = parts[0];

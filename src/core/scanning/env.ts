@@ -9,6 +9,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { Evaluator, rangeOf, UNKNOWN, type Env, type Val } from './dataflow';
 import type { RuleLanguage } from './languages';
+import { FunctionIndex } from './functions';
 import { SOURCE_HINT } from './sources';
 import { binding, type Dialect } from './syntax';
 
@@ -18,6 +19,8 @@ const NOT_NAMES = new Set(['true', 'false', 'null', 'None', 'nil', 'True', 'Fals
 const MAX_CLIMB = 6;
 const MAX_WORK = 20_000;
 const MAX_CHAIN = 150;
+/** Calls followed from a parameter to its callers (or into a helper's returns) in one chain. */
+const MAX_HOPS = 3;
 
 /** Writers through an out-parameter in C: which argument is written and from which args. */
 const C_WRITERS: Record<string, { from: number; to?: number; append?: boolean }> = {
@@ -76,7 +79,13 @@ export class DemandEnv implements Env {
   ) {
     this.evaluator = new Evaluator(dialect, family);
     this.hint = SOURCE_HINT[family];
+    this.functions = new FunctionIndex(tree, text, dialect, family);
   }
+
+  private readonly functions: FunctionIndex;
+  /** Inter-procedural hops in the current chain (parameter -> caller argument, call -> helper return). */
+  private hops = 0;
+  private readonly summaries = new Map<number, Val | undefined>();
 
   private readonly hint: RegExp;
 
@@ -122,8 +131,16 @@ export class DemandEnv implements Env {
           if (p.taint) return true;
           continue;
         }
-        if (this.mayTaintText(id, fn.startIndex, this.functionOf(fn), depth + 1, seen)) return true;
       }
+      // A same-file helper: what it returns may read a source (`q = build_query()`).
+      if (this.hops < MAX_HOPS) {
+        for (const def of this.functions.definitionsOf(id)) {
+          for (const r of this.functions.returnsOf(def, (x) => this.functionOf(x))) {
+            if (this.mayTaintText(r.text, r.startIndex, def, depth + 1, seen)) return true;
+          }
+        }
+      }
+      if (fn && this.mayTaintText(id, fn.startIndex, this.functionOf(fn), depth + 1, seen)) return true;
     }
     return false;
   }
@@ -376,7 +393,71 @@ export class DemandEnv implements Env {
       const node = this.tree.rootNode.descendantForIndex(at, at + name.length);
       return { c: false, san: 0, text: '{}', str: false, dyn: true, taint: { kind: 'request', label: `${name} (request parameter)`, range: rangeOf(node ?? fn) } };
     }
-    return UNKNOWN;
+    return this.fromCallers(name, fn) ?? UNKNOWN;
+  }
+
+  /**
+   * Inter-procedural step: a parameter of a function defined in this file carries whatever its
+   * callers here pass for it. Only tainted arguments matter (a sink fed by a parameter stays
+   * "unknown" otherwise); the finding names the source and the call it came through.
+   */
+  private fromCallers(name: string, fn: Node): Val | undefined {
+    if (this.hops >= MAX_HOPS) return undefined;
+    const fname = this.functions.nameOf(fn);
+    if (!fname) return undefined;
+    this.hops++;
+    try {
+      for (const { call, arg } of this.functions.argumentsFor(fn, name)) {
+        const v = this.val(arg);
+        // Remote data only: a `main` that hands argv/env to a function is the invoking user's own
+        // authority (CodeQL's "local" threat model), and CLI harnesses around library code are common.
+        if (v.taint && !v.c && v.taint.kind !== 'cli' && v.taint.kind !== 'env') {
+          const taint = { ...v.taint, label: `${v.taint.label} via ${fname}() at line ${call.startPosition.row + 1}` };
+          return { c: false, taint, san: v.san, text: '{}', str: v.str, dyn: true };
+        }
+      }
+    } finally {
+      this.hops--;
+    }
+    return undefined;
+  }
+
+  /**
+   * What a call of a same-file helper returns, evaluated once per helper: the join of its return
+   * expressions (a source read inside it, the sanitisers every return went through, constant
+   * text). Undefined when `name` is not defined here or the helper is being evaluated already.
+   */
+  callSummary(name: string): Val | undefined {
+    const defs = this.functions.definitionsOf(name);
+    if (defs.length !== 1) return undefined;
+    const def = defs[0];
+    if (this.summaries.has(def.id)) return this.summaries.get(def.id);
+    if (this.hops >= MAX_HOPS || this.busy.has(`sum#${def.id}`)) return undefined;
+    // Only a summary computed with the full hop budget is reused (no call-order dependence).
+    const complete = this.hops === 0;
+    this.busy.add(`sum#${def.id}`);
+    this.hops++;
+    let v: Val | undefined;
+    try {
+      const rets = this.functions.returnsOf(def, (x) => this.functionOf(x)).map((r) => this.val(r));
+      if (rets.length) {
+        let c = true;
+        let san = -1;
+        let taint: Val['taint'];
+        for (const r of rets) {
+          c &&= r.c;
+          if (!r.c) san &= r.san;
+          taint ??= r.taint;
+        }
+        const str = rets.every((r) => r.str);
+        v = { c, taint, san: c ? rets[0].san : san === -1 ? 0 : san, text: str ? rets[0].text : '{}', str, dyn: !c };
+      }
+    } finally {
+      this.hops--;
+      this.busy.delete(`sum#${def.id}`);
+    }
+    if (complete) this.summaries.set(def.id, v);
+    return v;
   }
 }
 
