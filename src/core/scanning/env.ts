@@ -186,13 +186,14 @@ export class DemandEnv implements Env {
     let cur: Node | null = n.parent;
     let found: Node | null = null;
     for (let i = 0; cur && i < 400; i++) {
+      // A function ancestor answers first: its own cache entry holds the function around *it*.
+      if (this.dialect.functions.has(cur.type)) {
+        found = cur;
+        break;
+      }
       const c = this.fnCache.get(cur.id);
       if (c !== undefined) {
         found = c;
-        break;
-      }
-      if (this.dialect.functions.has(cur.type)) {
-        found = cur;
         break;
       }
       path.push(cur.id);
