@@ -366,3 +366,29 @@ export const insecureCookie = defineRule({
     ],
   },
 });
+
+// ------------------------------------------------------------------ Android WebView file access
+
+export const webviewFileAccess = defineRule({
+  id: 'webview-file-access',
+  name: 'WebView with file access for scripts',
+  cwe: 'CWE-200',
+  severity: 'medium',
+  pattern: 0,
+  message: 'This WebView lets page scripts read local files',
+  why: 'OpenSSF AI code assistant guide: "Follow least privilege"; Android lint/MobSF: a WebView that runs JavaScript with file access can be made to read app files (file:// pages, injected content) and send them out.',
+  description: 'Android WebSettings setAllowFileAccessFromFileURLs(true) / setAllowUniversalAccessFromFileURLs(true), and setAllowFileAccess(true) in a WebView that enables JavaScript.',
+  matchers: {
+    java: [
+      {
+        kind: 'call',
+        names: ['setAllowFileAccess', 'setAllowFileAccessFromFileURLs', 'setAllowUniversalAccessFromFileURLs'],
+        check: (c, ctx) => {
+          if (c.args.length !== 1 || !isTrue(c.args[0])) return undefined;
+          if (c.name !== 'setAllowFileAccess') return { message: `${c.name}(true) lets JavaScript in file:// pages read other local files${c.name === 'setAllowUniversalAccessFromFileURLs' ? ' and any origin' : ''}; leave it false` };
+          return ctx.fileHas(/setJavaScriptEnabled\s*\(\s*true\s*\)/) ? { message: 'setAllowFileAccess(true) on a WebView with JavaScript enabled: scripts in loaded pages can read app files through file:// URLs; set it to false and serve local content with WebViewAssetLoader' } : undefined;
+        },
+      },
+    ],
+  },
+});

@@ -361,6 +361,9 @@ export const weakKeySize = defineRule({
 
 // ------------------------------------------------------------------ static IV / nonce
 
+/** Java variable names for an IV or nonce (`iv`, `ivBytes`, `IV_BYTES`, `initVector`, `gcmNonce`). */
+const JAVA_IV_NAME = /^(?:iv|IV|(?:iv|IV)[A-Z_]\w*|\w*(?:Iv|IV|_iv)(?:Bytes|BYTES|Data|Value)?|init(?:ialization)?_?[vV]ector\w*|INIT(?:IALIZATION)?_?VECTOR\w*|nonce\w*|\w*(?:Nonce|NONCE)\w*)$/;
+
 function constantBytes(n: Node | undefined, ctx: RuleContext): boolean {
   if (!n) return false;
   const t = n.text;
@@ -442,6 +445,16 @@ export const staticIv = defineRule({
     java: [
       { kind: 'call', names: ['PBEKeySpec', 'PBEParameterSpec'], check: (c, ctx) => saltHit(c.args[c.name === 'PBEKeySpec' ? 1 : 0], ctx) },
       { kind: 'call', names: ['IvParameterSpec', 'GCMParameterSpec'], check: (c, ctx) => { const a = c.name === 'GCMParameterSpec' ? c.args[1] : c.args[0]; return c.isNew && a && (constantBytes(a, ctx) || /getBytes\(\)$/.test(a.text) && /^"/.test(a.text)) ? { node: a } : undefined; } },
+      {
+        // `byte[] iv = {0x00, 0x01, …}` / `IV = "fixedvector1234".getBytes()`: an IV/nonce spelled out in the source (the cipher call may be elsewhere).
+        kind: 'binding', trigger: /(?:iv|IV|Iv|[nN]once|NONCE|[vV]ector|VECTOR)\w*\s*=\s*(?:new\s+byte\s*\[\s*\]\s*)?\{|(?:iv|IV|Iv|[nN]once|NONCE)\w*\s*=\s*"[^"]*"\s*\.\s*getBytes/,
+        check: (b) => {
+          if (b.pair || b.loop || !b.value || !JAVA_IV_NAME.test(lastName(b.targetText))) return undefined;
+          const v = b.value.text.replace(/\s+/g, ' ');
+          const literalArray = /^(?:new byte ?\[ ?\] ?)?\{ ?(?:\(byte\) ?)?-?(?:0[xX][\da-fA-F]+|\d+)(?: ?, ?(?:\(byte\) ?)?-?(?:0[xX][\da-fA-F]+|\d+))* ?,? ?\}$/.test(v);
+          return literalArray || /^"[^"]*" ?\. ?getBytes ?\((?: ?(?:StandardCharsets\.\w+|"[^"]*") ?)?\)$/.test(v) ? { node: b.value, message: `\`${lastName(b.targetText)}\` is a constant IV/nonce written in the source: every message is encrypted with the same IV (leaks plaintext relations, breaks CTR/GCM); generate it with SecureRandom per message` } : undefined;
+        },
+      },
     ],
     go: [
       { kind: 'call', names: ['Key', 'IDKey'], check: (c, ctx) => (/^(?:pbkdf2|scrypt|argon2)\./.test(c.callee) ? (saltHit(c.args[1], ctx) ?? (goLiteralBuffer(c.args[1], ctx) ? constantSalt(c.args[1]) : undefined)) : undefined) },

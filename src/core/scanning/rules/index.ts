@@ -2,12 +2,12 @@
  * The rule catalog. Validated at load: unique ids, CWE format, at least one language.
  */
 import type { Rule } from '../rule';
-import { corsCredentialsWildcard, csrfDisabled, debugEnabled, errorDetailsExposed, insecureCookie, jwtUnverified, timingUnsafeCompare, xxe } from './config';
+import { corsCredentialsWildcard, csrfDisabled, debugEnabled, errorDetailsExposed, insecureCookie, jwtUnverified, timingUnsafeCompare, webviewFileAccess, xxe } from './config';
 import { insecureRandom, staticIv, weakCipher, weakHash, weakKeySize } from './crypto';
 import { kerasUnsafe, numpyAllowPickle, torchLoad, unsafeDeserialization, yamlUnsafeLoad } from './deserialization';
 import { codeInjection, commandInjection, nosqlInjection, sqlInjection } from './injection';
 import { allocOverflow, cDangerousFunction, cUncheckedIndex, formatString, rustUnsafe, uncheckedAlloc, useAfterFree } from './memory';
-import { incompleteUrlValidation, insecureTempFile, integerNarrowing, massAssignment, postMessageOrigin, prototypePollution, reverseTabnabbing, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
+import { incompleteSanitization, incompleteUrlValidation, insecureTempFile, integerNarrowing, massAssignment, postMessageOrigin, prototypePollution, reverseTabnabbing, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
 import { hfUnpinned, llmCodeTools, trustRemoteCode } from './ml';
 import { hardcodedPassword, hardcodedProviderKey } from './secrets';
 import { tlsVerificationDisabled } from './tls';
@@ -66,6 +66,8 @@ const ALL: Rule[] = [
   nosqlInjection,
   massAssignment,
   postMessageOrigin,
+  webviewFileAccess,
+  incompleteSanitization,
 ];
 
 function validate(rules: Rule[]): Rule[] {

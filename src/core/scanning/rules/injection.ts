@@ -115,7 +115,8 @@ export const sqlInjection = defineRule({
           if (!b.pair || !/^:?conditions:?$/.test(b.targetText) || !b.value) return undefined;
           const v = ctx.val(b.value);
           if (!dynamicFor(v, San.Sql) || !v.str) return undefined;
-          return /[=<>]|\blike\b|\bin\s*\(/i.test(v.text) || taintFor(v, San.Sql) ? flowHit(v, San.Sql, ':conditions', b.value) : undefined;
+          // A comparison, or data spliced inside a quoted SQL literal (`'POINT(#{lng} #{lat})'`).
+          return /[=<>]|\blike\b|\bin\s*\(|'[^']*\{\}[^']*'/i.test(v.text) || taintFor(v, San.Sql) ? flowHit(v, San.Sql, ':conditions', b.value) : undefined;
         },
       },
     ],
@@ -166,6 +167,34 @@ function listItems(n: Node | undefined): Node[] | undefined {
   if (n.type === 'list' || n.type === 'tuple' || n.type === 'array' || n.type === 'array_creation_expression' || n.type === 'array_initializer') {
     const init = n.type === 'array_creation_expression' ? (n.childForFieldName('value') ?? n.namedChildren.find((c) => c.type === 'array_initializer')) : n;
     return init ? init.namedChildren.filter((c) => c.type !== 'comment') : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Ruby `system(cmd.join(' '))`: an argv-looking array joined back into one shell string. The
+ * parts pushed onto it in this function (`cmd << "-in #{path}"`, `cmd.push(x)`) are checked.
+ */
+function rubyJoinedParts(n: Node, ctx: RuleContext, sink: string): Hit | undefined {
+  if (n.type !== 'call' || n.childForFieldName('method')?.text !== 'join') return undefined;
+  const arr = n.childForFieldName('receiver');
+  const fn = ctx.functionNode();
+  if (!fn || arr?.type !== 'identifier') return undefined;
+  for (const b of fn.descendantsOfType(['binary', 'call'])) {
+    if (!b || b.startIndex > n.startIndex) continue;
+    let parts: Node[] = [];
+    if (b.type === 'binary') {
+      if (b.childForFieldName('left')?.text !== arr.text || b.childForFieldName('operator')?.text !== '<<') continue;
+      const r = b.childForFieldName('right');
+      if (r) parts = [r];
+    } else {
+      if (b.childForFieldName('receiver')?.text !== arr.text || !/^(?:push|append|unshift|concat|insert)$/.test(b.childForFieldName('method')?.text ?? '')) continue;
+      parts = b.childForFieldName('arguments')?.namedChildren ?? [];
+    }
+    for (const p of parts) {
+      const h = commandHit(ctx.val(p), sink, p);
+      if (h) return { ...h, node: n, message: `Parts appended to \`${arr.text}\` carry non-constant data, and ${sink} runs the joined string through a shell; pass the array itself (${sink}(*${arr.text})) or escape each part with Shellwords.escape` };
+    }
   }
   return undefined;
 }
@@ -327,7 +356,7 @@ export const commandInjection = defineRule({
           if (argv) return argvHit(argv, ctx, c.callee);
           // Several arguments = argv form (no shell), unless a shell -c is spelled out.
           if (pos.length > 1) return argvHit(pos, ctx, c.callee);
-          return commandHit(ctx.val(pos[0]), c.callee, pos[0]);
+          return commandHit(ctx.val(pos[0]), c.callee, pos[0]) ?? rubyJoinedParts(pos[0], ctx, c.callee);
         },
       },
       {

@@ -109,6 +109,12 @@ export const permissiveFilePermissions = defineRule({
     java: [
       { kind: 'call', names: ['fromString'], check: (c) => (/PosixFilePermissions/.test(c.receiver?.text ?? '') && /"[r-][w-][x-][r-][w-][x-][r-]w[x-]"/.test(c.args[0]?.text ?? '') ? { message: 'World-writable POSIX permissions' } : undefined) },
       { kind: 'call', names: ['setWritable', 'setReadable', 'setExecutable'], check: (c) => (c.args.length === 2 && /^true$/.test(c.args[0].text) && /^false$/.test(c.args[1].text) && c.name === 'setWritable' ? { message: 'setWritable(true, false) makes the file writable by everyone' } : undefined) },
+      {
+        // Android Context.MODE_WORLD_READABLE / MODE_WORLD_WRITEABLE (openFileOutput, getSharedPreferences…): every app on the device can read/write the file.
+        kind: 'node', trigger: /\bMODE_WORLD_(?:READABLE|WRITEABLE)\b/,
+        types: ['identifier'],
+        check: (n) => (/^MODE_WORLD_(?:READABLE|WRITEABLE)$/.test(n.text) ? { cwe: 'CWE-276', message: `${n.text} lets every other app on the device ${n.text.endsWith('READABLE') ? 'read' : 'overwrite'} this file; use MODE_PRIVATE (and a ContentProvider/FileProvider to share)` } : undefined),
+      },
     ],
     ruby: [perm(['chmod', 'mkdir', 'write'], (c) => /^(?:File|FileUtils|Dir)$/.test(c.receiver?.text ?? ''), (c) => (c.receiver?.text === 'FileUtils' || c.receiver?.text === 'File' ? c.args[0] : c.args[1]))],
     php: [perm(['chmod', 'mkdir'], (c) => !c.receiver, (c) => c.args[1]), { kind: 'call', names: ['umask'], check: (c) => (/^0+$/.test(c.args[0]?.text ?? '') ? {} : undefined) }],
@@ -598,6 +604,44 @@ export const postMessageOrigin = defineRule({
           const [data, target] = c.args;
           if (!data || !target || !/^["'`]\*["'`]$/.test(target.text)) return undefined;
           return SECRET_DATA.test(data.text) ? { node: target, cwe: 'CWE-345', message: 'A token/secret is posted with target origin "*": whatever page is loaded in that window receives it; name the expected origin' } : undefined;
+        },
+      },
+    ],
+  },
+});
+
+// ------------------------------------------------------------------ incomplete escaping
+
+/** A one-character pattern (literal string, or a regex of one literal character) that is a metacharacter, not a letter. */
+function oneMetaChar(n: Node | undefined): boolean {
+  if (!n) return false;
+  const m = /^(?:"((?:\\.|[^"\\#])+)"|'((?:\\.|[^'\\])+)'|\/((?:\\.|[^/\\])+)\/)$/.exec(n.text.trim());
+  const body = m?.[1] ?? m?.[2] ?? m?.[3];
+  return !!body && /^(?:\\.|[^\w\\])$/.test(body) && !/^\\[wdsWDSbBAzZ]$/.test(body);
+}
+
+export const incompleteSanitization = defineRule({
+  id: 'incomplete-sanitization',
+  name: 'Escaping that replaces only the first occurrence',
+  cwe: 'CWE-116',
+  severity: 'medium',
+  pattern: 0,
+  message: 'Only the first occurrence of the character is escaped: every later one passes through unescaped',
+  why: 'OpenSSF AI code assistant guide: "Escape special characters in user-generated content"; CodeQL incomplete-sanitization: an escape that replaces just the first match leaves the rest of the input live (quote, backslash, pipe, angle bracket).',
+  description: 'Ruby String#sub/sub! used to escape or encode a metacharacter (a one-character pattern replaced by a backslash escape, an entity or a %XX encoding): sub replaces only the first match; gsub replaces all.',
+  matchers: {
+    ruby: [
+      {
+        // Anchored on the text: call names drop a trailing `!`, and `sub!` must match too.
+        kind: 'call',
+        trigger: /\.sub!?[ (]/,
+        check: (c) => {
+          const [pat, rep] = c.args;
+          if (c.name !== 'sub' || c.args.length !== 2 || !c.receiver || !oneMetaChar(pat) || !/^["']/.test(rep.text)) return undefined;
+          // The replacement escapes or encodes: a backslash, an HTML entity or a percent-encoding.
+          if (!/\\|&#?\w+;|%[\da-fA-F]{2}/.test(rep.text)) return undefined;
+          const bang = c.callee.endsWith('!') ? '!' : '';
+          return { node: c.node, message: `sub${bang}(${pat.text}, …) escapes only the first ${pat.text}: the rest of the string is left unescaped; use gsub${bang}` };
         },
       },
     ],

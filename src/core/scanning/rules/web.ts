@@ -285,9 +285,74 @@ function rubyRouteBody(block: Node): Node | null {
   return last && last !== body && !/^(?:block_parameters)$/.test(last.type) ? last : null;
 }
 
+/** The enclosing Ruby method's parameter list text ('' at top level). */
+function rubyParams(ctx: RuleContext): string {
+  return ctx.functionNode()?.childForFieldName('parameters')?.text ?? '';
+}
+
+/**
+ * Without a proven request source, does markup marked html_safe/raw carry data from outside the
+ * method? Holes count when they come from the method's parameters, instance variables (model and
+ * controller data), other objects' attributes, or serialized data (to_json in a <script>). They
+ * do not when every hole is escaped, constant, an application setting read from a constant
+ * (`Config.library_url`, `Gem.configuration.css_class`) or the result of one of the class's
+ * own helper methods. Unknown shapes count (the finding stays).
+ */
+function rubyHtmlEvidence(e: Node | null | undefined, ctx: RuleContext, depth = 0): boolean {
+  if (!e || depth > 4) return !!e;
+  const v = ctx.val(e);
+  if (v.c || (v.san & San.Html) !== 0) return false;
+  if (taintFor(v, San.Html)) return true;
+  const any = (ns: readonly (Node | null)[]) => ns.some((x) => !!x && rubyHtmlEvidence(x, ctx, depth + 1));
+  switch (e.type) {
+    case 'string':
+    case 'heredoc_body':
+      return any(e.namedChildren.filter((x) => x?.type === 'interpolation').map((x) => x!.namedChildren[0] ?? null));
+    case 'heredoc_beginning': {
+      const body = ctx.functionNode()?.descendantsOfType('heredoc_body').find((b) => !!b && b.startIndex > e.startIndex);
+      return body ? rubyHtmlEvidence(body, ctx, depth + 1) : true;
+    }
+    case 'parenthesized_statements':
+      return any(e.namedChildren);
+    case 'binary':
+      return any([e.childForFieldName('left'), e.childForFieldName('right')]);
+    case 'conditional':
+      return any([e.childForFieldName('consequence'), e.childForFieldName('alternative')]);
+    case 'instance_variable':
+    case 'class_variable':
+    case 'global_variable':
+      return true;
+    case 'identifier': {
+      if (new RegExp(`(?<![\\w@$])${e.text}(?![\\w?!])`).test(rubyParams(ctx))) return true;
+      const fn = ctx.functionNode();
+      const rhs = (fn?.descendantsOfType(['assignment', 'operator_assignment']) ?? []).filter((a) => !!a && a.startIndex < e.startIndex && a.childForFieldName('left')?.text === e.text).map((a) => a!.childForFieldName('right'));
+      // Not assigned here and not a parameter: a call of one of the class's own (helper) methods.
+      return rhs.length ? any(rhs) : false;
+    }
+    case 'call': {
+      const method = e.childForFieldName('method')?.text ?? '';
+      const recv = e.childForFieldName('receiver');
+      if (/^(?:to_json|generate|dump|encode|pretty_generate)$/.test(method)) return true;
+      if (!recv) return false;
+      // Setting reads rooted at a constant: `Config.url`, `InlineSvg.configuration.css_class`.
+      if (/^(?:::)?[A-Z]\w*(?:::[A-Z]\w*)*(?:\.[a-z_]\w*[?!]?)+$/.test(e.text)) return false;
+      if (/^(?:gsub|gsub!|tr|sub)$/.test(method) && /^["'\/]\\?</.test(e.childForFieldName('arguments')?.namedChildren[0]?.text ?? '')) return false;
+      return rubyHtmlEvidence(recv, ctx, depth + 1) || any(e.childForFieldName('arguments')?.namedChildren ?? []);
+    }
+    default:
+      return true;
+  }
+}
+
+/** html_safe/raw: proven request data, or markup built from data that comes from outside the method. */
+function rubyTrustedHtml(ctx: RuleContext, n: Node | undefined, sink: string): Hit | undefined {
+  const h = htmlHit(ctx, n, sink, false);
+  return h && (h.taint || rubyHtmlEvidence(n, ctx)) ? h : undefined;
+}
+
 const rubyXss: Matcher[] = [
-  { kind: 'call', names: ['html_safe'], check: (c, ctx) => (c.receiver ? htmlHit(ctx, c.receiver, '.html_safe', false) : undefined) },
-  { kind: 'call', names: ['raw'], check: (c, ctx) => (!c.receiver ? htmlHit(ctx, c.args[0], 'raw', false) : undefined) },
+  { kind: 'call', names: ['html_safe'], check: (c, ctx) => (c.receiver ? rubyTrustedHtml(ctx, c.receiver, '.html_safe') : undefined) },
+  { kind: 'call', names: ['raw'], check: (c, ctx) => (!c.receiver ? rubyTrustedHtml(ctx, c.args[0], 'raw') : undefined) },
   {
     kind: 'call',
     names: ['render'],
@@ -439,6 +504,40 @@ const GO_FILE_API = /\b(?:os|ioutil)\.(?:Open|ReadFile|Remove|RemoveAll|ReadDir)
 const GO_PATH_GUARD = /filepath\.(?:Base|Rel|IsLocal)\s*\(|\bIsLocal\s*\(|securejoin|SecureJoin|os\.Root|OpenInRoot/;
 const JAVA_FILE_API = /new\s+(?:FileInputStream|FileReader|Scanner)\s*\(|Files\.(?:readAllBytes|readAllLines|readString|newInputStream|newBufferedReader|lines|delete|deleteIfExists)\s*\(|\.delete\s*\(\s*\)/;
 const JAVA_PATH_GUARD = /getCanonical(?:Path|File)\s*\(|toRealPath\s*\(|normalize\s*\(\s*\)\s*\.\s*startsWith|FilenameUtils\.getName\s*\(|\.getFileName\s*\(\s*\)/;
+/**
+ * Java sinks: PATH_GUARD, except that `name.startsWith("bin")` (a prefix test against a literal,
+ * choosing which entries to handle) is not a containment check; `p.startsWith(base)` is.
+ */
+const JAVA_SINK_GUARD = new RegExp(PATH_GUARD.source.replace('|startsWith|', '|startsWith\\s*\\(\\s*(?!["\'])|'));
+
+/** A String path prefix check: the receiver is a canonical/absolute path string. */
+const JAVA_STRING_PATH = /(?:getCanonicalPath|getAbsolutePath)\s*\((?:[^()]|\([^()]*\))*\)$/;
+
+/**
+ * CodeQL java/partial-path-traversal: `child.getCanonicalPath().startsWith(dir.getCanonicalPath())`
+ * compares Strings, so "/srv/app-evil" passes for "/srv/app". Fine when a separator is appended to
+ * the directory or a Path-based check (component-wise startsWith) is made as well.
+ */
+function partialPathCheck(c: CallSite, ctx: RuleContext): Hit | undefined {
+  const a = c.args[0];
+  if (!a || c.args.length !== 1 || !JAVA_STRING_PATH.test(c.receiver?.text ?? '')) return undefined;
+  const fn = ctx.functionText();
+  let dir = a.text;
+  if (a.type === 'identifier') {
+    const id = a.text.replace(/\$/g, '\\$');
+    const defs = [...fn.matchAll(new RegExp(`\\b${id}\\s*=(?!=)\\s*([^;]+);`, 'g'))];
+    dir = defs.length ? defs[defs.length - 1][1] : '';
+    // `dir += File.separator` / `if (!dir.endsWith(File.separator))` somewhere in the function.
+    if (new RegExp(`\\b${id}\\s*\\+=|\\b${id}\\s*\\.\\s*endsWith\\s*\\(`).test(fn)) return undefined;
+  }
+  if (!/(?:getCanonicalPath|getAbsolutePath)\s*\(/.test(dir) || /separator|\+\s*["'][/\\]|endsWith/.test(dir)) return undefined;
+  if (/(?:normalize|toRealPath)\s*\([^)]*\)\s*\.\s*startsWith\s*\(|toPath\s*\(\s*\)\s*\.\s*startsWith\s*\(/.test(fn)) return undefined;
+  return {
+    node: c.node,
+    severity: 'medium',
+    message: 'Canonical paths compared as Strings with no trailing separator: "/base/dir-evil" starts with "/base/dir" (partial path traversal); compare Path objects (toPath().startsWith) or append File.separator',
+  };
+}
 const C_FILE_API = /\bfopen\s*\([^;]*"r[b+]?"|\bopen\s*\([^;]*O_RDONLY|\b(?:opendir|remove|unlink)\s*\(|\b(?:std::)?ifstream\b/;
 const C_PATH_GUARD = /\brealpath\s*\(|canonicalize_file_name\s*\(|\bweakly_canonical\s*\(|\bcanonical\s*\(|\bbasename\s*\(|strstr\s*\([^)]*"\.\.|strchr\s*\([^)]*'\/'|\.find\s*\(\s*"\.\."|\blexically_normal\s*\(/;
 
@@ -498,9 +597,10 @@ export const pathTraversal = defineRule({
       },
     ],
     java: [
-      pathSink(['File', 'FileInputStream', 'FileOutputStream', 'FileReader', 'FileWriter', 'RandomAccessFile', 'PrintWriter'], (c) => c.isNew, (c) => c.args[c.args.length > 1 && c.name === 'File' ? 1 : 0]),
-      pathSink(['get', 'of', 'resolve'], (c) => /^(?:Paths|Path|java\.nio\.file\.Paths)$/.test(c.receiver?.text ?? '') || (c.name === 'resolve' && !!c.receiver), (c) => c.args[c.args.length - 1]),
-      pathSink(['readAllBytes', 'readAllLines', 'readString', 'newInputStream', 'newBufferedReader', 'delete', 'copy', 'write', 'lines'], (c) => c.receiver?.text === 'Files'),
+      pathSink(['File', 'FileInputStream', 'FileOutputStream', 'FileReader', 'FileWriter', 'RandomAccessFile', 'PrintWriter'], (c) => c.isNew, (c) => c.args[c.args.length > 1 && c.name === 'File' ? 1 : 0], undefined, JAVA_SINK_GUARD),
+      pathSink(['get', 'of', 'resolve'], (c) => /^(?:Paths|Path|java\.nio\.file\.Paths)$/.test(c.receiver?.text ?? '') || (c.name === 'resolve' && !!c.receiver), (c) => c.args[c.args.length - 1], undefined, JAVA_SINK_GUARD),
+      pathSink(['readAllBytes', 'readAllLines', 'readString', 'newInputStream', 'newBufferedReader', 'delete', 'copy', 'write', 'lines'], (c) => c.receiver?.text === 'Files', undefined, undefined, JAVA_SINK_GUARD),
+      { kind: 'call', names: ['startsWith'], check: partialPathCheck },
       {
         kind: 'call',
         names: ['File', 'get', 'of', 'resolve'],
