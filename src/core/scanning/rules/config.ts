@@ -204,6 +204,11 @@ export const corsCredentialsWildcard = defineRule({
 
 // ------------------------------------------------------------------ JWT
 
+const isNullish = (n: Node | undefined): boolean => !!n && /^(?:NULL|nullptr|0|\(\s*\w+\s*\*\s*\)\s*(?:NULL|0))$/.test(n.text.trim());
+
+/** OpenSSL signature/certificate verification calls whose result decides validity. */
+const OPENSSL_VERIFY = ['EVP_VerifyFinal', 'EVP_DigestVerifyFinal', 'EVP_DigestVerify', 'EVP_PKEY_verify', 'RSA_verify', 'DSA_verify', 'ECDSA_verify', 'ECDSA_do_verify', 'X509_verify', 'X509_REQ_verify', 'X509_CRL_verify', 'X509_verify_cert', 'ED25519_verify', 'crypto_sign_verify_detached', 'crypto_sign_open'];
+
 export const jwtUnverified = defineRule({
   id: 'jwt-unverified',
   name: 'JWT signature not verified',
@@ -251,6 +256,27 @@ export const jwtUnverified = defineRule({
     go: [{ kind: 'call', names: ['ParseUnverified'], check: () => ({ message: 'ParseUnverified does not check the signature' }) }],
     ruby: [{ kind: 'call', names: ['decode'], check: (c) => (c.receiver?.text === 'JWT' && (isFalse(c.args[2]) || /["']none["']/i.test(c.node.text)) ? {} : undefined) }],
     csharp: [{ kind: 'binding', trigger: /RequireSignedTokens|ValidateIssuerSigningKey/, check: (b) => (/(?:^|\.)(?:RequireSignedTokens|ValidateIssuerSigningKey|RequireExpirationTime)$/.test(b.targetText) && isFalse(b.value) && /RequireSignedTokens|ValidateIssuerSigningKey/.test(b.targetText) ? { node: b.value ?? undefined } : undefined) }],
+    c: [
+      // libjwt: jwt_decode(&jwt, token, key, key_len) checks the signature only when given a key.
+      { kind: 'call', names: ['jwt_decode'], check: (c) => (isNullish(c.args[2]) || /^0+$/.test(c.args[3]?.text ?? '') ? { node: c.args[2], message: 'jwt_decode() with no key (NULL / length 0) parses the token without checking its signature; pass the key and its length (and check the alg)' } : undefined) },
+      // jwt-cpp: jwt::decode() only parses; jwt::verify().allow_algorithm(...).verify(decoded) checks.
+      { kind: 'call', names: ['decode'], check: (c, ctx) => (/^jwt\.decode$/.test(c.callee) && !ctx.fileHas(/\bjwt::verify\s*[(<]|\.verify\s*\(/) ? { message: 'jwt::decode() does not verify the signature; verify with jwt::verify().allow_algorithm(...).verify(decoded)' } : undefined) },
+      // OpenSSL verify calls return 1 = valid, 0 = invalid, < 0 = error: ignoring the result, or
+      // testing it for truth (`if (EVP_VerifyFinal(...))`, CVE-2008-5077), accepts bad signatures.
+      {
+        kind: 'call',
+        names: OPENSSL_VERIFY,
+        check: (c) => {
+          let p = c.node.parent;
+          while (p && p.type === 'parenthesized_expression') p = p.parent;
+          if (p?.type === 'expression_statement') return { message: `The result of ${c.name}() is ignored: the signature is never checked` };
+          const truthy = p?.type === 'condition_clause' || (p?.type === 'unary_expression' && p.text.startsWith('!')) || (p?.type === 'binary_expression' && /^(?:&&|\|\|)$/.test(p.childForFieldName('operator')?.text ?? ''));
+          return truthy && /^(?:EVP_VerifyFinal|EVP_DigestVerifyFinal|EVP_DigestVerify|EVP_PKEY_verify|DSA_verify|ECDSA_verify|ECDSA_do_verify|X509_verify|X509_REQ_verify|X509_CRL_verify)$/.test(c.name)
+            ? { message: `${c.name}() returns -1 on error, which a truth test treats as a valid signature; compare the result with 1` }
+            : undefined;
+        },
+      },
+    ],
   },
 });
 

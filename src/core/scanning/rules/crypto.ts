@@ -351,7 +351,21 @@ export const weakKeySize = defineRule({
       { kind: 'call', names: ['GenerateParameters'], check: (c) => (/^dsa\./.test(c.callee) && /L1024N160/.test(c.args[2]?.text ?? '') ? keyHit(1024, 'DSA') : undefined) },
       opensslCliMatcher,
     ],
-    c: [{ kind: 'call', names: ['RSA_generate_key', 'RSA_generate_key_ex', 'DSA_generate_parameters_ex', 'EVP_PKEY_CTX_set_rsa_keygen_bits'], check: (c, ctx) => keyHit(smallKey(c.name === 'RSA_generate_key' ? c.args[0] : c.args[1], ctx)) }, opensslCliMatcher],
+    c: [
+      { kind: 'call', names: ['RSA_generate_key', 'RSA_generate_key_ex', 'DSA_generate_parameters_ex', 'EVP_PKEY_CTX_set_rsa_keygen_bits'], check: (c, ctx) => keyHit(smallKey(c.name === 'RSA_generate_key' ? c.args[0] : c.args[1], ctx)) },
+      opensslCliMatcher,
+      {
+        // C++ `"openssl dsaparam -out " + std::string(tmp) + " 1024"`: the bits sit in a later literal.
+        kind: 'node', trigger: /"openssl\s[^"]*"\s*\+/, types: ['binary_expression'],
+        check: (m) => {
+          let n = m;
+          while (n.parent?.type === 'binary_expression') n = n.parent;
+          const lits = n.text.match(/"(?:\\.|[^"\\])*"|[^"]+/g) ?? [];
+          const cmd = lits.map((p) => (p.startsWith('"') ? p.slice(1, -1) : ' X ')).join('');
+          return keyHit(opensslCliBits(cmd), 'openssl command generates a key that');
+        },
+      },
+    ],
     ruby: [{ kind: 'call', names: ['new', 'generate'], check: (c, ctx) => (/^OpenSSL::PKey::(?:RSA|DSA)$/.test(c.receiver?.text ?? '') ? keyHit(smallKey(c.args[0], ctx)) : undefined) }],
     php: [{ kind: 'call', names: ['openssl_pkey_new'], check: (c) => { const m = /private_key_bits['"]\s*=>\s*(\d+)/.exec(c.node.text); return m && Number(m[1]) < 2048 ? keyHit(Number(m[1])) : undefined; } }],
     csharp: [{ kind: 'call', names: ['RSACryptoServiceProvider', 'DSACryptoServiceProvider', 'Create'], check: (c, ctx) => ((c.isNew || /^(?:RSA|DSA)$/.test(c.receiver?.text ?? '')) ? keyHit(smallKey(c.args[0], ctx)) : undefined) }],

@@ -6,8 +6,9 @@ import { corsCredentialsWildcard, csrfDisabled, debugEnabled, errorDetailsExpose
 import { insecureRandom, staticIv, weakCipher, weakHash, weakKeySize } from './crypto';
 import { kerasUnsafe, numpyAllowPickle, torchLoad, unsafeDeserialization, yamlUnsafeLoad } from './deserialization';
 import { codeInjection, commandInjection, nosqlInjection, sqlInjection } from './injection';
-import { allocOverflow, cDangerousFunction, cUncheckedIndex, formatString, rustUnsafe, uncheckedAlloc, useAfterFree } from './memory';
+import { allocOverflow, cDangerousFunction, cppAutoPtr, cUncheckedIndex, formatString, rustUnsafe, uncheckedAlloc, useAfterFree } from './memory';
 import { incompleteSanitization, incompleteUrlValidation, insecureTempFile, integerNarrowing, massAssignment, postMessageOrigin, prototypePollution, reverseTabnabbing, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
+import { logInjection } from './logInjection';
 import { hfUnpinned, llmCodeTools, trustRemoteCode } from './ml';
 import { hardcodedPassword, hardcodedProviderKey } from './secrets';
 import { tlsVerificationDisabled } from './tls';
@@ -68,6 +69,8 @@ const ALL: Rule[] = [
   postMessageOrigin,
   webviewFileAccess,
   incompleteSanitization,
+  logInjection,
+  cppAutoPtr,
 ];
 
 function validate(rules: Rule[]): Rule[] {

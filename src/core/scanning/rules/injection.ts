@@ -146,6 +146,31 @@ function commandHit(v: ReturnType<RuleContext['val']>, sink: string, node: Node)
   return flowHit(v, San.Shell, sink, node);
 }
 
+/**
+ * C/C++: the command is the enclosing function's own parameter, passed straight through
+ * (`char *run(const char *command) { popen(command, "r"); }`), and the function is called in this
+ * file: a run-this-command helper. Its callers' arguments were already followed (none carried
+ * untrusted data, or the flow would be tainted); what they pass is judged at the call sites.
+ */
+function cPassThroughParam(a: Node, ctx: RuleContext): boolean {
+  const name = /^([A-Za-z_]\w*)(?:\s*\.\s*c_str\s*\(\s*\))?$/.exec(a.text.trim())?.[1];
+  const fn = ctx.functionNode();
+  const fname = ctx.functionName();
+  if (!name || !fn || !fname || !/^[A-Za-z_]\w*$/.test(fname)) return false;
+  // `char *run(...)`: the function declarator sits under pointer/reference declarators.
+  let d = fn.childForFieldName('declarator');
+  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator') ?? d.namedChildren.find((x) => /declarator$/.test(x.type)) ?? null;
+  const params = d?.childForFieldName('parameters')?.text ?? '';
+  if (!new RegExp(`\\b${name}\\s*[,)]`).test(params)) return false;
+  // Reassigned in the body: no longer the caller's value.
+  if (new RegExp(`\\b${name}\\s*(?:=[^=]|\\+=)`).test(fn.childForFieldName('body')?.text ?? '')) return false;
+  // A call (not the definition or a prototype): `= f(`, `(f(`, `, f(`, `return f(`, statement start.
+  const rest = ctx.text.slice(0, fn.startIndex) + ctx.text.slice(fn.endIndex);
+  const calls = [...rest.matchAll(new RegExp(`(?:[=(,!]|\\breturn\\b|[;{}]\\s*)\\s*${fname}\\s*\\(([^;]*)`, 'g'))];
+  // A caller handing it program input directly is the finding, not a pass-through.
+  return calls.length > 0 && !calls.some((m) => /\bargv\b|\bgetenv\b|\boptarg\b|QUERY_STRING/.test(m[1]));
+}
+
 /** argv-style APIs: dangerous when a shell is run with `-c <dynamic>`, or the program itself is untrusted. */
 function argvHit(args: Node[], ctx: RuleContext, sink: string): Hit | undefined {
   if (!args.length) return undefined;
@@ -329,7 +354,13 @@ export const commandInjection = defineRule({
       {
         kind: 'call',
         names: ['system', 'popen', '_popen', '_wsystem', 'wsystem', '_wpopen'],
-        check: (c, ctx) => (c.args[0] ? commandHit(ctx.val(c.args[0]), c.name, c.args[0]) : undefined),
+        check: (c, ctx) => {
+          const a = c.args[0];
+          if (!a) return undefined;
+          const v = ctx.val(a);
+          if (!v.taint && cPassThroughParam(a, ctx)) return undefined;
+          return commandHit(v, c.name, a);
+        },
       },
       { kind: 'call', names: ['execl', 'execlp', 'execle', 'execv', 'execvp'], check: (c, ctx) => argvHit(c.args.slice(1), ctx, c.name) },
     ],

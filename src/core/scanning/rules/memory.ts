@@ -130,6 +130,16 @@ function fileArrays(text: string, anyType: boolean): Map<string, string> {
   return idx;
 }
 
+/**
+ * The destination's storage is declared or allocated in this document (`T name[N]` of any
+ * type, or `name = malloc/calloc/alloca/new ...`), so its size can be reasoned about.
+ */
+function sizeVisible(dst: Node, ctx: RuleContext): boolean {
+  const base = baseName(dst);
+  if (!base) return false;
+  return new RegExp(`\\b${base}\\s*\\[[^\\]]*\\]\\s*(?:\\[[^\\]]*\\]\\s*)*[;=,)]|\\b${base}\\s*=\\s*(?:\\([^)]*\\)\\s*)?(?:\\w+_)?(?:malloc|calloc|realloc|alloca|_alloca|new)\\b|\\b(?:std::)?(?:array|vector)\\s*<[^;]*\\b${base}\\b`).test(ctx.text);
+}
+
 /** `dst[...] = '\\0'` / `= 0` after the call in the function (explicit termination). */
 function terminatedAfter(dst: string, c: CallSite, ctx: RuleContext): boolean {
   const fn = ctx.functionNode();
@@ -200,6 +210,10 @@ export const cDangerousFunction = defineRule({
             // No %s, but the worst case can still exceed a known array (`char h[3]; sprintf(h, "%02X", n)`).
             const size = arraySize(baseName(c.args[0]) === c.args[0]?.text ? c.args[0].text : '', ctx);
             const max = formatMax(fmt.text);
+            if (size === undefined && c.args.length > 2 && c.args[0] && !sizeVisible(c.args[0], ctx))
+              // Conversions of data into a buffer whose size nothing here shows (a pointer
+              // parameter, a struct member, a global declared elsewhere): unverifiable, a hint.
+              return { severity: 'low', message: `${c.name}() writes formatted data into \`${c.args[0].text}\`, whose size is not visible here, with no bound; use snprintf(buf, size, ...)` };
             return size !== undefined && max > size
               ? { cwe: 'CWE-787', message: `${c.name}() can write ${max === Infinity ? 'an unbounded number of' : max} bytes into \`${c.args[0]?.text}\` (${size} bytes); use snprintf(buf, sizeof buf, ...) or a larger buffer` }
               : undefined;
@@ -328,7 +342,11 @@ function sizeHit(size: Node, fn: string, ctx: RuleContext): Hit | undefined {
   // A count read from a structure (`hdr->width * sizeof(T)`) is typically parsed input (file
   // headers, packets), the classic CWE-680 shape; a stack allocation (alloca) cannot fail
   // gracefully. A local or parameter count is a hint.
-  return { node: size, severity: /->|\.\s*[A-Za-z_]\w*\s*\)?$/.test(n.text) || /alloca$/.test(fn) ? 'low' : 'info' };
+  // The same holds for a local count copied or computed from such a field
+  // (`len = req->nHeaders * 5 + 10`, `n = src.count`) or summed up from data (`total += len[i]`).
+  const local = /^\(?\s*([A-Za-z_]\w*)\s*\)?$/.exec(n.text)?.[1];
+  const derived = !!local && new RegExp(`\\b${local}\\s*(?:\\+=|=(?!=)[^;]*(?:->\\s*[A-Za-z_]\\w*|\\b[A-Za-z_]\\w*\\s*\\.\\s*[A-Za-z_]\\w*)(?!\\s*[\\w(]))`).test(ctx.functionText());
+  return { node: size, severity: /->|\.\s*[A-Za-z_]\w*\s*\)?$/.test(n.text) || derived || /alloca$/.test(fn) ? 'low' : 'info' };
 }
 
 export const allocOverflow = defineRule({
@@ -501,6 +519,34 @@ export const cUncheckedIndex = defineRule({
           const t = pointeeType(base, ctx.functionText()) ?? pointeeType(base, ctx.text);
           if (!t || /^(?:(?:unsigned|signed)\s+)?char$|^(?:void|uint8_t|int8_t|BYTE|u8|gchar|guchar)$/.test(t)) return undefined;
           return { cwe: 'CWE-468', message: `\`${base}\` is a ${t} *: adding ${off} scales twice (pointer arithmetic already multiplies by sizeof(${t})); add the element count instead` };
+        },
+      },
+    ],
+  },
+});
+
+export const cppAutoPtr = defineRule({
+  id: 'cpp-auto-ptr',
+  name: 'std::auto_ptr',
+  cwe: 'CWE-665',
+  severity: 'low',
+  pattern: 19,
+  message: 'std::auto_ptr silently transfers ownership on copy (the source becomes null) and was removed in C++17; use std::unique_ptr',
+  why: 'OpenSSF AI code assistant guide (C/C++): prefer memory-safe patterns; auto_ptr copies leave a null source behind and it deletes arrays with delete (CyberSecEval ICD maps it to CWE-665).',
+  description: 'Uses of std::auto_ptr (deprecated in C++11, removed in C++17); CWE-762 when it owns a new[] array.',
+  matchers: {
+    c: [
+      {
+        kind: 'node', trigger: /\bauto_ptr\s*</, types: ['template_type', 'template_function'],
+        check: (n) => {
+          if (!/^auto_ptr\s*</.test(n.text)) return undefined;
+          const top = n.parent?.type === 'qualified_identifier' ? n.parent : n;
+          if (top !== n && !/^std\s*::/.test(top.text)) return undefined;
+          // `auto_ptr<T> p(new T[n])`: delete instead of delete[] (mismatched deallocation).
+          const decl = top.parent?.type === 'declaration' ? top.parent.text : '';
+          return /\(\s*new\s+[\w:<>\s*]+\[/.test(decl)
+            ? { cwe: 'CWE-762', severity: 'medium', message: 'std::auto_ptr owns an array from new[] but frees it with delete (mismatched deallocation); use std::unique_ptr<T[]> or std::vector' }
+            : {};
         },
       },
     ],

@@ -153,6 +153,32 @@ function regexCall(c: CallSite, ctx: RuleContext): Hit | undefined {
 
 const regexMatcher: Matcher = { kind: 'call', names: ['compile', 'match', 'search', 'fullmatch', 'findall', 'finditer', 'sub', 'subn', 'split', 'matches', 'new', 'RegExp', 'preg_match', 'preg_match_all', 'preg_replace', 'preg_split', 'Regex', 'IsMatch', 'Match', 'Matches', 'Replace'], check: regexCall };
 
+/**
+ * `std::regex re(name)` where the parser saw a declaration, so `name` has no data-flow value:
+ * a literal it was assigned in the function (checked for nested quantifiers), or a parameter
+ * whose callers in this file pass program input (argv/getenv) straight in.
+ */
+function cppRegexFromName(name: string, at: Node, ctx: RuleContext): Hit | undefined {
+  const fnText = ctx.functionText();
+  const lit = new RegExp(`\\b${name}\\s*(?:=|\\{|\\()\\s*(?:u8|L|u|U)?(?:R"([^(]*)\\(([\\s\\S]*?)\\)\\1"|"((?:\\\\.|[^"\\\\])*)")`).exec(fnText);
+  if (lit) return redosHit(lit[2] ?? lit[3].replace(/\\\\/g, '\\'));
+  const fn = ctx.functionNode();
+  const fname = ctx.functionName();
+  if (!fn || !/^[A-Za-z_]\w*$/.test(fname)) return undefined;
+  const sig = fn.text.slice(0, (fn.childForFieldName('body')?.startIndex ?? fn.endIndex) - fn.startIndex);
+  const pos = new RegExp(`[(,][^(,]*\\b${name}\\s*[,)]`).exec(sig.slice(sig.indexOf('(')));
+  if (!pos) return undefined;
+  const idx = (sig.slice(sig.indexOf('('), sig.indexOf('(') + pos.index + 1).match(/,/g) ?? []).length;
+  const rest = ctx.text.slice(0, fn.startIndex) + ctx.text.slice(fn.endIndex);
+  for (const m of rest.matchAll(new RegExp(`(?:[=(,!]|\\breturn\\b|[;{}]\\s*)\\s*${fname}\\s*\\(([^;]*)\\)`, 'g'))) {
+    const arg = (m[1].split(',')[idx] ?? '').trim();
+    // Program input passed directly, or through a variable the caller set from it.
+    const viaVar = /^[A-Za-z_]\w*$/.test(arg) && new RegExp(`\\b${arg}\\s*(?:=|\\(|\\{)\\s*[^;]*(?:\\bargv\\s*\\[|\\bgetenv\\s*\\(|\\boptarg\\b)`).test(rest);
+    if (viaVar || /\bargv\s*\[|\bgetenv\s*\(|\boptarg\b/.test(arg)) return { node: at, severity: 'medium', cwe: 'CWE-1333', message: `\`${name}\` (program input passed by ${fname}()'s caller) is compiled as a regular expression: regex injection / ReDoS; escape it or match literally` };
+  }
+  return undefined;
+}
+
 export const regexDos = defineRule({
   id: 'regex-dos',
   name: 'ReDoS-prone or injected regular expression',
@@ -172,6 +198,32 @@ export const regexDos = defineRule({
     ruby: [regexMatcher, { kind: 'node', trigger: /\)[+*{]/, types: ['regex'], check: (n) => redosHit(n.text) }],
     php: [regexMatcher],
     csharp: [regexMatcher],
+    c: [
+      {
+        // C++ `std::regex re(pattern)` / `std::regex(pattern)` / boost::regex.
+        // `std::regex re(pattern);` parses as a function declaration (the most vexing parse): its
+        // one "parameter" is the argument.
+        kind: 'node', trigger: /\bregex\s*[({]|(?<=\bregex\s+)\w+\s*[({]/, types: ['init_declarator', 'call_expression', 'function_declarator'],
+        check: (n, ctx) => {
+          const decl = n.type !== 'call_expression';
+          const type = decl ? (n.parent?.childForFieldName('type')?.text ?? '') : (n.childForFieldName('function')?.text ?? '');
+          if (!/^(?:std::|boost::)?w?regex$/.test(type.replace(/\s+/g, ''))) return undefined;
+          if (n.type === 'function_declarator' && n.parent?.parent?.type !== 'compound_statement') return undefined;
+          const args = n.type === 'init_declarator' ? (n.childForFieldName('value') ?? n.namedChildren[n.namedChildren.length - 1]) : n.childForFieldName(n.type === 'function_declarator' ? 'parameters' : 'arguments');
+          const a = args?.namedChildren[0];
+          if (a?.type === 'parameter_declaration') {
+            const name = a.namedChildCount === 1 && a.namedChildren[0]?.type === 'type_identifier' ? a.namedChildren[0].text : '';
+            return name ? cppRegexFromName(name, a, ctx) : undefined;
+          }
+          if (!a) return undefined;
+          const v = ctx.val(a);
+          const t = taintFor(v, San.Regex);
+          if (t) return { taint: t, sink: 'std::regex', severity: 'medium', node: a, cwe: 'CWE-1333', message: 'A regular expression is compiled from untrusted input (regex injection / ReDoS); escape it or match literally' };
+          const lit = a.type === 'raw_string_literal' ? /^[\w]*R"([^(]*)\(([\s\S]*)\)\1"$/.exec(a.text)?.[2] : undefined;
+          return lit !== undefined ? redosHit(lit) : v.c && v.str ? redosHit(v.text) : undefined;
+        },
+      },
+    ],
   },
 });
 

@@ -690,6 +690,36 @@ const ssrfSink = (names: string[], test: (c: CallSite, ctx: RuleContext) => bool
   },
 });
 
+/** C/C++ checks of a URL component's characters or an escape of it (isalnum loop, regex, strspn, curl_easy_escape). */
+const C_URL_GUARD = /\bis(?:alnum|alpha|digit|xdigit)\s*\(|\bregexec\s*\(|\bregex_(?:match|search)\s*\(|\bstr[c]?spn\s*\(|\bstrpbrk\s*\(|find_first_not_of\s*\(|find_first_of\s*\(|curl_(?:easy_)?escape\s*\(|url_?encode|urlEncode|escape\s*\(|allow(?:ed)?_?(?:hosts?|domains?|list)|whitelist/i;
+
+/** `x` or `x.c_str()` / `x.data()`: the variable a component is read from. */
+function cComponentName(n: Node): string {
+  return /^([A-Za-z_]\w*)(?:\s*\.\s*(?:c_str|data)\s*\(\s*\))?$/.exec(n.text.trim())?.[1] ?? '';
+}
+
+/**
+ * C/C++: a URL assembled from pieces (`"https://%s.%s"`, `api_url + "/" + user_id`) where a
+ * piece is a parameter of this function and nothing in the function checks its characters: the
+ * caller's value picks the host or the path the server requests (CWE-918). High when a proven
+ * untrusted source reaches the piece, low otherwise (the caller may validate).
+ */
+function cUrlPieces(pieces: readonly Node[], ctx: RuleContext, sink: string): Hit | undefined {
+  const sig = signatureText(ctx);
+  if (!sig || C_URL_GUARD.test(ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ''))) return undefined;
+  for (const p of pieces) {
+    const name = cComponentName(p);
+    if (!name || !new RegExp(`(?<![\\w.])${name}(?![\\w])`).test(sig)) continue;
+    const v = ctx.val(p);
+    if (v.c || (v.san & San.Url) !== 0) continue;
+    const t = taintFor(v, San.Url);
+    return { node: p, sink, severity: t ? 'high' : 'low', taint: t, message: `The URL is built from the parameter \`${name}\` with no check of its characters: a caller-supplied value chooses the host or path the server requests (SSRF); validate it (allow-list, isalnum) or escape it` };
+  }
+  return undefined;
+}
+
+const C_URL_NAME = /url|uri|endpoint|link/i;
+
 export const ssrf = defineRule({
   id: 'ssrf',
   name: 'Untrusted URL fetched by the server',
@@ -725,6 +755,47 @@ export const ssrf = defineRule({
       // PHP stream wrappers: file_get_contents/fopen/readfile fetch any http(s):// URL they are given.
       ssrfSink(['file_get_contents', 'fopen', 'readfile', 'file'], (c) => !c.receiver && PHP_URL_ARG.test(c.args[0]?.text ?? '')),
       ssrfSink(['curl_setopt'], (c) => /CURLOPT_URL$/.test(c.args[1]?.text ?? ''), (c) => c.args[2]),
+    ],
+    c: [
+      ssrfSink(['curl_easy_setopt'], (c) => /CURLOPT_URL$/.test(c.args[1]?.text ?? ''), (c) => c.args[2]),
+      {
+        // `snprintf(url, n, "https://%s.%s", sub, domain)` / `sprintf(full_url, "%s/%s", base, id)`.
+        kind: 'call',
+        names: ['snprintf', 'sprintf', 'asprintf', '_snprintf', 'g_strdup_printf'],
+        check: (c, ctx) => {
+          const i = c.name === 'g_strdup_printf' ? 0 : /snprintf$/.test(c.name) ? 2 : 1;
+          const fmt = c.args[i]?.text ?? '';
+          if ((fmt.match(/%s/g) ?? []).length < 2) return undefined;
+          const urlish = /^"https?:\/\/%s/i.test(fmt) || (i > 0 && C_URL_NAME.test(c.args[0]?.text ?? '') && /^"%s[/?#]/.test(fmt));
+          return urlish ? cUrlPieces(c.args.slice(i + 1), ctx, c.name) : undefined;
+        },
+      },
+      {
+        // C++: `"https://" + sub + "." + domain`, `api_url + "/" + user_id` (std::string).
+        kind: 'node',
+        trigger: /"https?:\/\/"\s*\+|(?:url|uri|endpoint)\w*\s*\+\s*"[/?]/i,
+        types: ['binary_expression'],
+        check: (m, ctx) => {
+          // The anchor lands on the innermost `a + b`; the URL is the whole chain.
+          let n = m;
+          while (n.parent?.type === 'binary_expression') n = n.parent;
+          const parts: Node[] = [];
+          const flatten = (x: Node): void => {
+            if (x.type === 'binary_expression' && x.childForFieldName('operator')?.text === '+') {
+              const l = x.childForFieldName('left');
+              const r = x.childForFieldName('right');
+              if (l) flatten(l);
+              if (r) flatten(r);
+            } else parts.push(x);
+          };
+          flatten(n);
+          const holes = parts.filter((p) => p.type !== 'string_literal');
+          if (holes.length < 2 || parts.length < 3) return undefined;
+          const first = parts[0];
+          const urlish = (first.type === 'string_literal' && /^"https?:\/\/"$/i.test(first.text)) || (C_URL_NAME.test(first.text) && parts[1].type === 'string_literal' && /^"[/?]/.test(parts[1].text));
+          return urlish ? cUrlPieces(holes, ctx, 'URL concatenation') : undefined;
+        },
+      },
     ],
     csharp: [
       ssrfSink(['GetAsync', 'GetStringAsync', 'GetByteArrayAsync', 'GetStreamAsync', 'PostAsync', 'SendAsync', 'Create', 'DownloadString', 'DownloadData', 'OpenRead'], (c) => /client|Client|WebRequest|HttpWebRequest/.test(c.receiver?.text ?? '')),

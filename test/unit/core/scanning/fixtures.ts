@@ -86,8 +86,8 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
       neg: [`package m\nfunc f(r *http.Request) { exec.Command("ls", r.FormValue("d")).Run() }`],
     },
     c: {
-      pos: [`int main(int argc, char **argv) { char cmd[128]; snprintf(cmd, sizeof cmd, "ls %s", argv[1]); system(cmd); }`],
-      neg: [`int main(void) { system("ls -l"); return 0; }`],
+      pos: [`int main(int argc, char **argv) { char cmd[128]; snprintf(cmd, sizeof cmd, "ls %s", argv[1]); system(cmd); }`, `static int run_tool(const char *cmdline) {\n  return system(cmdline);\n}\nint main(int argc, char **argv) {\n  return run_tool(argv[1]);\n}`],
+      neg: [`int main(void) { system("ls -l"); return 0; }`, `static int run_tool(const char *cmdline) {\n  return system(cmdline);\n}\nint rebuild_index(void) {\n  return run_tool("makewhatis /usr/share/man");\n}`],
     },
     ruby: {
       pos: [`def f\n  system("tar xf #{params[:file]}")\nend`, "def g(x)\n  `ls #{x}`\nend", `def h\n  Open3.capture2("grep #{params[:q]} log")\nend`, `def thumbnail(src, width)\n  args = ["convert"]\n  args << "-resize #{width}x"\n  args.push(src, "thumb.png")\n  system(args.join(" "))\nend`],
@@ -253,7 +253,7 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     javascript: { pos: [`const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 1024 });`], neg: [`const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 4096 });`] },
     java: { pos: [`class K { void dh() throws IOException { Runtime.getRuntime().exec("openssl dhparam -out dh.pem 1024"); } }`, `class A { void f() throws Exception { KeyPairGenerator kpg = KeyPairGenerator.getInstance("RSA"); kpg.initialize(1024); } }`], neg: [`class K { void dh() throws IOException { Runtime.getRuntime().exec("openssl dhparam -out dh.pem 2048"); } }`, `class A { void f() throws Exception { KeyPairGenerator kpg = KeyPairGenerator.getInstance("RSA"); kpg.initialize(2048); } }`] },
     go: { pos: [`package m\n\nfunc selfSigned() error {\n	return exec.Command("sh", "-c", "openssl req -x509 -newkey rsa:1024 -nodes -keyout k.pem -out c.pem").Run()\n}`, `package m\nfunc f() { k, _ := rsa.GenerateKey(rand.Reader, 1024); _ = k }`, `package m\nfunc f(p *dsa.Parameters) { dsa.GenerateParameters(p, rand.Reader, dsa.L1024N160) }`], neg: [`package m\n\nfunc selfSigned() error {\n	return exec.Command("sh", "-c", "openssl req -x509 -newkey rsa:3072 -nodes -keyout k.pem -out c.pem").Run()\n}`, `package m\nfunc f() { k, _ := rsa.GenerateKey(rand.Reader, 2048); _ = k }`] },
-    c: { pos: [`int make_key(void) { return system("openssl genrsa -out key.pem 1024"); }`, `FILE *gen(void) { return popen("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024", "r"); }`, `void f(RSA *r, BIGNUM *e) { RSA_generate_key_ex(r, 1024, e, NULL); }`], neg: [`int make_key(void) { return system("openssl genrsa -out key.pem 4096"); }`, `int show(void) { return system("openssl version"); }`, `void f(RSA *r, BIGNUM *e) { RSA_generate_key_ex(r, 4096, e, NULL); }`] },
+    c: { pos: [`int make_key(void) { return system("openssl genrsa -out key.pem 1024"); }`, `FILE *gen(void) { return popen("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024", "r"); }`, `void f(RSA *r, BIGNUM *e) { RSA_generate_key_ex(r, 1024, e, NULL); }`, `int gen_rsa(const std::string &out) {\n  std::string cmd = "openssl genrsa -out " + out + " 1024";\n  return std::system(cmd.c_str());\n}`], neg: [`int gen_rsa(const std::string &out) {\n  std::string cmd = "openssl genrsa -out " + out + " 3072";\n  return std::system(cmd.c_str());\n}`, `int make_key(void) { return system("openssl genrsa -out key.pem 4096"); }`, `int show(void) { return system("openssl version"); }`, `void f(RSA *r, BIGNUM *e) { RSA_generate_key_ex(r, 4096, e, NULL); }`] },
     ruby: { pos: [`key = OpenSSL::PKey::RSA.new(1024)`], neg: [`key = OpenSSL::PKey::RSA.new(2048)`] },
     php: { pos: [`<?php $k = openssl_pkey_new(['private_key_bits' => 1024]);`], neg: [`<?php $k = openssl_pkey_new(['private_key_bits' => 4096]);`] },
     csharp: { pos: [`class A { void F() { var r = new RSACryptoServiceProvider(1024); } }`], neg: [`class A { void F() { var r = RSA.Create(3072); } }`] },
@@ -330,10 +330,10 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     ruby: { pos: [`doc = Nokogiri::XML(xml) { |config| config.noent }`], neg: [`doc = Nokogiri::XML(xml) { |config| config.nonet }`] },
   },
   'c-dangerous-function': {
-    c: { pos: [`void clear(void) {\n  int scores[10];\n  for (int i = 0; i <= 10; i++) scores[i] = 0;\n}`, `void name_copy(const char *src) {\n  char name[32];\n  strncpy(name, src, sizeof(name));\n  puts(name);\n}`, `void slurp(int fd, char *out) {\n  char buf[256];\n  ssize_t n = read(fd, buf, sizeof buf);\n  if (n < 0) return;\n  strcpy(out, buf);\n}`, `void copy_name(char *dest, size_t dest_size, const char *src, size_t src_size) {\n  strncpy(dest, src, src_size);\n  dest[dest_size - 1] = '\\0';\n}`, `void greet(char *buf, size_t buf_size, const char *user, size_t user_len) {\n  snprintf(buf, 8 + user_len + 1, "Hello, %s!", user);\n}`, `void show(unsigned v) {\n  char h[3];\n  sprintf(h, "%02X", v);\n  puts(h);\n}`, `#define COPY(d, s) strcpy(d, s)`, `void f(const char *msg, size_t n) { char buf[64]; memcpy(buf, msg, n); }`, `void f(void) { char b[16]; gets(b); }`, `void f(const char *s) { char b[16]; strcpy(b, s); }`, `char *dup(const char *s) { char *d = malloc(strlen(s)); strcpy(d, s); return d; }`, `void f(const char *s) { char b[16]; sprintf(b, "%s", s); }`, `void f(void) { char b[16]; scanf("%s", b); }`], neg: [`void clear(void) {\n  int scores[10];\n  for (int i = 0; i < 10; i++) scores[i] = 0;\n}`, `void name_copy(const char *src) {\n  char name[32];\n  strncpy(name, src, sizeof(name) - 1);\n  name[sizeof(name) - 1] = '\\0';\n  puts(name);\n}`, `void slurp(int fd) {\n  char buf[256];\n  ssize_t n = read(fd, buf, sizeof buf - 1);\n  if (n < 0) return;\n  buf[n] = '\\0';\n  puts(buf);\n}`, `void copy_name(char *dest, size_t dest_size, const char *src) {\n  strncpy(dest, src, dest_size - 1);\n  dest[dest_size - 1] = '\\0';\n}`, `char *dup(const char *src, size_t src_len) {\n  char *d = malloc(src_len + 1);\n  if (!d) return NULL;\n  memcpy(d, src, src_len);\n  d[src_len] = 0;\n  return d;\n}`, `void show(unsigned char v) {\n  char h[16];\n  sprintf(h, "%02X", v);\n  puts(h);\n}`, `void f(const char *s) { char b[16]; snprintf(b, sizeof b, "%s", s); fgets(b, sizeof b, stdin); scanf("%15s", b); strcpy(b, "ok"); }`, `char *dup(const char *s) { char *d = malloc(strlen(s) + 1); strcpy(d, s); return d; }`, `void f(const char *msg, size_t n) { char buf[64]; if (n > sizeof buf) return; memcpy(buf, msg, n); memcpy(buf, msg, sizeof buf); }`] },
+    c: { pos: [`void clear(void) {\n  int scores[10];\n  for (int i = 0; i <= 10; i++) scores[i] = 0;\n}`, `void name_copy(const char *src) {\n  char name[32];\n  strncpy(name, src, sizeof(name));\n  puts(name);\n}`, `void slurp(int fd, char *out) {\n  char buf[256];\n  ssize_t n = read(fd, buf, sizeof buf);\n  if (n < 0) return;\n  strcpy(out, buf);\n}`, `void copy_name(char *dest, size_t dest_size, const char *src, size_t src_size) {\n  strncpy(dest, src, src_size);\n  dest[dest_size - 1] = '\\0';\n}`, `void greet(char *buf, size_t buf_size, const char *user, size_t user_len) {\n  snprintf(buf, 8 + user_len + 1, "Hello, %s!", user);\n}`, `void show(unsigned v) {\n  char h[3];\n  sprintf(h, "%02X", v);\n  puts(h);\n}`, `#define COPY(d, s) strcpy(d, s)`, `void f(const char *msg, size_t n) { char buf[64]; memcpy(buf, msg, n); }`, `void f(void) { char b[16]; gets(b); }`, `void f(const char *s) { char b[16]; strcpy(b, s); }`, `char *dup(const char *s) { char *d = malloc(strlen(s)); strcpy(d, s); return d; }`, `void f(const char *s) { char b[16]; sprintf(b, "%s", s); }`, `void f(void) { char b[16]; scanf("%s", b); }`, `void label_for(char *out, int id) {\n  sprintf(out, "item-%d", id);\n}`], neg: [`char *hex(const unsigned char *d, int n) {\n  char *s = malloc(n * 2 + 1);\n  if (!s) return NULL;\n  for (int i = 0; i < n; i++) sprintf(s + i * 2, "%02x", d[i]);\n  return s;\n}`, `void clear(void) {\n  int scores[10];\n  for (int i = 0; i < 10; i++) scores[i] = 0;\n}`, `void name_copy(const char *src) {\n  char name[32];\n  strncpy(name, src, sizeof(name) - 1);\n  name[sizeof(name) - 1] = '\\0';\n  puts(name);\n}`, `void slurp(int fd) {\n  char buf[256];\n  ssize_t n = read(fd, buf, sizeof buf - 1);\n  if (n < 0) return;\n  buf[n] = '\\0';\n  puts(buf);\n}`, `void copy_name(char *dest, size_t dest_size, const char *src) {\n  strncpy(dest, src, dest_size - 1);\n  dest[dest_size - 1] = '\\0';\n}`, `char *dup(const char *src, size_t src_len) {\n  char *d = malloc(src_len + 1);\n  if (!d) return NULL;\n  memcpy(d, src, src_len);\n  d[src_len] = 0;\n  return d;\n}`, `void show(unsigned char v) {\n  char h[16];\n  sprintf(h, "%02X", v);\n  puts(h);\n}`, `void f(const char *s) { char b[16]; snprintf(b, sizeof b, "%s", s); fgets(b, sizeof b, stdin); scanf("%15s", b); strcpy(b, "ok"); }`, `char *dup(const char *s) { char *d = malloc(strlen(s) + 1); strcpy(d, s); return d; }`, `void f(const char *msg, size_t n) { char buf[64]; if (n > sizeof buf) return; memcpy(buf, msg, n); memcpy(buf, msg, sizeof buf); }`] },
   },
   'c-alloc-size-overflow': {
-    c: { pos: [`float *grid(size_t w, size_t h) { return new float[w * h]; }`, `void *zeroed(size_t n, size_t m) { return calloc(1, n * m); }`, `short *row(struct image *in) { return (short *)malloc(in->xsize * sizeof(short)); }`, `void *f(size_t n, size_t m) { return malloc(n * m); }`, `void *f(size_t n) { return malloc(n * sizeof(int)); }`], neg: [`float *grid(size_t w) { return new float[w]; }`, `int *cells(void) { return new int[ROWS * COLS]; }`, `void *f(void) { return malloc(16 * sizeof(int)); }`, `void *f(size_t n) { return calloc(n, sizeof(int)); }`, `void *f(size_t n, size_t m) { if (m && n > SIZE_MAX / m) return NULL; return malloc(n * m); }`] },
+    c: { pos: [`float *grid(size_t w, size_t h) { return new float[w * h]; }`, `void *zeroed(size_t n, size_t m) { return calloc(1, n * m); }`, `short *row(struct image *in) { return (short *)malloc(in->xsize * sizeof(short)); }`, `void *f(size_t n, size_t m) { return malloc(n * m); }`, `void *f(size_t n) { return malloc(n * sizeof(int)); }`, `double *samples(const struct wav_header *h) {\n  size_t frames = h->frames;\n  return (double *)malloc(frames * sizeof(double));\n}`], neg: [`float *grid(size_t w) { return new float[w]; }`, `int *cells(void) { return new int[ROWS * COLS]; }`, `void *f(void) { return malloc(16 * sizeof(int)); }`, `void *f(size_t n) { return calloc(n, sizeof(int)); }`, `void *f(size_t n, size_t m) { if (m && n > SIZE_MAX / m) return NULL; return malloc(n * m); }`] },
   },
   'c-unchecked-allocation': {
     c: { pos: [`void f(size_t n) { char *p = malloc(n); p[0] = 0; }`], neg: [`void f(size_t n) { char *p = malloc(n); if (p == NULL) return; p[0] = 0; }`, `void f(size_t n) { char *p = malloc(n); if (!p) return; memset(p, 0, n); }`] },
@@ -356,6 +356,18 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     ruby: { pos: [`def fetch\n  Net::HTTP.get(URI(params[:url]))\nend`], neg: [`def fetch\n  Net::HTTP.get(URI("https://api.example.com"))\nend`] },
     php: { pos: [`<?php $ch = curl_init($_GET['url']);`, `<?php $feedUrl = $_POST['feed_url']; $xml = file_get_contents($feedUrl);`], neg: [`<?php $ch = curl_init("https://api.example.com");`, `<?php $xml = file_get_contents("https://api.example.com/feed?q=" . urlencode($_GET['q'])); $t = file_get_contents("/data/" . basename($_GET['f']));`] },
     csharp: { pos: [`class C { async Task F(HttpClient client) { var s = await client.GetStringAsync(Request.Query["url"]); } }`], neg: [`class C { async Task F(HttpClient client) { var s = await client.GetStringAsync("https://api.example.com"); } }`] },
+    c: {
+      pos: [
+        `int main(int argc, char **argv) {\n  CURL *h = curl_easy_init();\n  curl_easy_setopt(h, CURLOPT_URL, argv[1]);\n  return curl_easy_perform(h);\n}`,
+        `char *tenant_url(const char *tenant, const char *zone) {\n  static char out[256];\n  snprintf(out, sizeof out, "https://%s.%s/", tenant, zone);\n  return out;\n}`,
+        `std::string order_url(const std::string &service_url, const std::string &order_id) {\n  return service_url + "/orders/" + order_id;\n}`,
+      ],
+      neg: [
+        `int main(void) {\n  CURL *h = curl_easy_init();\n  curl_easy_setopt(h, CURLOPT_URL, "https://status.example.org/ping");\n  return curl_easy_perform(h);\n}`,
+        `char *tenant_url(const char *tenant, const char *zone) {\n  static char out[256];\n  for (const char *p = tenant; *p; ++p) if (!isalnum((unsigned char)*p) && *p != '-') return NULL;\n  snprintf(out, sizeof out, "https://%s.%s/", tenant, zone);\n  return out;\n}`,
+        `std::string home_url(const std::string &zone) {\n  return "https://" + zone;\n}`,
+      ],
+    },
   },
   'open-redirect': {
     python: { pos: [`from flask import request, redirect\n@app.route("/login")\ndef login():\n    return redirect(request.args.get("next"))\n`], neg: [`from flask import request, redirect\n@app.route("/login")\ndef login():\n    nxt = request.args.get("next", "/")\n    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.host}):\n        nxt = "/"\n    return redirect(nxt)\n`] },
@@ -418,7 +430,40 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     java: { pos: [`class A { String f(String t) { return JWT.decode(t).getSubject(); } }`], neg: [`class A { String f(String t) { return JWT.require(alg).build().verify(t).getSubject(); } }`] },
     go: { pos: [`package m\nfunc f(t string) { tok, _, _ := parser.ParseUnverified(t, jwt.MapClaims{}); _ = tok }`], neg: [`package m\nfunc f(t string) { tok, _ := jwt.Parse(t, keyFunc); _ = tok }`] },
     ruby: { pos: [`payload = JWT.decode(token, nil, false)`], neg: [`payload = JWT.decode(token, KEY, true, { algorithm: "HS256" })`] },
+    c: {
+      pos: [
+        `const char *subject_of(const char *token) {\n  jwt_t *t = NULL;\n  if (jwt_decode(&t, token, NULL, 0) != 0) return NULL;\n  return jwt_get_grant(t, "sub");\n}`,
+        `std::string subject_of(const std::string &token) {\n  auto decoded = jwt::decode(token);\n  return decoded.get_subject();\n}`,
+        `int sig_ok(EVP_MD_CTX *md, const unsigned char *sig, size_t len) {\n  if (EVP_DigestVerifyFinal(md, sig, len)) return 1;\n  return 0;\n}`,
+        `void check(EVP_MD_CTX *md, const unsigned char *sig, unsigned int len, EVP_PKEY *pk) {\n  EVP_VerifyFinal(md, sig, len, pk);\n}`,
+      ],
+      neg: [
+        `const char *subject_of(const char *token, const unsigned char *key, int key_len) {\n  jwt_t *t = NULL;\n  if (jwt_decode(&t, token, key, key_len) != 0) return NULL;\n  return jwt_get_grant(t, "sub");\n}`,
+        `std::string subject_of(const std::string &token, const std::string &secret) {\n  auto decoded = jwt::decode(token);\n  jwt::verify().allow_algorithm(jwt::algorithm::hs256{secret}).verify(decoded);\n  return decoded.get_subject();\n}`,
+        `int sig_ok(EVP_MD_CTX *md, const unsigned char *sig, size_t len) {\n  return EVP_DigestVerifyFinal(md, sig, len) == 1;\n}`,
+      ],
+    },
     csharp: { pos: [`class C { void F() { var p = new TokenValidationParameters { ValidateIssuerSigningKey = false }; } }`], neg: [`class C { void F() { var p = new TokenValidationParameters { ValidateIssuerSigningKey = true }; } }`] },
+  },
+  'log-injection': {
+    c: {
+      pos: [
+        `void audit_login(const char *user) {\n  syslog(LOG_NOTICE, "login ok for %s", user);\n}`,
+        `char *access_line(const char *path) {\n  char *log_line = malloc(512);\n  if (!log_line) return NULL;\n  snprintf(log_line, 512, "GET %s", path);\n  return log_line;\n}`,
+        `void note(std::ofstream &logfile, const std::string &comment) {\n  logfile << "comment: " << comment << "\\n";\n}`,
+      ],
+      neg: [
+        `void audit_login(int uid) {\n  syslog(LOG_NOTICE, "login ok for uid %d", uid);\n}`,
+        `void audit_login(const char *user) {\n  char clean[64];\n  size_t i = 0;\n  for (; user[i] && i < sizeof clean - 1; i++) clean[i] = (user[i] == '\\r' || user[i] == '\\n') ? '_' : user[i];\n  clean[i] = 0;\n  syslog(LOG_NOTICE, "login ok for %s", clean);\n}`,
+        `void greet(const char *user) {\n  printf("Hello, %s\\n", user);\n}`,
+      ],
+    },
+  },
+  'cpp-auto-ptr': {
+    c: {
+      pos: [`void load() {\n  std::auto_ptr<Config> cfg(new Config());\n  cfg->read();\n}`, `void load(size_t n) {\n  std::auto_ptr<char> buf(new char[n]);\n}`],
+      neg: [`void load() {\n  std::unique_ptr<Config> cfg(new Config());\n  cfg->read();\n}`],
+    },
   },
   'timing-unsafe-compare': {
     python: { pos: [`def check(req_sig, body):\n    expected_signature = hmac.new(K, body, "sha256").hexdigest()\n    return req_sig == expected_signature\n`], neg: [`import hmac\ndef check(req_sig, expected_signature):\n    return hmac.compare_digest(req_sig, expected_signature)\n`, `def f(token):\n    return token == None\n`] },
@@ -457,6 +502,10 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     ruby: { pos: [`RE = /^(a+)+$/`], neg: [`RE = /\\Aa+\\z/`] },
     php: { pos: [`<?php preg_match("/^(a+)+$/", $s);`], neg: [`<?php preg_match("/^a+$/", $s);`] },
     csharp: { pos: [`class C { Regex r = new Regex("^(\\\\d+)*$"); }`], neg: [`class C { Regex r = new Regex("^\\\\d+$"); }`] },
+    c: {
+      pos: [`bool grep_line(const std::string &expr, const std::string &line) {\n  std::regex re(expr);\n  return std::regex_search(line, re);\n}\nint main(int argc, char **argv) {\n  std::string expr = argv[1];\n  return grep_line(expr, "some text") ? 0 : 1;\n}`, `bool is_slug(const std::string &s) {\n  static const std::regex slug(R"(^([a-z0-9]+-?)+$)");\n  return std::regex_match(s, slug);\n}`],
+      neg: [`bool is_slug(const std::string &s) {\n  static const std::regex slug(R"(^[a-z0-9][a-z0-9-]{0,62}$)");\n  return std::regex_match(s, slug);\n}`, `bool grep_line(const std::string &expr, const std::string &line) {\n  std::regex re(expr);\n  return std::regex_search(line, re);\n}\nint main(void) {\n  return grep_line("^ERROR", "ERROR: disk full") ? 0 : 1;\n}`],
+    },
   },
   'xpath-injection': {
     python: { pos: [`def find(root, user):\n    return root.xpath("//user[@name='" + user + "']")\n`], neg: [`def find(root, user):\n    return root.xpath("//user[@name=$n]", n=user)\n`] },
