@@ -69,7 +69,8 @@ const JAVA: SourcePattern[] = [
 
 const GO: SourcePattern[] = [
   { kind: 'archive', re: /^(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name$/, label: ARCHIVE },
-  { kind: 'request', re: /^(?:r|req|request)\.(?:URL\.Query\(\)|URL\.RawQuery|URL\.Path|Form|PostForm|FormValue\(\)|PostFormValue\(\)|Header\.Get\(\)|Body|Cookie\(\)|MultipartForm|FormFile\(\))/, label: 'HTTP request data' },
+  // net/http, and the *http.Request inside Gin/Echo/QOR contexts (`c.Request.URL.Query()`, `c.Request().FormValue()`).
+  { kind: 'request', re: /^(?:r|req|request|\w+\.Request(?:\(\))?)\.(?:URL\.Query\(\)|URL\.RawQuery|URL\.Path|Form|PostForm|FormValue\(\)|PostFormValue\(\)|Header\.Get\(\)|Body|Cookie\(\)|MultipartForm|FormFile\(\)|RequestURI)/, label: 'HTTP request data' },
   { kind: 'request', re: /^(?:c|ctx)\.(?:Query|DefaultQuery|Param|PostForm|DefaultPostForm|GetQuery|GetPostForm|FormValue|QueryParam|Params|GetHeader|Cookie|FormFile)\(\)$/, label: 'HTTP request data' },
   { kind: 'request', re: /^mux\.Vars\(\)$/, label: 'route variables' },
   { kind: 'request', re: /^(?:chi\.URLParam(?:FromCtx)?|(?:ps|params|p)\.ByName|(?:r|req|request)\.PathValue)\(\)$/, label: 'route variables' },
@@ -133,7 +134,7 @@ export const SOURCE_HINT: Record<RuleLanguage, RegExp> = {
   python: new RegExp(`member|tarinfo|tar_info|zinfo|zip_info|info\\.filename|entry|request|input\\s*\\(|argv|stdin|args\\.|parse_args|get_argument|@\\w+(?:\\.\\w+)*\\.(?:route|get|post|put|delete|patch|api_route|websocket)\\s*\\(|Query\\(|Body\\(|Form\\(|Path\\(|Header\\(|Cookie\\(|File\\(|${LLM_HINT}`),
   javascript: new RegExp(`entry|header|zipEntry|fileEntry|req|request|ctx|location|document\\.|\\.data\\b|searchParams|params|query|argv|${LLM_HINT}`),
   java: /[eE]ntry|\bze\b|\bje\b|\bte\b|request|req\b|Request|getParameter|args\[|scanner|readLine|next\(|@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)/,
-  go: /\b(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name\b|\b(?:r|req|request|c|ctx)\.|mux\.Vars|os\.Args|flag\.|URLParam|ByName/,
+  go: /\b(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name\b|\b(?:r|req|request|c|ctx)\.|mux\.Vars|os\.Args|flag\.|URLParam|ByName|\.Request\b/,
   c: /argv|getenv|archive_entry_pathname/,
   ruby: /entry|\be\.(?:name|full_name)|params|request|cookies|ARGV|gets/,
   php: /\$_(?:GET|POST|REQUEST|COOKIE|FILES|SERVER)|\$request|file_get_contents|filter_input|\$argv/,
@@ -165,6 +166,8 @@ const SANITIZERS: Array<[RegExp, San]> = [
   [/(?:^|\.)(?:shellescape)$/, San.Shell],
   [/^(?:html\.escape|cgi\.escape|escape|markupsafe\.escape|Markup\.escape|bleach\.clean|bleach\.linkify|DOMPurify\.sanitize|purify\.sanitize|sanitize|sanitizeHtml|sanitizeHTML|escapeHtml|escapeHTML|escape_html|xss|filterXSS|he\.encode|he\.escape|_\.escape|lodash\.escape|validator\.escape|encodeURIComponent|encodeURI|StringEscapeUtils\.escapeHtml\d?|HtmlUtils\.htmlEscape|Encode\.forHtml\w*|ESAPI\.encoder\(\)\.encodeForHTML\w*|html\.EscapeString|template\.HTMLEscapeString|template\.HTMLEscaper|url\.QueryEscape|url\.PathEscape|h|html_escape|ERB\.Util\.html_escape|CGI\.escapeHTML|Rack\.Utils\.escape_html|sanitize|strip_tags|htmlspecialchars|htmlentities|HttpUtility\.HtmlEncode|WebUtility\.HtmlEncode|HtmlEncoder\.Default\.Encode|Encoder\.HtmlEncode|escape_javascript|json\.dumps|JSON\.stringify|jsonify|json_encode)$/, San.Html],
   [/(?:^|\.)(?:escape|sanitize|escapeHtml|escape_html|htmlEscape|textContent)$/, San.Html],
+  // Go's encoding/json escapes <, > and & in strings: marshalled JSON cannot open a tag.
+  [/^json\.Marshal(?:Indent)?$/, San.Html],
   // Functions named for escaping/sanitizing/encoding HTML do that (html_escape_once, escapeXml, encodeForHTML…).
   [/(?:escape|sanitiz|purif|encodeFor|html_?encode|encode_?html|xml_?encode|strip_?tags)\w*$/i, San.Html],
   // jQuery's text-then-html idiom escapes: $('<div/>').text(x).html().

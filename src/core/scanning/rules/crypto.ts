@@ -232,6 +232,51 @@ const goCipher: Matcher = {
   },
 };
 
+/**
+ * Go crypto/tls: SSL 3.0 / TLS 1.0 / TLS 1.1 configured as MinVersion/MaxVersion (or listed in a
+ * []uint16 of versions to use), and RC4/3DES cipher suites. Comparisons and switch cases that
+ * only inspect a version are left alone.
+ */
+const goTlsVersion: Matcher = {
+  kind: 'node',
+  trigger: /\btls\.(?:VersionSSL30|VersionTLS1[01]|TLS_\w*(?:RC4|3DES)\w*)\b/,
+  types: ['selector_expression'],
+  check: (n) => {
+    const m = /^tls\.(VersionSSL30|VersionTLS1[01]|TLS_\w*(?:RC4|3DES)\w*)$/.exec(n.text);
+    if (!m) return undefined;
+    const el = n.parent?.type === 'literal_element' ? n.parent : null;
+    const up = el?.parent;
+    if (m[1].startsWith('TLS_')) {
+      return up?.type === 'literal_value' || (up?.type === 'keyed_element' && /^CipherSuites\s*:/.test(up.text)) ? { message: `${m[1]} is a broken cipher suite (RC4/3DES); leave CipherSuites unset or list only AEAD suites` } : undefined;
+    }
+    const what = m[1] === 'VersionSSL30' ? 'SSL 3.0' : `TLS 1.${m[1].slice(-1)}`;
+    const msg = { message: `${what} is deprecated and broken (RFC 8996); set MinVersion to tls.VersionTLS12 or later` };
+    // `MinVersion: tls.VersionTLS10` in a tls.Config literal.
+    if (up?.type === 'keyed_element' && up.namedChildren[1]?.id === el!.id && /^(?:Min|Max)Version$/.test(up.namedChildren[0]?.text ?? '')) return msg;
+    // `[]uint16{tls.VersionTLS11, …}`: a list of versions to configure.
+    if (up?.type === 'literal_value' && /^\[\]uint16$/.test(up.parent?.childForFieldName('type')?.text ?? '')) return msg;
+    // `cfg.MinVersion = tls.VersionTLS10`.
+    const asg = n.parent?.type === 'expression_list' ? n.parent.parent : null;
+    if (asg?.type === 'assignment_statement' && asg.childForFieldName('right')?.id === n.parent!.id && /\.(?:Min|Max)Version$/.test(asg.childForFieldName('left')?.text ?? '')) return msg;
+    return undefined;
+  },
+};
+
+/**
+ * Go `rsa.GenerateKey(rand.Reader, bits)` with the size passed in (a parameter or a value read
+ * elsewhere) and no lower-bound check in the function: callers can ask for 512/1024-bit keys.
+ */
+function goUncheckedKeyBits(c: CallSite, ctx: RuleContext): Hit | undefined {
+  const a = c.args[c.args.length - 1];
+  if (!a || a.type !== 'identifier' || ctx.val(a).c) return undefined;
+  const v = a.text;
+  const fn = ctx.functionText();
+  // A lower bound (`if bits < 2048`, `bits >= minBits`), an allow-list of large sizes
+  // (`bits != 2048 && bits != 4096`) or a clamp. (A switch on the size for other key types is not.)
+  if (new RegExp(`\\b${v}\\s*(?:<|<=|>|>=)|(?:<|<=|>|>=)\\s*${v}\\b|\\b${v}\\s*(?:==|!=)\\s*(?:[2-9]\\d{3}|\\d{5})\\b|max\\([^)]*\\b${v}\\b`).test(fn)) return undefined;
+  return { node: a, severity: 'low', message: `The RSA key size \`${v}\` comes from the caller with no minimum check: a caller can generate a 512/1024-bit key; reject sizes below 2048` };
+}
+
 const cCipher: Matcher = {
   kind: 'call',
   names: ['EVP_des_cbc', 'EVP_des_ecb', 'EVP_des_ede3_cbc', 'EVP_des_ede3', 'EVP_des_ede3_ecb', 'EVP_rc4', 'EVP_bf_cbc', 'EVP_bf_ecb', 'EVP_aes_128_ecb', 'EVP_aes_192_ecb', 'EVP_aes_256_ecb', 'DES_ecb_encrypt', 'DES_set_key', 'DES_ncbc_encrypt', 'RC4', 'RC4_set_key', 'BF_set_key', 'AES_ecb_encrypt', 'EVP_rc2_cbc', 'EVP_idea_cbc'],
@@ -291,7 +336,7 @@ export const weakCipher = defineRule({
   message: 'Broken or risky cipher configuration',
   why: 'OpenSSF AI code assistant guide: "require strong encryption algorithms" and prefer high-level crypto libraries; DES/3DES/RC4/Blowfish and ECB are broken, RSA needs OAEP.',
   description: 'DES/3DES/RC2/RC4/Blowfish/IDEA, ECB mode (including Java Cipher.getInstance("AES") default), NullCipher, Node createCipher, RSA PKCS#1 v1.5 encryption.',
-  matchers: { python: [pyCipher], javascript: [jsCipher], java: [javaCipher], go: [goCipher], c: [cCipher], ruby: [rubyCipher], php: [phpCipher], csharp: [csCipher, csEcb], rust: [rustCipher] },
+  matchers: { python: [pyCipher], javascript: [jsCipher], java: [javaCipher], go: [goCipher, goTlsVersion], c: [cCipher], ruby: [rubyCipher], php: [phpCipher], csharp: [csCipher, csEcb], rust: [rustCipher] },
 });
 
 // ------------------------------------------------------------------ short keys
@@ -347,7 +392,7 @@ export const weakKeySize = defineRule({
     ],
     java: [{ kind: 'call', names: ['initialize'], check: (c, ctx) => (/[Gg]en|kpg|generator/.test(c.receiver?.text ?? '') ? keyHit(smallKey(c.args[0], ctx)) : undefined) }, opensslCliMatcher],
     go: [
-      { kind: 'call', names: ['GenerateKey', 'GenerateMultiPrimeKey'], check: (c, ctx) => (/^rsa\./.test(c.callee) ? keyHit(smallKey(c.args[c.args.length - 1], ctx)) : undefined) },
+      { kind: 'call', names: ['GenerateKey', 'GenerateMultiPrimeKey'], check: (c, ctx) => (/^rsa\./.test(c.callee) ? (keyHit(smallKey(c.args[c.args.length - 1], ctx)) ?? goUncheckedKeyBits(c, ctx)) : undefined) },
       { kind: 'call', names: ['GenerateParameters'], check: (c) => (/^dsa\./.test(c.callee) && /L1024N160/.test(c.args[2]?.text ?? '') ? keyHit(1024, 'DSA') : undefined) },
       opensslCliMatcher,
     ],

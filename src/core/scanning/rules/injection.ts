@@ -86,6 +86,33 @@ const sqlCall = (names: string[], idx = 0, conditionNames: string[] = []): Match
   check: (c, ctx) => sqlArg(c, ctx, idx, conditionNames.includes(c.name)),
 });
 
+/**
+ * Go database/sql, sqlx and GORM. Placeholders with bound arguments (`Where(fmt.Sprintf("%v IN (?)",
+ * col), ids)`) keep values out of the SQL text: code-side names spliced around them are not
+ * reported unless request data reaches the text. GORM's Where/Order/Having treat a whole string
+ * argument as SQL, so request data passed whole is injection too. sqlx Get/Select take the query
+ * after the destination (`db.Get(&u, query, id)`).
+ */
+const GO_CONDITION = new Set(['Where', 'Order', 'Having', 'Not', 'Or', 'Group', 'Joins']);
+const goSqlCall = (names: string[]): Matcher => ({
+  kind: 'call',
+  names: [...names, ...GO_CONDITION],
+  check: (c, ctx) => {
+    const idx = (c.name === 'Get' || c.name === 'Select') && c.args[0]?.type === 'unary_expression' && c.args[0].text.startsWith('&') ? 1 : 0;
+    const cond = GO_CONDITION.has(c.name);
+    const a = c.args[idx];
+    if (!a) return undefined;
+    const hit = sqlArg(c, ctx, idx, cond);
+    if (hit) {
+      const v = ctx.val(a);
+      return !hit.taint && c.args.length > idx + 1 && /\?|\$\d/.test(v.text) && !VALUE_HOLE.test(v.text) ? undefined : hit;
+    }
+    if (!cond || /^(?:composite_literal|unary_expression|interpreted_string_literal|raw_string_literal)$/.test(a.type) || !ctx.mayTaint() || !ctx.mayTaintExpr(a)) return undefined;
+    const t = taintFor(ctx.val(a), San.Sql);
+    return t && !allowListed(ctx, a) ? { taint: t, sink: c.callee, node: a, severity: 'high', message: `Request data is passed whole to ${c.name}(): GORM runs a string argument as SQL; bind values with placeholders (\`Where("id IN ?", ids)\`) and allow-list column names` } : undefined;
+  },
+});
+
 // `db.exec(conn, sql)`-style C APIs take the SQL as the second argument.
 const sqlCallAt = (names: string[], idx: number): Matcher => ({ kind: 'call', names, check: (c, ctx) => sqlArg(c, ctx, idx) });
 
@@ -102,7 +129,7 @@ export const sqlInjection = defineRule({
     python: [sqlCall(['execute', 'executemany', 'executescript', 'raw', 'read_sql', 'read_sql_query', 'text', 'mogrify', 'exec_driver_sql'])],
     javascript: [sqlCall(['query', 'execute', 'raw', 'run', 'all', 'get', 'each', 'exec', 'prepare', '$queryRawUnsafe', '$executeRawUnsafe', 'unsafe', 'whereRaw', 'orderByRaw']), sqlFragmentBinding],
     java: [sqlCall(['executeQuery', 'executeUpdate', 'execute', 'executeLargeUpdate', 'addBatch', 'prepareStatement', 'prepareCall', 'createQuery', 'createNativeQuery', 'createSQLQuery', 'query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'update', 'batchUpdate'])],
-    go: [sqlCall(['Query', 'QueryRow', 'Exec', 'Prepare', 'Raw', 'Select', 'Get', 'MustExec', 'Queryx', 'QueryRowx'], 0, ['Where', 'Order', 'Having']), sqlCallAt(['QueryContext', 'QueryRowContext', 'ExecContext', 'PrepareContext', 'SelectContext', 'GetContext'], 1)],
+    go: [goSqlCall(['Query', 'QueryRow', 'Exec', 'Prepare', 'Raw', 'Select', 'Get', 'MustExec', 'Queryx', 'QueryRowx']), sqlCallAt(['QueryContext', 'QueryRowContext', 'ExecContext', 'PrepareContext', 'SelectContext', 'GetContext'], 1)],
     php: [sqlCall(['query', 'exec', 'prepare', 'mysql_query', 'sqlite_query', 'select', 'statement', 'unprepared', 'raw', 'whereRaw', 'selectRaw', 'orderByRaw', 'havingRaw']), sqlCallAt(['mysqli_query', 'pg_query', 'mysqli_prepare', 'pg_prepare', 'mysqli_real_query', 'odbc_exec', 'sqlsrv_query'], 1)],
     ruby: [
       sqlFragmentBinding,

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Hit, Matcher, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import type { CallSite } from '../syntax';
-import { San, dynamicFor, flowHit, kw, taintFor } from './helpers';
+import { San, dynamicFor, flowHit, kw, lastName, taintFor } from './helpers';
 
 // ------------------------------------------------------------------ temp files
 
@@ -243,6 +243,18 @@ function suffixHostHit(recv: Node | null, arg: Node | undefined, ctx: RuleContex
 }
 const URLISH = /url|uri|host|domain|netloc|origin|referr?er|redirect|link|site|target|next|return/i;
 
+/**
+ * Go `strings.Contains(host, "example.com")` or `strings.Contains(targetHost, domain)`: a substring
+ * test between two host values accepts example.com.evil.io and evil-example.com.
+ */
+function goContainsHostHit(c: CallSite): Hit | undefined {
+  const hay = c.args[0];
+  const needle = c.args[1];
+  if (!hay || !needle) return undefined;
+  if (DOMAIN_LIT.test(needle.text)) return URLISH.test(hay.text) ? {} : undefined;
+  return /^[\w.]+$/.test(needle.text) && HOSTISH.test(lastName(needle.text)) && HOSTISH.test(lastName(hay.text)) && !/s$/i.test(lastName(hay.text)) ? {} : undefined;
+}
+
 export const incompleteUrlValidation = defineRule({
   id: 'incomplete-url-validation',
   name: 'Incomplete URL/host check',
@@ -258,7 +270,7 @@ export const incompleteUrlValidation = defineRule({
       { kind: 'node', trigger: /["'][a-z0-9-]+(?:\.[a-z0-9-]+)+\/?["']\s+(?:not\s+)?in\b/i, types: ['comparison_operator'], check: (n) => { const l = n.namedChildren[0]; const r = n.namedChildren[1]; return l && r && /\bin\b/.test(n.text.slice(l.endIndex - n.startIndex, r.startIndex - n.startIndex)) && DOMAIN_LIT.test(l.text) && URLISH.test(r.text) ? {} : undefined; } },
     ],
     javascript: [{ kind: 'call', names: ['endsWith', 'includes', 'indexOf'], check: (c, ctx) => (c.name === 'endsWith' ? suffixHostHit(c.receiver, c.args[0], ctx) : c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
-    go: [{ kind: 'call', names: ['HasSuffix', 'Contains'], check: (c, ctx) => (!/^strings\./.test(c.callee) ? undefined : c.name === 'HasSuffix' ? suffixHostHit(c.args[0] ?? null, c.args[1], ctx) : c.args[1] && DOMAIN_LIT.test(c.args[1].text) && URLISH.test(c.args[0]?.text ?? '') ? {} : undefined) }],
+    go: [{ kind: 'call', names: ['HasSuffix', 'Contains'], check: (c, ctx) => (!/^strings\./.test(c.callee) ? undefined : c.name === 'HasSuffix' ? suffixHostHit(c.args[0] ?? null, c.args[1], ctx) : goContainsHostHit(c)) }],
     java: [{ kind: 'call', names: ['endsWith', 'contains', 'indexOf'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
     ruby: [{ kind: 'call', names: ['end_with?', 'include?'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
     c: [{ kind: 'call', names: ['strstr'], check: (c) => (c.args[1] && DOMAIN_LIT.test(c.args[1].text) && URLISH.test(c.args[0]?.text ?? '') ? {} : undefined) }],
@@ -292,7 +304,8 @@ export const xpathInjection = defineRule({
     csharp: [{ kind: 'call', names: ['SelectNodes', 'SelectSingleNode', 'Evaluate', 'Compile', 'XPathSelectElement', 'XPathSelectElements'], check: (c, ctx) => xpathHit(c, ctx, c.args[0]) }],
     php: [{ kind: 'call', names: ['query', 'evaluate', 'xpath'], check: (c, ctx) => xpathHit(c, ctx, c.args[0]) }],
     ruby: [{ kind: 'call', names: ['xpath', 'at_xpath', 'first', 'each', 'match'], check: (c, ctx) => (c.name === 'xpath' || c.name === 'at_xpath' || /XPath/.test(c.callee) ? xpathHit(c, ctx, c.args[c.args.length > 1 && /XPath/.test(c.callee) ? 1 : 0]) : undefined) }],
-    go: [{ kind: 'call', names: ['Find', 'FindOne', 'QueryAll', 'Query', 'Compile', 'MustCompile'], check: (c, ctx) => (/^(?:xmlquery|htmlquery|xpath)\./.test(c.callee) ? xpathHit(c, ctx, c.args[c.args.length - 1]) : undefined) }],
+    // antchfx xmlquery/htmlquery/xpath, ChrisTrenkamp goxpath, gopkg.in/xmlpath.
+    go: [{ kind: 'call', names: ['Find', 'FindOne', 'QueryAll', 'Query', 'Compile', 'MustCompile', 'Parse', 'MustParse', 'ParseExec'], check: (c, ctx) => (/^(?:xmlquery|htmlquery|xpath|goxpath|xmlpath)\./.test(c.callee) ? xpathHit(c, ctx, c.args[c.name === 'ParseExec' ? 0 : c.args.length - 1]) : undefined) }],
     c: [{ kind: 'call', names: ['xmlXPathEvalExpression', 'xmlXPathEval'], check: (c, ctx) => xpathHit(c, ctx, c.args[0]) }],
   },
 });
@@ -461,6 +474,91 @@ export const sensitiveLogging = defineRule({
   description: 'Logging/console calls whose arguments reference variables named like passwords, secrets, API keys, tokens, card numbers or SSNs.',
   matchers: { python: [logMatcher], javascript: [logMatcher], java: [logMatcher], go: [logMatcher], ruby: [logMatcher], php: [{ kind: 'call', names: ['error_log'], check: (c) => logArgs(c) }], csharp: [logMatcher] },
 });
+
+// ------------------------------------------------------------------ log injection (Go matchers of rules/logInjection.ts)
+
+/** Go neutralisation of line breaks: a replace/check of "\n"/"\r", a rune test, %q, strconv.Quote, or a regexp validation. */
+const GO_LOG_GUARD = /(?:Replace(?:All)?|NewReplacer|ContainsAny|ContainsRune|IndexAny|IndexByte|IndexRune|Trim\w*)\s*\([^;\n]*["'`]\\[rn]|==\s*'\\[rn]'|case\s+'\\[rn]'|strconv\.Quote|unicode\.Is(?:Control|Print)|%q|\bsanitiz|\bescape|\.MatchString\s*\(/i;
+
+/** Go log calls with a printf-style or plain message: std log, glog/klog, and `logger.Printf`-style methods. */
+const GO_LOGGER = /^(?:log|glog|klog|logger|l|lg|s\.log(?:ger)?|\w+\.(?:log|logger|Logger))$/;
+
+/** A Go variable named for a log entry (`logEntry`, `logLine`, `accessLog`), not `catalog`/`login`. */
+const GO_LOG_VAR = /^(?:log|[a-z]\w*(?:Log|_log))(?:Entry|Line|Msg|Message|Record|Text|_entry|_line|_msg)?$|^log(?:Entry|Line|Msg|Message|Record|Text)$/;
+
+/** A Go function named for producing a log entry (`generateReceiveLog`, `logRequest`, `formatLogLine`), not `Login`. */
+const GO_LOG_FUNC = /(?:^|[a-z0-9])Log(?:[A-Z]\w*)?$|^log[A-Z]/;
+
+/** A string formatted or concatenated right here (`fmt.Sprintf(…)`, `a + b`), not a helper's result. */
+function goBuiltHere(n: Node): boolean {
+  const e = n.type === 'expression_list' && n.namedChildCount === 1 ? n.namedChildren[0] : n;
+  return e.type === 'binary_expression' || (e.type === 'call_expression' && /^fmt\.Sprint(?:f|ln)?\s*\(/.test(e.text));
+}
+
+/** Identifiers in an expression outside string literals (`fmt.Sprintf("[%s] %s", ts, string(msg))` -> ts, msg). */
+function goIdents(n: Node): string[] {
+  const code = n.text.replace(/"(?:\\.|[^"\\])*"|`[^`]*`|'(?:\\.|[^'\\])*'/g, '""').replace(/[\w.]+\s*\(/g, '(');
+  return [...new Set(code.match(/(?<![\w.])[A-Za-z_]\w*(?![\w(])/g) ?? [])];
+}
+
+/**
+ * A log entry built from a string parameter or a proven untrusted source with no line-break
+ * neutralisation in the function (request data: medium; the caller's string: low).
+ */
+function goLogPieces(n: Node, ctx: RuleContext, sink: string, paramsToo: boolean): Hit | undefined {
+  if (GO_LOG_GUARD.test(ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ''))) return undefined;
+  const v = ctx.val(n);
+  if (v.c) return undefined;
+  const t = taintFor(v, San.None);
+  if (t && (t.kind === 'request' || t.kind === 'llm')) return { node: n, sink, taint: t, severity: 'medium', message: 'Request data is written into a log entry with no CR/LF neutralisation: a value containing a newline forges extra log lines; replace \\r and \\n (or log it with %q)' };
+  if (!paramsToo) return undefined;
+  const fn = ctx.functionNode();
+  const body = fn?.childForFieldName('body');
+  const sig = fn && body ? fn.text.slice(0, body.startIndex - fn.startIndex) : '';
+  const name = goIdents(n).find((x) => new RegExp(`(?<![\\w.])${x}(?:\\s*,\\s*\\w+)*\\s+string\\b`).test(sig));
+  return name ? { node: n, sink, severity: 'low', message: `The parameter \`${name}\` is written into a log entry with no CR/LF neutralisation: a value containing a newline forges extra log lines; replace \\r and \\n (or format it with %q)` } : undefined;
+}
+
+/** Go matchers for the `log-injection` rule (CWE-117). */
+export const goLogInjection: Matcher[] = [
+  {
+    // `log.Printf("login failed for %s", r.FormValue("user"))`: request data only (a parameter
+    // logged by a helper is the norm, not evidence).
+    kind: 'call',
+    names: ['Printf', 'Println', 'Print', 'Fatalf', 'Fatal', 'Panicf', 'Infof', 'Info', 'Warnf', 'Warningf', 'Warning', 'Errorf', 'Debugf'],
+    before: /\b(?:log|glog|klog|logger|l|lg|Logger)\s*\.\s*$/,
+    check: (c, ctx) => {
+      if (!GO_LOGGER.test(c.receiver?.text ?? '') || !ctx.mayTaint()) return undefined;
+      for (const a of c.args) {
+        if (!ctx.mayTaintExpr(a)) continue;
+        const h = goLogPieces(a, ctx, c.callee, false);
+        if (h) return h;
+      }
+      return undefined;
+    },
+  },
+  {
+    // `logEntry := fmt.Sprintf("[%s] Received: %s", ts, msg)`.
+    kind: 'binding',
+    trigger: /\b(?:log|[a-z]\w*(?:Log|_log))(?:Entry|Line|Msg|Message|Record|Text|_entry|_line|_msg)?\s*(?::=|=|\+=)/,
+    check: (b, ctx) => {
+      if (b.pair || b.loop || !b.value || !GO_LOG_VAR.test(b.targetText)) return undefined;
+      return goBuiltHere(b.value) ? goLogPieces(b.value, ctx, b.targetText, true) : undefined;
+    },
+  },
+  {
+    // `func generateReceiveLog(msg string) string { return fmt.Sprintf("… %s", msg) }`.
+    kind: 'node',
+    trigger: /func\s+(?:\([^)]*\)\s*)?\w*(?:Log|log[A-Z])\w*\s*\(/,
+    anchor: /\breturn\b/,
+    types: ['return_statement'],
+    check: (n, ctx) => {
+      const e = n.namedChildren[0]?.type === 'expression_list' ? n.namedChildren[0].namedChildren[0] : n.namedChildren[0];
+      if (!e || !GO_LOG_FUNC.test(ctx.functionName())) return undefined;
+      return goBuiltHere(e) ? goLogPieces(e, ctx, `${ctx.functionName()} result`, true) : undefined;
+    },
+  },
+];
 
 // ------------------------------------------------------------------ untrusted text in a system prompt
 

@@ -218,7 +218,85 @@ function equalityBranch(n: Node, text: string): boolean {
   return false;
 }
 
+/**
+ * Go: the written value is the result of a helper this file does not define (`linkDeeper(r.URL.Path)`,
+ * `render(item)`): what it returns (escaped markup, a template's output) cannot be seen, so the
+ * request data passed to it is no evidence of unescaped output. Formatting, strings and
+ * conversion functions still carry their arguments.
+ */
+function goOpaqueCall(a: Node, ctx: RuleContext): boolean {
+  const e = a.type === 'type_conversion_expression' ? (a.namedChildren[a.namedChildCount - 1] ?? a) : a;
+  if (e.type !== 'call_expression') return false;
+  const fn = e.childForFieldName('function')?.text ?? '';
+  if (!/^[a-z]\w*$/.test(fn) || /^(?:string|append|copy)$/.test(fn)) return false;
+  return !new RegExp(`\\bfunc\\s+(?:\\([^)]*\\)\\s*)?${fn}\\s*\\(`).test(ctx.text);
+}
+
+/** Go: the writer of a call, without a dereference (`(*rw).Write` -> `rw`). */
+function goWriterName(c: CallSite): string {
+  const isFmt = /^fmt\.F/.test(c.callee) || c.callee === 'io.WriteString';
+  return ((isFmt ? c.args[0]?.text : c.receiver?.text) ?? '').replace(/^\(\s*\*\s*(\w+)\s*\)$/, '$1');
+}
+
+/** `x`, `x.Error()`, `[]byte(x)`, `string(x)`: the variable a written piece is read from. */
+function goPieceName(n: Node): string {
+  return /^(?:\[\]byte\s*\(|string\s*\()?\s*([A-Za-z_]\w*)(?:\.Error\(\))?\s*\)?$/.exec(n.text.trim())?.[1] ?? '';
+}
+
+/** A string/error/[]byte parameter `name` in a Go signature (`body string`, `a, body string`, `err error`). */
+function goStringParam(sig: string, name: string): boolean {
+  return !!name && new RegExp(`(?<![\\w.])${name}(?:\\s*,\\s*\\w+)*\\s+(?:string|error|\\[\\]byte)\\b`).test(sig);
+}
+
+/**
+ * The body a Go writer call sends, as a format and the pieces filling its %s/%v/%q verbs:
+ * `fmt.Fprintf(w, f, a...)`, `w.Write([]byte(fmt.Sprintf(f, a...)))`, or one whole piece.
+ */
+function goBodyPieces(c: CallSite): { format: string; pieces: Node[] } {
+  const isFmt = /^fmt\.F/.test(c.callee) || c.callee === 'io.WriteString';
+  let args = isFmt ? c.args.slice(1) : c.args;
+  if (c.callee === 'fmt.Fprintf' || (args.length === 1 && /^(?:\[\]byte\s*\(\s*)?fmt\.Sprintf\s*\(/.test(args[0].text))) {
+    if (c.callee !== 'fmt.Fprintf') {
+      const inner = args[0].type === 'type_conversion_expression' ? args[0].namedChildren.find((x) => x.type === 'call_expression') : args[0];
+      args = inner?.childForFieldName('arguments')?.namedChildren ?? [];
+    }
+    const format = args[0]?.text ?? '';
+    if (!/^["`]/.test(format)) return { format: '', pieces: [] };
+    const verbs = [...format.matchAll(/%[-+# 0]*\d*(?:\.\d+)?([a-zA-Z%])/g)].map((m) => m[1]).filter((v) => v !== '%');
+    return { format, pieces: verbs.map((v, i) => (/[svq]/.test(v) ? args[i + 1] : undefined)).filter((a): a is Node => !!a) };
+  }
+  return { format: c.callee === 'fmt.Fprint' || c.callee === 'fmt.Fprintln' ? '' : '%s', pieces: args };
+}
+
+/**
+ * Go net/http sniffs the Content-Type of a body written with no header set: a response helper
+ * (it takes the http.ResponseWriter) that writes its own string/error parameter unescaped at the
+ * start of the body, or into markup, serves caller-supplied text as HTML. Low: the caller may
+ * pass constant or escaped text; request data reaching it is reported by the matcher above.
+ */
+function goParamBody(c: CallSite, ctx: RuleContext): Hit | undefined {
+  const w = goWriterName(c);
+  const sig = signatureText(ctx);
+  if (!w || !/^\w+$/.test(w) || !new RegExp(`(?<![\\w.])${w}\\s+\\*?http\\.ResponseWriter\\b`).test(sig)) return undefined;
+  // A non-HTML Content-Type set in the function stops the sniffing.
+  if (/Content-Type["`]\s*,\s*(?!["`]text\/html)/i.test(ctx.functionText())) return undefined;
+  const { format, pieces } = goBodyPieces(c);
+  const leading = /^["`]%[-+# 0]*\d*[svq]/.test(format) || format === '%s';
+  const markup = HTMLISH.test(format);
+  for (const [i, p] of pieces.entries()) {
+    if (!(markup || (i === 0 && leading) || (format === '' && i === 0))) continue;
+    const name = goPieceName(p);
+    if (!goStringParam(sig, name)) continue;
+    const v = ctx.val(p);
+    if (v.c || (v.san & San.Html) !== 0) continue;
+    const why = markup ? 'into HTML markup' : 'at the start of an HTTP response with no Content-Type (text that starts with markup is sniffed as HTML)';
+    return { node: p, sink: `${c.callee} to http.ResponseWriter`, severity: 'low', message: `The parameter \`${name}\` is written unescaped ${why}: XSS when a caller passes user text; escape it (html.EscapeString, html/template) or set a non-HTML Content-Type` };
+  }
+  return undefined;
+}
+
 const goXss: Matcher[] = [
+  { kind: 'call', names: ['Fprintf', 'Fprint', 'Fprintln', 'Write', 'WriteString'], check: goParamBody },
   {
     kind: 'call',
     names: ['Fprintf', 'Fprint', 'Fprintln', 'Write', 'WriteString'],
@@ -228,6 +306,7 @@ const goXss: Matcher[] = [
       // net/http writers, and Gin's c.Writer (a ResponseWriter too).
       if (!w || !((/^(?:w|rw|writer|resp|res|response|wr)$/.test(w) && ctx.fileHas(/http\.ResponseWriter/)) || (/^(?:c|ctx)\.Writer$/.test(w) && ctx.fileHas(/gin\.Context/)))) return undefined;
       for (const a of isFmt ? c.args.slice(1) : c.args) {
+        if (goOpaqueCall(a, ctx)) continue;
         const h = htmlHit(ctx, a, `${c.callee} to http.ResponseWriter`, true);
         if (h) return h;
       }
@@ -720,6 +799,74 @@ function cUrlPieces(pieces: readonly Node[], ctx: RuleContext, sink: string): Hi
 
 const C_URL_NAME = /url|uri|endpoint|link/i;
 
+/** Go checks of a URL piece's characters, escapes, or allow-lists in the function. */
+const GO_URL_GUARD = /\bregexp\.|\.MatchString\s*\(|\b[iI]s\w*Valid\w*\s*\(|\b[vV]alid(?:ate)?\w*\s*\(|unicode\.Is\w+\s*\(|strings\.(?:ContainsAny|ContainsRune|IndexAny|ContainsFunc|IndexFunc)\s*\(|url\.(?:PathEscape|QueryEscape)\s*\(|allow(?:ed)?_?(?:hosts?|domains?|list)|whitelist|Allow(?:ed)?(?:Hosts?|Domains?|List)/;
+
+/**
+ * Go: a URL assembled with Sprintf or `+` whose host part (`"https://%s.%s"`,
+ * `"https://" + sub + "." + domain`) or path segment after a base URL (`"%s/%s"` with a URL-named
+ * base) is a string parameter of this function, with no character check, escape or allow-list in
+ * the function: the caller's value picks the host or path the server requests (CWE-918). High
+ * with a proven untrusted source, low otherwise.
+ */
+function goUrlPieces(pieces: readonly Node[], ctx: RuleContext, sink: string): Hit | undefined {
+  const sig = signatureText(ctx);
+  if (!sig || GO_URL_GUARD.test(ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ''))) return undefined;
+  for (const p of pieces) {
+    const name = /^[A-Za-z_]\w*$/.test(p.text) ? p.text : '';
+    if (!name) continue;
+    const v = ctx.val(p);
+    if (v.c || (v.san & San.Url) !== 0) continue;
+    const t = taintFor(v, San.Url);
+    if (!t && !new RegExp(`(?<![\\w.])${name}(?:\\s*,\\s*\\w+)*\\s+string\\b`).test(sig)) continue;
+    // Fetched in this function: the ssrf sink there reports the flow.
+    if (t && /\bhttp\.(?:Get|Post|Head|PostForm|NewRequest\w*)\s*\(/.test(ctx.functionText())) return undefined;
+    return { node: p, sink, severity: t ? 'high' : 'low', taint: t, message: `The URL is built from \`${name}\` with no check of its characters: a value like "evil.com/#" or "../admin" chooses the host or path the server requests (SSRF); validate it against an allow-list or a strict pattern, or escape it (url.PathEscape)` };
+  }
+  return undefined;
+}
+
+const GO_URL_NAME = /url|uri|endpoint/i;
+
+const goUrlBuilders: Matcher[] = [
+  {
+    kind: 'call',
+    names: ['Sprintf'],
+    before: /\bfmt\.$/,
+    check: (c, ctx) => {
+      const fmt = c.args[0]?.text ?? '';
+      if (c.callee !== 'fmt.Sprintf') return undefined;
+      // The host: `https://%s.example.com`, `https://%s.%s`.
+      if (/^["`]https?:\/\/%[sv]\./i.test(fmt)) return goUrlPieces(c.args.slice(1, 2), ctx, c.callee);
+      // A path segment after a URL-named base: `fmt.Sprintf("%s/%s", apiURL, userID)`.
+      if (/^["`]%[sv]\/%[sv]/.test(fmt) && GO_URL_NAME.test(c.args[1]?.text ?? '')) return goUrlPieces(c.args.slice(2, 3), ctx, c.callee);
+      return undefined;
+    },
+  },
+  {
+    kind: 'node',
+    trigger: /"https?:\/\/"\s*\+/,
+    types: ['binary_expression'],
+    check: (m, ctx) => {
+      let n = m;
+      while (n.parent?.type === 'binary_expression') n = n.parent;
+      const parts: Node[] = [];
+      const flatten = (x: Node): void => {
+        if (x.type === 'binary_expression' && x.childForFieldName('operator')?.text === '+') {
+          const l = x.childForFieldName('left');
+          const r = x.childForFieldName('right');
+          if (l) flatten(l);
+          if (r) flatten(r);
+        } else parts.push(x);
+      };
+      flatten(n);
+      // `"https://" + sub + "." + domain`: the piece right after the scheme, followed by a dot.
+      if (parts.length < 3 || !/^"https?:\/\/"$/i.test(parts[0].text) || !/^"\./.test(parts[2].text)) return undefined;
+      return goUrlPieces([parts[1]], ctx, 'URL concatenation');
+    },
+  },
+];
+
 export const ssrf = defineRule({
   id: 'ssrf',
   name: 'Untrusted URL fetched by the server',
@@ -745,6 +892,7 @@ export const ssrf = defineRule({
     ],
     go: [
       ssrfSink(['Get', 'Post', 'Head', 'PostForm', 'NewRequest', 'NewRequestWithContext'], (c) => /^(?:http|client|httpClient|c\.client|s\.client)\.\w+$/.test(c.callee), (c) => (c.name === 'NewRequest' ? c.args[1] : c.name === 'NewRequestWithContext' ? c.args[2] : c.args[0])),
+      ...goUrlBuilders,
     ],
     ruby: [
       ssrfSink(['get', 'get_response', 'post', 'open', 'new', 'start'], (c) => /^(?:Net::HTTP|URI|HTTParty|Faraday|RestClient|Excon|HTTP|OpenURI)$/.test(c.receiver?.text ?? '') && !(c.receiver?.text === 'URI' && c.name !== 'open')),
@@ -884,7 +1032,24 @@ export const headerInjection = defineRule({
     ],
     javascript: [{ kind: 'call', names: ['setHeader', 'set', 'header', 'append'], check: (c, ctx) => (/^(?:res|response|reply|ctx)$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
     java: [{ kind: 'call', names: ['setHeader', 'addHeader'], check: (c, ctx) => (/response|resp|res/i.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
-    go: [{ kind: 'call', names: ['Set', 'Add'], check: (c, ctx) => (/Header\(\)$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
+    go: [
+      { kind: 'call', names: ['Set', 'Add'], check: (c, ctx) => (/Header\(\)$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) },
+      {
+        // `header[key] = value` on a header map the code builds itself (net/http's writer folds
+        // CR/LF, a hand-made map passed on may not): request data, or the function's own string
+        // parameter (low) with no CR/LF removal.
+        kind: 'binding', trigger: /[hH]eaders?(?:\(\))?\s*\[/,
+        check: (b, ctx) => {
+          if (b.pair || b.loop || !b.value || !/(?:^|\.)\w*[hH]eaders?(?:\(\))?\s*\[/.test(b.targetText)) return undefined;
+          const h = tainted(ctx, b.value, San.Header, 'header map', HEADER_GUARD);
+          if (h) return h;
+          const name = /^[A-Za-z_]\w*$/.test(b.value.text) ? b.value.text : '';
+          if (!name || HEADER_GUARD.test(ctx.functionText()) || ctx.val(b.value).c) return undefined;
+          if (!new RegExp(`(?<![\\w.])${name}(?:\\s*,\\s*\\w+)*\\s+string\\b`).test(signatureText(ctx))) return undefined;
+          return { node: b.value, sink: 'header map', severity: 'low', message: `The parameter \`${name}\` is stored as a header value with no CR/LF removal: a value containing "\\r\\n" injects headers (response splitting); strip or reject CR and LF` };
+        },
+      },
+    ],
     php: [{ kind: 'call', names: ['header'], check: (c, ctx) => (c.args[0] && !/^["']Location:/i.test(c.args[0].text) ? tainted(ctx, c.args[0], San.Header, 'header()', HEADER_GUARD) : undefined) }],
     csharp: [{ kind: 'call', names: ['Add', 'Append', 'AppendHeader', 'AddHeader'], check: (c, ctx) => (/Headers$|Response$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
     ruby: [{ kind: 'binding', trigger: /headers\[/, check: (b, ctx) => (!b.pair && /headers\[/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Header, 'response header', HEADER_GUARD) : undefined) }],
