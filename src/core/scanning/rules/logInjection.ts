@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Hit, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import { San, taintFor } from './helpers';
+import { goLogInjection } from './misc';
 
 /**
  * Neutralisation of line breaks in the function: a character test against '\n' / '\r', a
@@ -64,7 +65,7 @@ export const logInjection = defineRule({
   pattern: 27,
   message: 'Untrusted text is written into a log entry without neutralising line breaks (log forging)',
   why: 'pyscg-0022 "Neutralize Untrusted Data in Logs": a CR/LF in logged input forges extra entries and misleads audits.',
-  description: 'C/C++: syslog() or a printf-family call that writes a log line (log-named destination or function), and `log << ...` stream inserts, with a %s/string piece that is a string parameter or a proven untrusted source, and no CR/LF filtering in the function.',
+  description: 'C/C++: syslog() or a printf-family call that writes a log line (log-named destination or function), and `log << ...` stream inserts, with a %s/string piece that is a string parameter or a proven untrusted source, and no CR/LF filtering in the function. Go: log.Printf-style calls with request data, and log entries built with Sprintf/concatenation (a log-named variable or a *Log function\'s result) from a string parameter, with no CR/LF replacement, %q or regexp validation.',
   matchers: {
     c: [
       {
@@ -104,5 +105,6 @@ export const logInjection = defineRule({
         },
       },
     ],
+    go: goLogInjection,
   },
 });

@@ -458,6 +458,19 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
         `void greet(const char *user) {\n  printf("Hello, %s\\n", user);\n}`,
       ],
     },
+    go: {
+      pos: [
+        `package m\nfunc search(w http.ResponseWriter, r *http.Request) {\n\tlog.Printf("search for %s", r.URL.Query().Get("q"))\n}`,
+        `package m\nfunc accessLine(user, path string) string {\n\tlogLine := fmt.Sprintf("%s GET %s", user, path)\n\treturn logLine\n}`,
+        `package m\nfunc formatAuditLog(action string) string {\n\treturn "[audit] " + action\n}`,
+      ],
+      neg: [
+        `package m\nfunc search(w http.ResponseWriter, r *http.Request) {\n\tlog.Printf("search for %q", r.URL.Query().Get("q"))\n}`,
+        `package m\nfunc accessLine(user, path string) string {\n\tpath = strings.NewReplacer("\\n", " ", "\\r", " ").Replace(path)\n\tlogLine := fmt.Sprintf("%d GET %s", len(user), path)\n\treturn logLine\n}`,
+        `package m\nfunc greet(name string) { log.Printf("hello %s", name) }`,
+        `package m\nfunc Login(user string) string { return "welcome " + user }`,
+      ],
+    },
   },
   'cpp-auto-ptr': {
     c: {
