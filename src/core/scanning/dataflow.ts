@@ -248,6 +248,8 @@ export class Evaluator {
     const compact = compactCallee(n.text.length > 400 ? n.text.slice(0, 400) : n.text);
     const src = this.sourceFor(compact);
     if (src) return this.tainted(n, src);
+    // JS `el.innerHTML` read: markup already in the page, not text that needs escaping.
+    if (this.family === 'javascript' && /\.(?:innerHTML|outerHTML)$/.test(compact)) return { c: false, san: San.Html, text: '{}', str: true, dyn: true };
     const objField = OBJECT_FIELD[t];
     const obj =
       (objField ? n.childForFieldName(objField) : null) ??
@@ -306,6 +308,9 @@ export class Evaluator {
     const name = /([A-Za-z_$][\w$]*!?)$/.exec(callee)?.[1] ?? callee;
     // A conversion that makes any sink safe wins over a source prefix (`params[:id].to_i`).
     if (sanitizerMask(callee, name) === San.All) return { c: true, san: San.All, text: '', str: false, dyn: false };
+    // jQuery `.text(x)` / `.val(x)` with an argument is a setter: it returns the element with the
+    // text set safely, not DOM text to reinterpret.
+    if (this.family === 'javascript' && /^(?:\$|jQuery)[\w$]*(?:\(\))?(?:\.\w+\(\))*\.(?:text|val)$/.test(callee) && (n.childForFieldName('arguments')?.namedChildCount ?? 0) > 0) return { c: false, san: San.Html, text: '{}', str: false, dyn: true };
     const src = this.sourceFor(`${callee}()`);
     if (src) return this.tainted(n, src);
     const argsNode = n.childForFieldName('arguments') ?? n.namedChildren.find((c) => c.type === 'token_tree' || c.type === 'argument_list' || c.type === 'arguments');

@@ -52,6 +52,10 @@ const JS: SourcePattern[] = [
   { kind: 'request', re: /^(?:event|e|evt|msg|message)\.data\b/, label: 'postMessage data' },
   { kind: 'request', re: /\.searchParams\.get\(\)$|^(?:searchParams|params|query)\.get\(\)$/, label: 'URL parameter' },
   { kind: 'cli', re: /^process\.argv\b/, label: 'process.argv' },
+  // DOM text read back (CodeQL xss-through-dom): what a user typed or the page shows as text
+  // becomes markup again when written to innerHTML/$.html/append.
+  { kind: 'request', re: /^(?:\$|jQuery)[\w$]*(?:\(\))?(?:\.\w+\(\))*\.(?:val|text)\(\)$/, label: 'DOM text (jQuery .val()/.text())' },
+  { kind: 'request', re: /^(?:document\.(?:getElementById|querySelector)\(\)|(?:e|evt|event)\.(?:target|currentTarget)|[\w$]*(?:[iI]nput|[fF]ield|[tT]extarea|[tT]ext[bB]ox)[\w$]*)\.value$|\.(?:textContent|innerText)$/, label: 'DOM text (input value / textContent)' },
   ...LLM_COMMON,
 ];
 
@@ -132,7 +136,7 @@ const LLM_HINT = 'choices|content\\[|output_?[tT]ext|create\\s*\\(|generate|[iI]
  */
 export const SOURCE_HINT: Record<RuleLanguage, RegExp> = {
   python: new RegExp(`member|tarinfo|tar_info|zinfo|zip_info|info\\.filename|entry|request|input\\s*\\(|argv|stdin|args\\.|parse_args|get_argument|@\\w+(?:\\.\\w+)*\\.(?:route|get|post|put|delete|patch|api_route|websocket)\\s*\\(|Query\\(|Body\\(|Form\\(|Path\\(|Header\\(|Cookie\\(|File\\(|${LLM_HINT}`),
-  javascript: new RegExp(`entry|header|zipEntry|fileEntry|req|request|ctx|location|document\\.|\\.data\\b|searchParams|params|query|argv|${LLM_HINT}`),
+  javascript: new RegExp(`entry|header|zipEntry|fileEntry|req|request|ctx|location|document\\.|\\.data\\b|searchParams|params|query|argv|\\.val\\(|\\.text\\(|\\.value\\b|textContent|innerText|${LLM_HINT}`),
   java: /[eE]ntry|\bze\b|\bje\b|\bte\b|request|req\b|Request|getParameter|args\[|scanner|readLine|next\(|@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)/,
   go: /\b(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name\b|\b(?:r|req|request|c|ctx)\.|mux\.Vars|os\.Args|flag\.|URLParam|ByName|\.Request\b/,
   c: /argv|getenv|archive_entry_pathname/,
@@ -172,6 +176,11 @@ const SANITIZERS: Array<[RegExp, San]> = [
   [/(?:escape|sanitiz|purif|encodeFor|html_?encode|encode_?html|xml_?encode|strip_?tags)\w*$/i, San.Html],
   // jQuery's text-then-html idiom escapes: $('<div/>').text(x).html().
   [/\.text\(\)\.html$/, San.Html],
+  // Abbreviated escapers (eHtml, escHtml, encHTML), AngularJS $sanitize / $sce.getTrustedHtml.
+  [/^(?:e|esc|enc)_?html$/i, San.Html],
+  [/^(?:\$sanitize|\$sce\.getTrustedHtml)$/, San.Html],
+  // Timestamps are numbers.
+  [/^(?:Date\.now|performance\.now)$|\.getTime$/, San.All],
   [/^(?:os\.path\.basename|basename|secure_filename|werkzeug\.utils\.secure_filename|safe_join|werkzeug\.security\.safe_join|path\.basename|filepath\.Base|path\.Base|FilenameUtils\.getName|Path\.GetFileName|File\.basename|sanitize_filename|sanitizeFilename|pathlib\.Path\(\)\.name)$/, San.Path],
   [/(?:^|\.)(?:getFileName\(\)\.toString|getName|basename|name)$/, San.Path],
   [/^(?:conn\.escape|connection\.escape|mysql\.escape|db\.escape|pool\.escape|escapeLiteral|escapeIdentifier|pg\.escapeLiteral|mysqli_real_escape_string|mysql_real_escape_string|pg_escape_string|pg_escape_literal|sqlite3\.escape|quote_identifier|sql\.Identifier|SqlString\.escape)$/, San.Sql],

@@ -139,7 +139,12 @@ export const errorDetailsExposed = defineRule({
         check: (c) => {
           if (!/^(?:res|response|reply)(?:\.status\(\))?$/.test((c.receiver?.text ?? '').replace(/\(.*\)/, '()'))) return undefined;
           const t = c.node.childForFieldName('arguments')?.text ?? '';
-          return /\b(?:err|error|e|ex|exception)\.stack\b/.test(t) ? { message: 'err.stack is sent in the HTTP response' } : undefined;
+          if (/\b(?:err|error|e|ex|exception)\.stack\b/.test(t)) return { message: 'err.stack is sent in the HTTP response' };
+          // The whole error object (`res.json(err)`, `res.send({ error: err })`): driver/system errors
+          // serialize their internals (SQL, file paths, codes) to the client.
+          const a = c.args[0];
+          const whole = a && (/^(?:err|error|ex|exception)$/.test(a.text) || (a.type === 'object' && a.namedChildren.some((p) => /^(?:err|error|ex|exception)$/.test((p.type === 'pair' ? p.childForFieldName('value') : p)?.text ?? ''))));
+          return whole && c.name !== 'render' ? { node: a, severity: 'low', message: 'The error object itself is sent in the HTTP response: database/system errors carry internal details (queries, paths, codes); log it and send a generic message' } : undefined;
         },
       },
     ],
@@ -308,7 +313,21 @@ export const timingUnsafeCompare = defineRule({
   description: '==/!=/===/equals/strcmp/memcmp where one side is named like a token, signature, HMAC, digest, API key or password hash and neither side is a literal.',
   matchers: {
     python: [compareM],
-    javascript: [compareM],
+    javascript: [
+      compareM,
+      {
+        // `hash(input) === user.hashed_password`: a stored password hash compared with ===.
+        kind: 'compare',
+        trigger: /(?:hashed_?password|encrypted_?password|password_?digest|hashedPw)\b/i,
+        check: (_n, l, r) => {
+          const named = (x: Node) => /^(?:hashed_?password|encrypted_?password|password_?digest|hashedPw)$/i.test(lastName(x.text));
+          if (!named(l) && !named(r)) return undefined;
+          const other = named(l) ? r : l;
+          if (NOT_SECRET.test(other.text) || /^["'`]/.test(other.text)) return undefined;
+          return { message: `\`${l.text.slice(0, 40)}\` and \`${r.text.slice(0, 40)}\` compare a stored password hash with an early-exit comparison; use bcrypt.compare / crypto.timingSafeEqual` };
+        },
+      },
+    ],
     go: [compareM],
     ruby: [compareM],
     php: [compareM],
@@ -343,6 +362,23 @@ export const csrfDisabled = defineRule({
       { kind: 'binding', trigger: /allow_forgery_protection/, check: (b) => (/allow_forgery_protection$/.test(b.targetText) && isFalse(b.value) ? {} : undefined) },
     ],
     csharp: [{ kind: 'node', trigger: /IgnoreAntiforgeryToken/, types: ['attribute'], check: (n) => (/^IgnoreAntiforgeryToken\b/.test(n.text) ? {} : undefined) }],
+    javascript: [
+      {
+        // Express with cookie sessions and state-changing routes, but no CSRF middleware (csurf,
+        // lusca, csrf-csrf) and no SameSite setting anywhere in the file (CodeQL
+        // js/missing-token-validation). Reported once, on the first such route.
+        kind: 'call',
+        trigger: /express-session|cookie-session|cookieParser|cookie-parser|req\.session\b|passport\.session/,
+        anchor: /\b(?:app|router|server|api|\w+Router)\s*\.\s*(?:post|put|patch|delete)\s*\(/,
+        check: (c, ctx) => {
+          if (!/^(?:post|put|patch|delete)$/.test(c.name) || !/^(?:app|router|server|api|\w+Router)$/.test(c.receiver?.text ?? '') || !/^["'`]\//.test(c.args[0]?.text ?? '')) return undefined;
+          if (ctx.fileHas(/csrf|csurf|xsrf|lusca|same_?site/i)) return undefined;
+          const first = /\b(?:app|router|server|api|\w+Router)\s*\.\s*(?:post|put|patch|delete)\s*\(\s*["'`]\//.exec(ctx.text);
+          if (!first || first.index !== c.node.startIndex) return undefined;
+          return { node: c.args[0], severity: 'low', message: 'State-changing routes of an app with cookie-based sessions have no CSRF protection (no csurf/lusca token check, no SameSite cookie): another site can submit this form as the logged-in user' };
+        },
+      },
+    ],
   },
 });
 

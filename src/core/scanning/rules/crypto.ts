@@ -389,6 +389,20 @@ export const weakKeySize = defineRule({
           return undefined;
         },
       },
+      {
+        // node-rsa `new NodeRSA({ b: 1024 })` / `key.generateKeyPair(1024)`, node-forge `pki.rsa.generateKeyPair({ bits: 1024 })`.
+        kind: 'call',
+        names: ['NodeRSA', 'generateKeyPair'],
+        check: (c, ctx) => {
+          if (c.name === 'NodeRSA' ? !c.isNew : !ctx.fileHas(/node-rsa|NodeRSA|node-forge|forge\.pki/)) return undefined;
+          const a = c.args[0];
+          if (a?.type === 'object') {
+            const p = a.namedChildren.find((x) => /^["']?(?:b|bits)["']?$/.test(x.childForFieldName('key')?.text ?? ''));
+            return keyHit(smallKey(p?.childForFieldName('value') ?? undefined, ctx), 'RSA');
+          }
+          return c.name === 'generateKeyPair' ? keyHit(smallKey(a, ctx), 'RSA') : undefined;
+        },
+      },
     ],
     java: [{ kind: 'call', names: ['initialize'], check: (c, ctx) => (/[Gg]en|kpg|generator/.test(c.receiver?.text ?? '') ? keyHit(smallKey(c.args[0], ctx)) : undefined) }, opensslCliMatcher],
     go: [
@@ -431,6 +445,24 @@ function constantBytes(n: Node | undefined, ctx: RuleContext): boolean {
   const v = ctx.val(n);
   // Built only from literals (a string, a byte array initializer, a zero-filled buffer).
   return v.c && (v.str || /[[{]|\bdata\(\)|^\w+$/.test(n.text));
+}
+
+/** A Node buffer spelled out in the source: zero/constant-filled, from a literal string or byte list. */
+const JS_CONST_BUFFER = /^(?:Buffer\.alloc\(\s*\d+\s*(?:,\s*(?:0x[\da-fA-F]+|\d+|["'][^"']*["'])\s*)?\)|Buffer\.from\(\s*(?:["'`][^"'`$]*["'`]|\[[\s\dxa-fA-F,]*\])\s*(?:,\s*["'][\w-]+["']\s*)?\)|new\s+Uint8Array\(\s*(?:\d+|\[[\s\dxa-fA-F,]*\])\s*\)|["'`][^"'`$]*["'`])$/;
+
+/**
+ * JS: the IV/salt argument is such a buffer, directly or through a local (`const iv = Buffer.alloc(16, 0)`)
+ * that nothing in the function fills from crypto.randomBytes/getRandomValues.
+ */
+function jsConstantBuffer(n: Node | undefined, ctx: RuleContext): boolean {
+  if (!n) return false;
+  if (JS_CONST_BUFFER.test(n.text)) return true;
+  if (n.type !== 'identifier') return false;
+  const fn = ctx.functionText();
+  const esc = n.text.replace(/\$/g, '\\$');
+  const def = new RegExp(`(?:const|let|var)\\s+${esc}\\s*=\\s*([^;\\n]+)`).exec(fn)?.[1]?.trim().replace(/;$/, '');
+  if (!def || !JS_CONST_BUFFER.test(def)) return false;
+  return !new RegExp(`(?:randomFill\\w*|getRandomValues)\\s*\\(\\s*${esc}\\b|\\b${esc}\\s*=\\s*[^;\\n]*random`, 'i').test(fn);
 }
 
 /** A constant salt passed to a password KDF (CWE-760). */
@@ -498,8 +530,8 @@ export const staticIv = defineRule({
     python: [
       { kind: 'call', names: ['pbkdf2_hmac', 'scrypt', 'PBKDF2HMAC', 'Scrypt', 'PBKDF2', 'hash_secret_raw', 'hash_secret'], check: (c, ctx) => saltHit(kw(c, 'salt') ?? (c.name === 'pbkdf2_hmac' ? c.args[2] : c.name === 'PBKDF2' ? c.args[1] : undefined), ctx) },{ kind: 'call', names: ['new', 'CBC', 'GCM', 'CTR', 'CFB', 'OFB'], check: (c, ctx) => { const iv = kw(c, 'iv') ?? kw(c, 'nonce') ?? (/^(?:modes\.)?(?:CBC|GCM|CTR|CFB|OFB)$/.test(c.callee) ? c.args[0] : /^AES\.new$/.test(c.callee) ? c.args[2] : undefined); return iv && constantBytes(iv, ctx) ? { node: iv } : undefined; } }],
     javascript: [
-      { kind: 'call', names: ['createCipheriv'], check: (c, ctx) => (constantBytes(c.args[2], ctx) ? { node: c.args[2] } : undefined) },
-      { kind: 'call', names: ['pbkdf2', 'pbkdf2Sync', 'scrypt', 'scryptSync'], check: (c, ctx) => saltHit(c.args[1], ctx) },
+      { kind: 'call', names: ['createCipheriv'], check: (c, ctx) => (constantBytes(c.args[2], ctx) || jsConstantBuffer(c.args[2], ctx) ? { node: c.args[2] } : undefined) },
+      { kind: 'call', names: ['pbkdf2', 'pbkdf2Sync', 'scrypt', 'scryptSync'], check: (c, ctx) => saltHit(c.args[1], ctx) ?? (jsConstantBuffer(c.args[1], ctx) ? constantSalt(c.args[1]) : undefined) },
     ],
     java: [
       { kind: 'call', names: ['PBEKeySpec', 'PBEParameterSpec'], check: (c, ctx) => saltHit(c.args[c.name === 'PBEKeySpec' ? 1 : 0], ctx) },
@@ -555,8 +587,31 @@ function jsUuidHit(c: CallSite, ctx: RuleContext): Hit | undefined {
   const fn = ctx.functionNode();
   const host = fn?.parent?.type === 'arguments' ? fn.parent.parent : null;
   const uuidTemplate = !!host && /^["'`][xX-]{8,}4?[xXyY-]*["'`]\s*\.\s*replace\s*\(\s*\/\[xy\]\//.test(host.text);
-  if (!uuidTemplate && !/uuid|guid/i.test(ctx.functionName())) return undefined;
+  // The RFC 4122 variant bits (`r & 0x3 | 0x8`) mark a v4 UUID body even without its template.
+  const variantBits = /&\s*0x3\s*\)?\s*\|\s*0x8\b/.test(ctx.functionText());
+  if (!uuidTemplate && !variantBits && !/uuid|guid/i.test(ctx.functionName())) return undefined;
   return { node: c.node, message: 'Math.random() generates a UUID: its ids are predictable; use crypto.randomUUID()' };
+}
+
+/**
+ * `chars.charAt(Math.floor(Math.random() * chars.length))` over a token alphabet (26+ letters and
+ * digits): a random-string generator, the shape used for passwords, codes and tokens. Low: the
+ * caller may only need a display id.
+ */
+function jsCharsetHit(c: CallSite, ctx: RuleContext): Hit | undefined {
+  let p: Node | null = c.node.parent;
+  for (let i = 0; p && i < 5; i++, p = p.parent) {
+    let alphabet: Node | null = null;
+    if (p.type === 'call_expression' && /\.charAt$/.test(p.childForFieldName('function')?.text ?? '')) alphabet = p.childForFieldName('function')?.childForFieldName('object') ?? null;
+    else if (p.type === 'subscript_expression') alphabet = p.childForFieldName('object');
+    if (!alphabet) continue;
+    const v = ctx.val(alphabet);
+    if (v.c && v.str && v.text.length >= 26 && /^[\x21-\x7e]+$/.test(v.text) && /[a-zA-Z]/.test(v.text) && /\d/.test(v.text)) {
+      return { node: c.node, severity: 'low', message: 'Math.random() picks characters for a random string: if it is a password, code or token it is predictable; use crypto.randomInt / crypto.getRandomValues' };
+    }
+    return undefined;
+  }
+  return undefined;
 }
 
 const rngHit = (c: CallSite, ctx: RuleContext, api: string): Hit | undefined => {
@@ -575,7 +630,7 @@ export const insecureRandom = defineRule({
   description: 'random.*, Math.random, rand()/srand, java.util.Random, math/rand, mt_rand/rand/uniqid, Ruby rand, System.Random used where the result is named or used as a token, password, key, salt, nonce, session id or OTP.',
   matchers: {
     python: [{ kind: 'call', names: ['random', 'randint', 'choice', 'choices', 'randrange', 'getrandbits', 'sample', 'uniform', 'shuffle', 'randbytes'], check: (c, ctx) => (/^(?:random|np\.random|numpy\.random|rnd|rng)\.\w+$/.test(c.callee) || (c.callee === c.name && ctx.fileHas(/from\s+random\s+import/)) ? rngHit(c, ctx, c.callee) : undefined) }],
-    javascript: [{ kind: 'call', names: ['random'], check: (c, ctx) => (c.callee === 'Math.random' ? rngHit(c, ctx, 'Math.random()') ?? jsUuidHit(c, ctx) : undefined) }],
+    javascript: [{ kind: 'call', names: ['random'], check: (c, ctx) => (c.callee === 'Math.random' ? rngHit(c, ctx, 'Math.random()') ?? jsUuidHit(c, ctx) ?? jsCharsetHit(c, ctx) : undefined) }],
     java: [
       { kind: 'call', names: ['Random'], check: (c, ctx) => (c.isNew && !/SecureRandom/.test(c.callee) ? rngHit(c, ctx, 'java.util.Random') : undefined) },
       { kind: 'call', names: ['random', 'nextInt', 'nextLong', 'nextBytes', 'current'], check: (c, ctx) => (c.callee === 'Math.random' || /^(?:ThreadLocalRandom\.current\(\)|RandomStringUtils|RandomUtils)\./.test(c.callee) || (/^(?:new Random\(\)|random|rand|rnd|r)$/.test(c.receiver?.text ?? '') && !ctx.fileHas(/SecureRandom\s+(?:random|rand|rnd|r)\b/)) ? rngHit(c, ctx, c.callee) : undefined) },

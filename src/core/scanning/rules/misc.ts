@@ -193,6 +193,22 @@ export const regexDos = defineRule({
     javascript: [
       regexMatcher,
       { kind: 'node', trigger: /\)[+*{]/, types: ['regex'], check: (n) => redosHit(n.childForFieldName('pattern')?.text ?? n.text) },
+      {
+        // `new RegExp(pattern)` / `new RegExp('^' + name)` where `pattern` is the function's own
+        // parameter and nothing escapes it: callers handing user input inject regex syntax (ReDoS).
+        kind: 'call',
+        names: ['RegExp'],
+        check: (c, ctx) => {
+          const a = c.args[0];
+          const fn = ctx.functionNode();
+          const params = fn?.childForFieldName('parameters')?.text ?? fn?.childForFieldName('parameter')?.text;
+          if (!a || !params || /escape|quote|\$&/i.test(ctx.functionText())) return undefined;
+          const parts = a.type === 'binary_expression' ? a.text.split(/\s*\+\s*/) : [a.text];
+          const param = parts.find((x) => /^[A-Za-z_$][\w$]*$/.test(x) && new RegExp(`(?<![\\w$.])${x.replace(/\$/g, '\\$')}(?![\\w$])`).test(params));
+          if (!param || (ctx.val(a).san & San.Regex) !== 0) return undefined;
+          return { node: a, severity: 'low', cwe: 'CWE-1333', message: `The regular expression is compiled from parameter \`${param}\` without escaping: a caller passing user input injects regex syntax (wrong matches, catastrophic backtracking); escape it or validate it first` };
+        },
+      },
     ],
     java: [regexMatcher],
     ruby: [regexMatcher, { kind: 'node', trigger: /\)[+*{]/, types: ['regex'], check: (n) => redosHit(n.text) }],
@@ -269,7 +285,11 @@ export const incompleteUrlValidation = defineRule({
       { kind: 'call', names: ['endswith'], check: (c, ctx) => suffixHostHit(c.receiver, c.args[0], ctx) },
       { kind: 'node', trigger: /["'][a-z0-9-]+(?:\.[a-z0-9-]+)+\/?["']\s+(?:not\s+)?in\b/i, types: ['comparison_operator'], check: (n) => { const l = n.namedChildren[0]; const r = n.namedChildren[1]; return l && r && /\bin\b/.test(n.text.slice(l.endIndex - n.startIndex, r.startIndex - n.startIndex)) && DOMAIN_LIT.test(l.text) && URLISH.test(r.text) ? {} : undefined; } },
     ],
-    javascript: [{ kind: 'call', names: ['endsWith', 'includes', 'indexOf'], check: (c, ctx) => (c.name === 'endsWith' ? suffixHostHit(c.receiver, c.args[0], ctx) : c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
+    javascript: [
+      { kind: 'call', names: ['endsWith', 'includes', 'indexOf'], check: (c, ctx) => (c.name === 'endsWith' ? suffixHostHit(c.receiver, c.args[0], ctx) : c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) },
+      // `url.hostname.includes(domain)`: a substring test of a parsed host against another host value.
+      { kind: 'call', names: ['includes', 'indexOf', 'search'], check: (c) => (c.receiver && c.args[0] && /(?:^|\.)(?:hostname|host|origin)$/i.test(c.receiver.text) && /^[\w$.]+$/.test(c.args[0].text) && HOSTISH.test(lastName(c.args[0].text)) && !/s$/i.test(lastName(c.args[0].text)) ? {} : undefined) },
+    ],
     go: [{ kind: 'call', names: ['HasSuffix', 'Contains'], check: (c, ctx) => (!/^strings\./.test(c.callee) ? undefined : c.name === 'HasSuffix' ? suffixHostHit(c.args[0] ?? null, c.args[1], ctx) : goContainsHostHit(c)) }],
     java: [{ kind: 'call', names: ['endsWith', 'contains', 'indexOf'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
     ruby: [{ kind: 'call', names: ['end_with?', 'include?'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
@@ -398,6 +418,38 @@ export const prototypePollution = defineRule({
           return recursive || walks ? { node: b.node, message: 'An object property is set along a dotted key path with no "__proto__"/"constructor" check: a path like "__proto__.isAdmin" pollutes Object.prototype' } : undefined;
         },
       },
+      {
+        // Path-walking setters whose path is split elsewhere (`key = path.shift(); target = target[key]`
+        // … `target[key] = val`): the last write lands on Object.prototype for ["__proto__", "x"].
+        kind: 'binding',
+        trigger: /\b([\w$]+)\s*=\s*\1\s*\[\s*[\w$]+\s*\]/,
+        anchor: /\]\s*=(?!=)/,
+        check: (b, ctx) => {
+          const m = /^([\w$]+)\[\s*([A-Za-z_$][\w$]*)\s*\]$/.exec(b.targetText);
+          if (b.pair || !b.value || !m) return undefined;
+          const [, obj, key] = m.map((x) => x.replace(/\$/g, '\\$'));
+          const fn = ctx.functionText();
+          if (PROTO_GUARD.test(fn) || !new RegExp(`\\b${obj}\\s*=\\s*${obj}\\s*\\[\\s*[\\w$]+\\s*\\]`).test(fn)) return undefined;
+          // The key is taken off a path array (`path.shift()`, `keys[i]`, `parts.pop()`).
+          if (!new RegExp(`\\b${key}\\s*=\\s*[\\w$.]*(?:\\.(?:shift|pop)\\(\\s*\\)|(?:path|keys|parts|segments|props|properties)\\w*\\s*\\[)`, 'i').test(fn)) return undefined;
+          return { node: b.node, message: 'An object is walked and written along a key path with no "__proto__"/"constructor" check: a path like ["__proto__", "isAdmin"] pollutes Object.prototype' };
+        },
+      },
+      {
+        // Parsers that build nested objects from text (`result[section][key] = value` in an INI or
+        // query-string parser): a section or key named "__proto__" writes Object.prototype.
+        kind: 'binding',
+        trigger: /\[\s*[A-Za-z_$][\w$]*\s*\]\s*\[\s*[A-Za-z_$][\w$]*\s*\]\s*=(?!=)/,
+        check: (b, ctx) => {
+          const m = /^[\w$.]+\[\s*([A-Za-z_$][\w$]*)\s*\]\[\s*([A-Za-z_$][\w$]*)\s*\]$/.exec(b.targetText);
+          if (b.pair || !b.value || !m || [m[1], m[2]].some((k) => /^(?:i|j|k|n|x|y|idx|index|row|col|r|c)$/i.test(k))) return undefined;
+          const fn = ctx.functionText();
+          if (PROTO_GUARD.test(fn)) return undefined;
+          // Evidence the keys are parsed out of text: one is sliced/matched/split from a string.
+          const parsed = [m[1], m[2]].some((k) => new RegExp(`\\b${k.replace(/\$/g, '\\$')}\\s*=\\s*[^;\\n]*(?:\\[\\d\\]|\\.(?:substr|substring|slice|split|trim|shift)\\(|decodeURIComponent\\()`).test(fn));
+          return parsed ? { node: b.node, message: 'Keys parsed from text are used as nested property names with no "__proto__"/"constructor" check: a section or key named "__proto__" pollutes Object.prototype' } : undefined;
+        },
+      },
     ],
   },
 });
@@ -407,10 +459,12 @@ export const prototypePollution = defineRule({
 export const reverseTabnabbing = defineRule({
   id: 'reverse-tabnabbing',
   name: 'Link opens a new tab without rel="noopener"',
-  cwe: 'CWE-1022',
+  // CWE-200 as CodeQL's js/unsafe-external-link (tagged 200 and 1022): browsers now imply
+  // noopener for _blank, so what remains is the page URL leaking in the Referer header.
+  cwe: 'CWE-200',
   severity: 'low',
   pattern: 0,
-  message: 'target="_blank" link without rel="noopener noreferrer": the opened page gets window.opener and can redirect this tab (and older browsers leak the referrer)',
+  message: 'target="_blank" link without rel="noopener noreferrer": the linked site receives this page\'s URL (Referer) and, in older browsers, window.opener to redirect this tab',
   why: 'OpenSSF AI code assistant guide: "use frameworks\' built-in protections"; add rel="noopener noreferrer" to links that open untrusted pages in a new tab.',
   description: 'JSX <a> elements with target _blank and a non-literal href, without a rel containing noopener or noreferrer.',
   matchers: {

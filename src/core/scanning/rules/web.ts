@@ -547,7 +547,21 @@ const pathSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: Call
 
 /** JS/Java prefix checks spelled with indexOf: `if (full.indexOf(root) !== 0) return …`. */
 const INDEX_OF_PREFIX_GUARD = /\.indexOf\s*\([^()]*\)\s*(?:!==?|===?)\s*0(?!\d)/;
-const JS_PATH_GUARD = new RegExp(`${PATH_GUARD.source}|${INDEX_OF_PREFIX_GUARD.source}`);
+/**
+ * JS containment checks: PATH_GUARD's validator names, regexes over `..`, startsWith, realpath
+ * comparisons, plus indexOf prefix checks, `..` searched for or compared (`p.includes('..')`,
+ * `seg === '..'`), and dots stripped with a global replace (`p.replace(/\./g, '')`). Unlike
+ * PATH_GUARD, a bare `'../'` literal is not a check: `__dirname + '/..'` builds a base directory.
+ */
+const JS_PATH_GUARD = new RegExp(
+  [
+    /\b(?:is|check|validate|verify|ensure|assert)_?\w*(?:[sS]afe|[vV]alid|[wW]ithin|[iI]nside|[aA]llowed|[cC]ontained)\w*\s*\(|\\\.\\\.|startsWith|includes\(\s*['"]\.\.|realpath\s*\([^)]*\)\s*(?:!==|===|==|!=)/.source,
+    INDEX_OF_PREFIX_GUARD.source,
+    /(?:indexOf|includes|lastIndexOf|search|match|split|test|endsWith)\s*\(\s*["'`][^"'`\n]*\.\./.source,
+    /(?:===?|!==?)\s*["'`]\.\.[\/\\]?["'`]|["'`]\.\.[\/\\]?["'`]\s*(?:===?|!==?)/.source,
+    /\.replace(?:All)?\s*\(\s*\/[^/\n]*\\\.[^/\n]*\/[gimsuy]*\s*,\s*["'`]{2}/.source,
+  ].join('|'),
+);
 
 /** Text of the enclosing function's signature (everything before the body), '' at top level. */
 function signatureText(ctx: RuleContext): string {
@@ -653,6 +667,37 @@ export const pathTraversal = defineRule({
           // express-fileupload: the receiver is an uploaded file (req.files.x, directly or via a local).
           if (!c.receiver || !/^req\.files\b/.test(ctx.val(c.receiver).taint?.label ?? '')) return undefined;
           return tainted(ctx, c.args[0], San.Path, 'UploadedFile.mv', JS_PATH_GUARD);
+        },
+      },
+      {
+        // A request-serving helper (`function sendFile_(req, res, path)`) that opens the path its
+        // caller derived from the request, with no containment check of its own.
+        kind: 'call',
+        names: ['readFile', 'readFileSync', 'createReadStream', 'sendFile', 'sendfile'],
+        check: (c, ctx) => {
+          const a = c.args[0];
+          const recv = c.receiver?.text ?? '';
+          if (!a || a.type !== 'identifier' || !(/^(?:fs|fsp|fs\.promises|fsPromises)$/.test(recv) || /^(?:res|response)$/.test(recv))) return undefined;
+          const fn = ctx.functionNode();
+          const params = (fn?.childForFieldName('parameters')?.text ?? '').replace(/[()\s]/g, '').split(',');
+          if (!params.includes(a.text) || !params.some((p) => /^(?:req|request)$/.test(p)) || !params.some((p) => /^(?:res|response)$/.test(p))) return undefined;
+          if (JS_PATH_GUARD.test(ctx.functionText()) || ctx.val(a).c) return undefined;
+          return { node: a, sink: c.callee, severity: 'medium', message: `\`${a.text}\` is opened by a request handler helper with no check that it stays inside the served directory (path traversal); resolve it and check the prefix` };
+        },
+      },
+      {
+        // A file-serving helper of the app's own (`serveStaticFile(res, pathname)`, `this.sendFile_(…)`)
+        // handed the request path: the helper's name says it opens that path.
+        kind: 'call',
+        trigger: /\b(?:serve|send|stream)(?:Static)?File\w*\s*\(|\bserveStatic\w*\s*\(/,
+        check: (c, ctx) => {
+          if ((c.receiver && !/^(?:this|self)$/.test(c.receiver.text)) || !/^(?:serve|send|stream)(?:Static)?File_?$|^serveStatic\w*$/.test(c.name)) return undefined;
+          for (const a of c.args) {
+            if (!/^(?:identifier|member_expression|call_expression|binary_expression|template_string)$/.test(a.type) || /^(?:res|response|reply)$/.test(a.text)) continue;
+            const h = tainted(ctx, a, San.Path, c.name, JS_PATH_GUARD);
+            if (h && h.taint?.kind === 'request') return { ...h, severity: 'medium', message: `The request path is passed to ${c.name}(), which serves that file: with no normalization and base-directory check here, ../ sequences reach files outside the web root` };
+          }
+          return undefined;
         },
       },
       {
@@ -1030,7 +1075,22 @@ export const headerInjection = defineRule({
       { kind: 'binding', trigger: /headers\[/, check: (b, ctx) => (!b.pair && /\.headers\[/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Header, 'response header', HEADER_GUARD) : undefined) },
       { kind: 'call', names: ['add_header', 'set_header'], check: (c, ctx) => tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) },
     ],
-    javascript: [{ kind: 'call', names: ['setHeader', 'set', 'header', 'append'], check: (c, ctx) => (/^(?:res|response|reply|ctx)$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
+    javascript: [
+      { kind: 'call', names: ['setHeader', 'set', 'header', 'append'], check: (c, ctx) => (/^(?:res|response|reply|ctx)$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) },
+      {
+        // A helper that stores its parameter into a header map (`headers[name] = value`) with no
+        // CR/LF check: a value containing "\r\n" splits the response.
+        kind: 'binding',
+        trigger: /\b[hH]eaders?\s*\[/,
+        check: (b, ctx) => {
+          if (b.pair || !b.value || b.value.type !== 'identifier' || !/^(?:[\w$]+\.)*[hH]eaders?\[/.test(b.targetText)) return undefined;
+          const fn = ctx.functionNode();
+          const params = fn?.childForFieldName('parameters')?.text ?? '';
+          if (!new RegExp(`(?<![\\w$.])${b.value.text.replace(/\$/g, '\\$')}(?![\\w$])`).test(params) || HEADER_GUARD.test(ctx.functionText().replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '')) || ctx.val(b.value).c) return undefined;
+          return { node: b.value, severity: 'low', message: `Parameter \`${b.value.text}\` is stored as a header value with no CR/LF check: a value containing "\\r\\n" injects headers or splits the response` };
+        },
+      },
+    ],
     java: [{ kind: 'call', names: ['setHeader', 'addHeader'], check: (c, ctx) => (/response|resp|res/i.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
     go: [
       { kind: 'call', names: ['Set', 'Add'], check: (c, ctx) => (/Header\(\)$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) },
