@@ -86,6 +86,8 @@ const C: SourcePattern[] = [
   { kind: 'archive', re: /^archive_entry_pathname\(\)$/, label: ARCHIVE },
   { kind: 'cli', re: /^argv\[/, label: 'argv' },
   { kind: 'env', re: /^(?:std\.)?getenv\(\)$/, label: 'getenv()' },
+  // C++ web frameworks: cpp-httplib and Crow (`req.get_param_value("q")`, `req.url_params.get("q")`), Drogon (`req->getParameter("q")`).
+  { kind: 'request', re: /^(?:req|request)\.(?:get_param_value\(\)|get_header_value\(\)|get_file_value\(\)|body\b|matches\[|path_params\b|params\b|url_params\.get\(\)|getParameter\(\)|getOptionalParameter\(\)|getBody\(\)|getHeader\(\)|getCookie\(\)|getPath\(\)|getQuery\(\))/, label: 'HTTP request data' },
 ];
 
 const RUBY: SourcePattern[] = [
@@ -139,7 +141,7 @@ export const SOURCE_HINT: Record<RuleLanguage, RegExp> = {
   javascript: new RegExp(`entry|header|zipEntry|fileEntry|req|request|ctx|location|document\\.|\\.data\\b|searchParams|params|query|argv|\\.val\\(|\\.text\\(|\\.value\\b|textContent|innerText|${LLM_HINT}`),
   java: /[eE]ntry|\bze\b|\bje\b|\bte\b|request|req\b|Request|getParameter|args\[|scanner|readLine|next\(|@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)/,
   go: /\b(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name\b|\b(?:r|req|request|c|ctx)\.|mux\.Vars|os\.Args|flag\.|URLParam|ByName|\.Request\b/,
-  c: /argv|getenv|archive_entry_pathname/,
+  c: /argv|getenv|archive_entry_pathname|\breq(?:uest)?\s*(?:\.|->)/,
   ruby: /entry|\be\.(?:name|full_name)|params|request|cookies|ARGV|gets/,
   php: /\$_(?:GET|POST|REQUEST|COOKIE|FILES|SERVER)|\$request|file_get_contents|filter_input|\$argv/,
   rust: /env::args|env\.args|args\(\)/,

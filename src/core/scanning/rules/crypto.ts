@@ -619,6 +619,24 @@ const rngHit = (c: CallSite, ctx: RuleContext, api: string): Hit | undefined => 
   return where ? { message: `${api} is not cryptographically secure but generates ${where}; use a CSPRNG (secrets / crypto.randomBytes / SecureRandom / crypto/rand)` } : undefined;
 };
 
+/**
+ * C: rand() picking characters from a token alphabet (`cs[rand() % (sizeof cs - 1)]` over 26+
+ * letters and digits) builds a random string, the shape of passwords, codes and session ids; or
+ * rand() in a /tmp file name (guessable temp files, CWE-377). Low: the string may be a display id.
+ */
+function cRandomStringHit(c: CallSite, ctx: RuleContext): Hit | undefined {
+  let p = c.node.parent;
+  while (p && (p.type === 'binary_expression' || p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
+  if (p?.type === 'subscript_argument_list') p = p.parent;
+  if (p?.type === 'subscript_expression') {
+    const arr = p.childForFieldName('argument')?.text ?? '';
+    const lit = /^[A-Za-z_]\w*$/.test(arr) ? new RegExp(`\\b${arr}\\s*(?:\\[\\s*\\w*\\s*\\])?\\s*=\\s*"([^"]*)"`).exec(ctx.text)?.[1] : /^"([^"]*)"$/.exec(arr)?.[1];
+    if (lit && /[a-z]/.test(lit) && /[0-9A-Z]/.test(lit) && lit.length >= 26) return { severity: 'low', message: `${c.name}() picks characters from an alphanumeric alphabet: a random string (password, token, id) that can be predicted; use getrandom()/RAND_bytes` };
+  }
+  if (p?.type === 'argument_list' && /"[^"]*\/tmp\/[^"]*%/.test(p.text)) return { cwe: 'CWE-377', severity: 'medium', message: `${c.name}() makes a temporary file name that can be guessed in advance; use mkstemp()` };
+  return undefined;
+}
+
 export const insecureRandom = defineRule({
   id: 'insecure-random',
   name: 'Non-cryptographic RNG for a secret',
@@ -637,7 +655,7 @@ export const insecureRandom = defineRule({
       { kind: 'call', names: ['randomAlphanumeric', 'randomAlphabetic', 'randomNumeric', 'randomAscii'], check: (c, ctx) => (/RandomStringUtils/.test(c.callee) ? rngHit(c, ctx, c.callee) ?? { message: `${c.callee} uses java.util.Random; use SecureRandom for security values`, severity: 'low' } : undefined) },
     ],
     go: [{ kind: 'call', names: ['Intn', 'Int', 'Int63', 'Int31', 'Int31n', 'Int63n', 'Uint32', 'Uint64', 'Read', 'Perm', 'Float64', 'IntN', 'N'], check: (c, ctx) => (/^(?:rand|mrand|mathrand)\./.test(c.callee) && ctx.fileHas(/"math\/rand(?:\/v2)?"/) && !(/^rand\./.test(c.callee) && ctx.fileHas(/"crypto\/rand"/) && !ctx.fileHas(/mrand|mathrand/)) ? rngHit(c, ctx, `math/${c.callee}`) : undefined) }],
-    c: [{ kind: 'call', names: ['rand', 'random', 'drand48', 'lrand48', 'srand'], check: (c, ctx) => (c.name === 'srand' ? (/time\s*\(/.test(c.node.text) && securityContext(ctx, c.node) ? { message: 'srand(time(...)) seeds a predictable generator for a security value' } : undefined) : rngHit(c, ctx, `${c.name}()`)) }],
+    c: [{ kind: 'call', names: ['rand', 'random', 'drand48', 'lrand48', 'srand'], check: (c, ctx) => (c.name === 'srand' ? (/time\s*\(/.test(c.node.text) && securityContext(ctx, c.node) ? { message: 'srand(time(...)) seeds a predictable generator for a security value' } : undefined) : rngHit(c, ctx, `${c.name}()`) ?? cRandomStringHit(c, ctx)) }],
     ruby: [{ kind: 'call', names: ['rand', 'random_number', 'shuffle', 'sample'], check: (c, ctx) => (!c.receiver || /^(?:Random|Kernel)$/.test(c.receiver.text) ? rngHit(c, ctx, c.callee) : undefined) }],
     php: [{ kind: 'call', names: ['rand', 'mt_rand', 'uniqid', 'lcg_value', 'str_shuffle', 'array_rand', 'mt_srand'], check: (c, ctx) => (c.receiver ? undefined : rngHit(c, ctx, `${c.name}()`)) }],
     csharp: [{ kind: 'call', names: ['Random', 'Next', 'NextBytes'], check: (c, ctx) => (c.isNew || /^(?:random|rand|rnd|r|_random|Random\.Shared)$/.test(c.receiver?.text ?? '') ? rngHit(c, ctx, 'System.Random') : undefined) }],

@@ -9,7 +9,7 @@ import { goLogInjection } from './misc';
  * Neutralisation of line breaks in the function: a character test against '\n' / '\r', a
  * strcspn/strpbrk/find_first_of for "\r\n", iscntrl/isprint filtering, or a sanitize/escape helper.
  */
-const C_LOG_GUARD = /'\\[nr]'|\b(?:strcspn|strpbrk|strchr|find_first_of|find)\s*\([^;]*"[^"]*\\[rn]|\bis(?:cntrl|print|graph)\s*\(|sanitiz|escape|replace/i;
+const C_LOG_GUARD = /'\\[nr]'|\b(?:strcspn|strpbrk|strchr|find_first_of|find)\s*\([^;]*"[^"]*\\[rn]|\bis(?:cntrl|print|graph)\s*\(|\w*(?:sanitiz|escape|replace)\w*\s*\(/i;
 
 /** Names of a log destination: `log_entry`, `logfile`, `access_log`, `logger`; not `login`/`catalog`. */
 const LOG_NAME = /(?:^|_|[a-z](?=L))(?:log|Log|LOG)(?:_?(?:entry|line|msg|message|buf|buffer|file|fp|stream|out)|ger|file|fp|s)?$|^(?:std::)?clog$|^syslog$/;
@@ -31,7 +31,7 @@ function signature(ctx: RuleContext): string {
  */
 function logPieces(pieces: readonly Node[], ctx: RuleContext, sink: string): Hit | undefined {
   // Code only: a commented-out sanitiser does not count.
-  if (C_LOG_GUARD.test(ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ''))) return undefined;
+  if (C_LOG_GUARD.test(ctx.functionText().replace(/("(?:\\.|[^"\\\n])*")|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (_m, str: string | undefined) => str ?? ' '))) return undefined;
   const sig = signature(ctx);
   for (const p of pieces) {
     const name = pieceName(p);
@@ -52,7 +52,8 @@ function logFormatIndex(name: string, args: readonly Node[], ctx: RuleContext): 
   if (name === 'syslog' || name === 'vsyslog') return 1;
   const fn = ctx.functionName();
   const dest = args[0]?.text ?? '';
-  const logCtx = LOG_NAME.test(dest) || /(?:^|_)log(?:_|$)|[a-z]Log[A-Z]?|^log[A-Z]/.test(fn);
+  // `log_message`, `write_log`, `appendLog`, `logEvent`; not `isLoggedIn`, `login`, `catalog`.
+  const logCtx = LOG_NAME.test(dest) || /(?:^|_)log(?:_|$)|[a-z]Log(?:[A-Z]|$)|^log(?:[A-Z]|$)/.test(fn);
   if (!logCtx) return -1;
   return /^(?:snprintf|vsnprintf)$/.test(name) ? 2 : /^(?:sprintf|fprintf|asprintf|dprintf|vsprintf|vfprintf)$/.test(name) ? 1 : -1;
 }

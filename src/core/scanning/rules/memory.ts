@@ -22,7 +22,8 @@ function sizedFromLengths(dst: string, fnText: string): boolean {
   if (!m) return false;
   // `malloc(strlen(s))` leaves no room for the terminator (CWE-131): not sized to fit.
   if (/^\s*(?:\([^)]*\)\s*)?strn?len\s*\([^()]*\)\s*(?:\*\s*sizeof\s*\(\s*char\s*\))?\s*$/.test(m[1])) return false;
-  if (/strlen|strnlen|sizeof/.test(m[1])) return true;
+  // A fixed size (`calloc(MAX_WORD, sizeof(char))`) is no fit for an arbitrary source.
+  if (/strlen|strnlen|wcslen/.test(m[1])) return true;
   const v = /^\s*(\w+)\s*(?:[+*].*)?$/.exec(m[1])?.[1];
   return !!v && new RegExp(`\\b${v}\\s*=[^;]*\\b(?:strlen|strnlen)\\s*\\(`).test(fnText);
 }

@@ -293,7 +293,19 @@ export const incompleteUrlValidation = defineRule({
     go: [{ kind: 'call', names: ['HasSuffix', 'Contains'], check: (c, ctx) => (!/^strings\./.test(c.callee) ? undefined : c.name === 'HasSuffix' ? suffixHostHit(c.args[0] ?? null, c.args[1], ctx) : goContainsHostHit(c)) }],
     java: [{ kind: 'call', names: ['endsWith', 'contains', 'indexOf'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
     ruby: [{ kind: 'call', names: ['end_with?', 'include?'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
-    c: [{ kind: 'call', names: ['strstr'], check: (c) => (c.args[1] && DOMAIN_LIT.test(c.args[1].text) && URLISH.test(c.args[0]?.text ?? '') ? {} : undefined) }],
+    c: [
+      { kind: 'call', names: ['strstr'], check: (c) => (c.args[1] && DOMAIN_LIT.test(c.args[1].text) && URLISH.test(c.args[0]?.text ?? '') ? {} : undefined) },
+      // `strstr(target_host, domain)` / `url.find(domain) != npos`: a substring test between a URL/host
+      // and a domain variable accepts example.com.evil.io and evil-example.com.
+      {
+        kind: 'call', names: ['strstr', 'find'],
+        check: (c) => {
+          const [hay, needle] = c.name === 'strstr' ? [c.args[0], c.args[1]] : [c.receiver ?? undefined, c.args[0]];
+          if (!hay || !needle || c.args.length !== (c.name === 'strstr' ? 2 : 1) || !/^[A-Za-z_]\w*(?:\.c_str\(\))?$/.test(needle.text)) return undefined;
+          return /domain|host/i.test(needle.text) && URLISH.test(hay.text) && !/^(?:"|')/.test(hay.text) ? { message: `A substring test of \`${needle.text}\` in \`${hay.text}\` accepts attacker hosts that merely contain it (example.com.evil.io); parse the host and compare it exactly or as a ".domain" suffix` } : undefined;
+        },
+      },
+    ],
   },
 });
 

@@ -545,6 +545,21 @@ const pathSink = (names: string[], test: (c: CallSite) => boolean, idx: (c: Call
   check: (c, ctx) => (test(c) ? tainted(ctx, idx(c), San.Path, c.callee, guard) : undefined),
 });
 
+/** C/C++ code without its comments (string literals kept): a commented-out check is no check. */
+function cCode(text: string): string {
+  return text.replace(/("(?:\\.|[^"\\\n])*")|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (_m, str: string | undefined) => str ?? ' ');
+}
+
+/** C path sinks: like pathSink, but the containment check must be in the code, not in a comment. */
+const cPathSink = (names: string[], idx: (c: CallSite) => Node | undefined): Matcher => ({
+  kind: 'call',
+  names,
+  check: (c, ctx) => {
+    const hit = tainted(ctx, idx(c), San.Path, c.callee);
+    return hit && !PATH_GUARD.test(cCode(ctx.functionText())) ? hit : undefined;
+  },
+});
+
 /** JS/Java prefix checks spelled with indexOf: `if (full.indexOf(root) !== 0) return …`. */
 const INDEX_OF_PREFIX_GUARD = /\.indexOf\s*\([^()]*\)\s*(?:!==?|===?)\s*0(?!\d)/;
 /**
@@ -741,9 +756,30 @@ export const pathTraversal = defineRule({
       { kind: 'call', names: ['Join'], before: /\b(?:filepath|path)\.$/, check: (c, ctx) => (/^(?:filepath|path)\.Join$/.test(c.callee) ? paramJoinHit(ctx, c.args.slice(1), c.callee, GO_FILE_API, GO_PATH_GUARD) : undefined) },
     ],
     c: [
-      pathSink(['fopen', 'open', 'freopen', 'remove', 'unlink', 'opendir', 'creat'], () => true),
+      cPathSink(['fopen', 'open', 'freopen', 'remove', 'unlink', 'opendir', 'creat'], (c) => c.args[0]),
       // libarchive: an entry's own name joined onto the destination and written to disk (zip slip).
-      pathSink(['archive_entry_set_pathname', 'archive_entry_copy_pathname'], () => true, (c) => c.args[1]),
+      cPathSink(['archive_entry_set_pathname', 'archive_entry_copy_pathname'], (c) => c.args[1]),
+      // C++ streams: `std::ifstream in(path)`, `std::ofstream(path)`, `f.open(path)`.
+      cPathSink(['ifstream', 'ofstream', 'fstream', 'open'], (c) => (c.name === 'open' ? (c.receiver ? c.args[0] : undefined) : c.args[0])),
+      {
+        kind: 'node', trigger: /(?<=\b(?:if|of|f)stream\s+)\w+\s*[({]/, types: ['init_declarator', 'function_declarator'],
+        check: (n, ctx) => {
+          if (!/^(?:std::)?(?:if|of|f)stream$/.test((n.parent?.childForFieldName('type')?.text ?? '').replace(/\s+/g, ''))) return undefined;
+          const args = n.type === 'init_declarator' ? (n.childForFieldName('value') ?? n.namedChildren[n.namedChildren.length - 1]) : n.childForFieldName('parameters');
+          let a = args?.namedChildren[0];
+          // `std::ifstream in(path);` parses as a function declaration: its "parameter type" is the argument.
+          if (a?.type === 'parameter_declaration') {
+            // Data flow knows identifiers, not type names: use the same name's last use before here.
+            const name = a.namedChildCount === 1 ? a.namedChildren[0].text : '';
+            const uses = name ? (ctx.functionNode()?.descendantsOfType('identifier') ?? []).filter((x) => x.text === name && x.endIndex <= n.startIndex) : [];
+            a = uses[uses.length - 1];
+            // At its own declaration (`std::string p = argv[1];`) the value is the initializer.
+            if (a?.parent?.type === 'init_declarator' && a.parent.childForFieldName('declarator')?.id === a.id) a = a.parent.childForFieldName('value') ?? a;
+          }
+          const hit = a ? tainted(ctx, a, San.Path, 'std::fstream') : undefined;
+          return hit && !PATH_GUARD.test(cCode(ctx.functionText())) ? hit : undefined;
+        },
+      },
       {
         kind: 'call',
         names: ['snprintf', 'sprintf'],
@@ -830,7 +866,7 @@ function cComponentName(n: Node): string {
  */
 function cUrlPieces(pieces: readonly Node[], ctx: RuleContext, sink: string): Hit | undefined {
   const sig = signatureText(ctx);
-  if (!sig || C_URL_GUARD.test(ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ''))) return undefined;
+  if (!sig || C_URL_GUARD.test(cCode(ctx.functionText()))) return undefined;
   for (const p of pieces) {
     const name = cComponentName(p);
     if (!name || !new RegExp(`(?<![\\w.])${name}(?![\\w])`).test(sig)) continue;
@@ -1061,6 +1097,35 @@ export const openRedirect = defineRule({
 
 const HEADER_GUARD = /\\r|\\n|CRLF|replace\(\s*["'`]\\n|strip\(\)|splitlines/;
 
+/** C/C++ CR/LF handling: a test against '\r'/'\n', a "\r\n" search, iscntrl, or a sanitising helper. */
+const C_HEADER_GUARD = /'\\[rn]'|"[^"\n]*\\[rn][^"\n]*"\s*\)|\biscntrl\s*\(|\w*(?:sanitiz|escape|valid)\w*\s*\(/i;
+
+/**
+ * A header value that is a string parameter of this function, or a local copied from one
+ * (`std::string v = content;`, `strncpy(v, content, n)`), or a proven untrusted source, with no
+ * CR/LF handling in the (comment-free) function.
+ */
+function cHeaderValue(n: Node | undefined, ctx: RuleContext, sink: string): Hit | undefined {
+  if (!n) return undefined;
+  const code = cCode(ctx.functionText());
+  if (C_HEADER_GUARD.test(code)) return undefined;
+  const v = ctx.val(n);
+  const t = v.c ? undefined : taintFor(v, San.Header);
+  if (t) return { taint: t, sink, node: n, severity: 'high' };
+  // (The text decides below: `buf[n - 1] = 0` after a copy reads as a constant write of buf.)
+  const sig = signatureText(ctx);
+  const params = new Set([...sig.matchAll(/(?:char\s*\*\s*|string\s*&?\s*|string_view\s+)(?:const\s+)?([A-Za-z_]\w*)\s*[,)]/g)].map((m) => m[1]));
+  const name = cComponentName(n);
+  if (!name || !params.size) return undefined;
+  const copiedFrom = (local: string): string | undefined => {
+    const m = new RegExp(`\\b${local}\\s*(?:=|\\(|\\{)\\s*([A-Za-z_]\\w*)\\s*[;)}]|\\b(?:strn?cpy|strlcpy|memcpy)\\s*\\(\\s*${local}\\s*,\\s*([A-Za-z_]\\w*)\\s*[,)]`).exec(code);
+    return m?.[1] ?? m?.[2];
+  };
+  const from = params.has(name) ? name : copiedFrom(name);
+  if (!from || !params.has(from)) return undefined;
+  return { node: n, sink, severity: 'low', message: `The header value comes from the parameter \`${from}\` with no CR/LF check: a value containing "\\r\\n" adds headers or splits the response; reject or strip CR and LF` };
+}
+
 export const headerInjection = defineRule({
   id: 'header-injection',
   name: 'Untrusted data in an HTTP header',
@@ -1113,6 +1178,20 @@ export const headerInjection = defineRule({
     php: [{ kind: 'call', names: ['header'], check: (c, ctx) => (c.args[0] && !/^["']Location:/i.test(c.args[0].text) ? tainted(ctx, c.args[0], San.Header, 'header()', HEADER_GUARD) : undefined) }],
     csharp: [{ kind: 'call', names: ['Add', 'Append', 'AppendHeader', 'AddHeader'], check: (c, ctx) => (/Headers$|Response$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
     ruby: [{ kind: 'binding', trigger: /headers\[/, check: (b, ctx) => (!b.pair && /headers\[/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Header, 'response header', HEADER_GUARD) : undefined) }],
+    c: [
+      // libmicrohttpd, cpp-httplib / Crow (`res.set_header(k, v)`), a libcurl header list.
+      { kind: 'call', names: ['MHD_add_response_header', 'set_header', 'add_header', 'curl_slist_append'], check: (c, ctx) => cHeaderValue(c.args[c.name === 'MHD_add_response_header' ? 2 : 1], ctx, c.callee) },
+      {
+        // `headers[name] = value` on a header map (std::map / unordered_map).
+        kind: 'binding', trigger: /headers?\s*\[.*\]\s*=[^=]/i,
+        check: (b, ctx) => (!b.pair && /^(?:\w+(?:\.|->))?(?:resp(?:onse)?_?)?headers?\s*\[/i.test(b.targetText) && b.value ? cHeaderValue(b.value, ctx, 'response header') : undefined),
+      },
+      {
+        // C header records: `strncpy(hdr->entries[i].value, content, n)` into a header-named destination.
+        kind: 'call', names: ['strcpy', 'strncpy', 'strlcpy', 'snprintf', 'sprintf', 'memcpy'],
+        check: (c, ctx) => (/header/i.test(c.args[0]?.text ?? '') && /(?:value|val|content)\b/i.test(c.args[0]?.text ?? '') ? cHeaderValue(c.args[/printf$/.test(c.name) ? c.args.length - 1 : 1], ctx, c.name) : undefined),
+      },
+    ],
   },
 });
 
