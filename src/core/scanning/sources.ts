@@ -67,6 +67,8 @@ const JAVA: SourcePattern[] = [
     label: 'HTTP request data',
   },
   { kind: 'request', re: /^(?:\w+\.)?getParameter\(\)$/, label: 'HTTP request parameter' },
+  // The client-chosen name of an upload (Spring MultipartFile, Servlet Part).
+  { kind: 'request', re: /\.(?:getOriginalFilename|getSubmittedFileName)\(\)$/, label: 'uploaded file name' },
   { kind: 'cli', re: /^args\[/, label: 'main(String[] args)' },
   { kind: 'cli', re: /^(?:scanner|sc|in|input|reader|br)\.(?:next|nextLine|readLine)\(\)$/, label: 'console input' },
 ];
@@ -139,7 +141,7 @@ const LLM_HINT = 'choices|content\\[|output_?[tT]ext|create\\s*\\(|generate|[iI]
 export const SOURCE_HINT: Record<RuleLanguage, RegExp> = {
   python: new RegExp(`member|tarinfo|tar_info|zinfo|zip_info|info\\.filename|entry|request|input\\s*\\(|argv|stdin|args\\.|parse_args|get_argument|@\\w+(?:\\.\\w+)*\\.(?:route|get|post|put|delete|patch|api_route|websocket)\\s*\\(|Query\\(|Body\\(|Form\\(|Path\\(|Header\\(|Cookie\\(|File\\(|${LLM_HINT}`),
   javascript: new RegExp(`entry|header|zipEntry|fileEntry|req|request|ctx|location|document\\.|\\.data\\b|searchParams|params|query|argv|\\.val\\(|\\.text\\(|\\.value\\b|textContent|innerText|${LLM_HINT}`),
-  java: /[eE]ntry|\bze\b|\bje\b|\bte\b|request|req\b|Request|getParameter|args\[|scanner|readLine|next\(|@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)/,
+  java: /[eE]ntry|\bze\b|\bje\b|\bte\b|request|req\b|Request|getParameter|getOriginalFilename|getSubmittedFileName|args\[|scanner|readLine|next\(|@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)/,
   go: /\b(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name\b|\b(?:r|req|request|c|ctx)\.|mux\.Vars|os\.Args|flag\.|URLParam|ByName|\.Request\b/,
   c: /argv|getenv|archive_entry_pathname|\breq(?:uest)?\s*(?:\.|->)/,
   ruby: /entry|\be\.(?:name|full_name)|params|request|cookies|ARGV|gets/,

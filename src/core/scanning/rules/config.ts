@@ -8,6 +8,9 @@ import { isFalse, isTrue, kw, lastName, optionIn } from './helpers';
 
 const JAVA_XXE_GUARD = /disallow-doctype-decl|external-general-entities|ACCESS_EXTERNAL_DTD|ACCESS_EXTERNAL_SCHEMA|setExpandEntityReferences\s*\(\s*false|IS_SUPPORTING_EXTERNAL_ENTITIES\s*,\s*(?:false|Boolean\.FALSE)|SUPPORT_DTD\s*,\s*(?:false|Boolean\.FALSE)|FEATURE_SECURE_PROCESSING|load-external-dtd/;
 
+/** Features set the unsafe way round (they name the hardening, but turn it off). */
+const JAVA_XXE_UNGUARD = /disallow-doctype-decl"\s*,\s*false|external-(?:general|parameter)-entities"\s*,\s*true|load-external-dtd"\s*,\s*true|isSupportingExternalEntities"\s*,\s*(?:true|Boolean\.TRUE)|SUPPORT_DTD\s*,\s*(?:true|Boolean\.TRUE)/g;
+
 export const xxe = defineRule({
   id: 'xxe',
   name: 'XML parser resolves external entities',
@@ -27,8 +30,19 @@ export const xxe = defineRule({
           const factory = /^(?:javax\.xml\.\w+\.)?(?:DocumentBuilderFactory|SAXParserFactory|XMLInputFactory|TransformerFactory|SchemaFactory|XMLReaderFactory|SAXTransformerFactory)$/.test(r) || (c.isNew && /^(?:SAXReader|SAXBuilder)$/.test(c.name));
           // Hardening counts where this factory is made (the method, or the class for a field):
           // one hardened helper does not protect another method's parser.
-          if (!factory || JAVA_XXE_GUARD.test(ctx.functionText()) || /\b(?:secure|harden|safe|protect)\w*\s*\(/i.test(ctx.functionText())) return undefined;
+          if (!factory || JAVA_XXE_GUARD.test(ctx.functionText().replace(JAVA_XXE_UNGUARD, '')) || /\b(?:secure|harden|safe|protect)\w*\s*\(/i.test(ctx.functionText())) return undefined;
           return { message: `${c.isNew ? c.name : r} is used without disabling DTDs/external entities (set disallow-doctype-decl or ACCESS_EXTERNAL_DTD="")` };
+        },
+      },
+      {
+        // `setFeature(".../disallow-doctype-decl", false)`, `setFeature(".../external-general-entities", true)`: hardening switched off explicitly.
+        kind: 'call',
+        names: ['setFeature'],
+        check: (c) => {
+          const [f, v] = c.args;
+          if (!f || !v) return undefined;
+          const off = (/disallow-doctype-decl"$/.test(f.text) && isFalse(v)) || (/(?:external-(?:general|parameter)-entities|load-external-dtd)"$/.test(f.text) && isTrue(v));
+          return off ? { node: v, message: `${f.text.replace(/^".*\//, '"')} set to ${v.text} enables DTDs/external entities (XXE)` } : undefined;
         },
       },
     ],
@@ -89,7 +103,15 @@ export const debugEnabled = defineRule({
         },
       },
     ],
-    java: [{ kind: 'node', trigger: /@EnableWebSecurity/, types: ['annotation'], check: (n) => (/^@EnableWebSecurity\s*\(\s*debug\s*=\s*true\s*\)$/.test(n.text) ? {} : undefined) }],
+    java: [
+      { kind: 'node', trigger: /@EnableWebSecurity/, types: ['annotation'], check: (n) => (/^@EnableWebSecurity\s*\(\s*debug\s*=\s*true\s*\)$/.test(n.text) ? {} : undefined) },
+      {
+        // Android WebView remote debugging: any app on a USB-connected machine can inspect and script this app's WebViews. Fine behind a debug-build check.
+        kind: 'call',
+        names: ['setWebContentsDebuggingEnabled'],
+        check: (c, ctx) => (isTrue(c.args[0]) && !/BuildConfig\.DEBUG|FLAG_DEBUGGABLE|isDebug\w*\s*\(/.test(ctx.functionText()) ? { message: 'WebView.setWebContentsDebuggingEnabled(true) ships remote debugging of WebViews in the release build; enable it only when BuildConfig.DEBUG' } : undefined),
+      },
+    ],
   },
 });
 

@@ -169,7 +169,7 @@ export const weakHash = defineRule({
 
 // ------------------------------------------------------------------ weak ciphers / modes
 
-const WEAK_CIPHER_STR = /^["'`](?:des(?:-\w+)*|des3|3des|desede(?:\/\w+\/\w+)?|des\/\w+\/\w+|tripledes|rc2(?:-\w+)*|rc4(?:-\w+)*|arc4|arcfour|blowfish|bf(?:-\w+)+|idea(?:-\w+)*|aes|aes-\d+-ecb|aes\/ecb\/\w+|\w+\/ecb\/\w+|rsa\/ecb\/pkcs1padding|rsa\/none\/pkcs1padding|rsa)["'`]$/i;
+const WEAK_CIPHER_STR = /^["'`](?:des(?:-\w+)*|des3|3des|desede(?:\/\w+\/\w+)?|des\/\w+\/\w+|tripledes|rc2(?:-\w+)*|rc4(?:-\w+)*|arc4|arcfour|blowfish|bf(?:-\w+)+|idea(?:-\w+)*|aes|aes-\d+-ecb|aes\/ecb\/\w+|\w+\/ecb\/\w+|rsa\/ecb\/pkcs1padding|rsa\/none\/pkcs1padding|rsa|(?:rc2|rc4|arc4|arcfour|blowfish|idea|tripledes)\/\w+\/\w+)["'`]$/i;
 
 function cipherName(text: string): string | undefined {
   if (!WEAK_CIPHER_STR.test(text)) return undefined;
@@ -205,9 +205,13 @@ const jsCipher: Matcher = {
 
 const javaCipher: Matcher = {
   kind: 'call',
-  names: ['getInstance', 'NullCipher'],
+  names: ['getInstance', 'NullCipher', 'setBlockModes'],
   check: (c) => {
     if (c.isNew && c.name === 'NullCipher') return { message: 'NullCipher does not encrypt' };
+    // Android keystore keys restricted to ECB.
+    if (c.name === 'setBlockModes') return c.args.some((a) => /BLOCK_MODE_ECB$/.test(a.text)) ? { message: 'A keystore key allowed to use ECB mode, which leaks patterns in the plaintext; use BLOCK_MODE_GCM' } : undefined;
+    // SSL 3.0 / TLS 1.0 / TLS 1.1 (and "SSL", which may negotiate them) are broken or deprecated protocols (RFC 7568, RFC 8996).
+    if (/^(?:javax\.net\.ssl\.)?SSLContext$/.test(c.receiver?.text ?? '')) return /^"(?:SSL|SSLv2|SSLv3|TLSv1|TLSv1\.1)"$/.test(c.args[0]?.text ?? '') ? { node: c.args[0], message: `SSLContext.getInstance(${c.args[0].text}) selects a broken or deprecated protocol; use "TLSv1.3" (or "TLS" with TLS 1.2+ enabled)` } : undefined;
     if (!/^(?:javax\.crypto\.)?(?:Cipher|KeyGenerator|SecretKeyFactory)$/.test(c.receiver?.text ?? '')) return undefined;
     const a = c.args[0];
     if (!a) return undefined;
@@ -537,6 +541,16 @@ export const staticIv = defineRule({
       { kind: 'call', names: ['PBEKeySpec', 'PBEParameterSpec'], check: (c, ctx) => saltHit(c.args[c.name === 'PBEKeySpec' ? 1 : 0], ctx) },
       { kind: 'call', names: ['IvParameterSpec', 'GCMParameterSpec'], check: (c, ctx) => { const a = c.name === 'GCMParameterSpec' ? c.args[1] : c.args[0]; return c.isNew && a && (constantBytes(a, ctx) || /getBytes\(\)$/.test(a.text) && /^"/.test(a.text)) ? { node: a } : undefined; } },
       {
+        // `new SecretKeySpec("0123456789abcdef".getBytes(), "AES")`: the key is in the source (and the binary).
+        kind: 'call',
+        names: ['SecretKeySpec'],
+        check: (c, ctx) => {
+          const k = c.args[0];
+          if (!c.isNew || !k || !(/^"[^"]*"\s*\.\s*getBytes\s*\(/.test(k.text) || (constantBytes(k, ctx) && !/^new byte\s*\[/.test(k.text)))) return undefined;
+          return { node: k, cwe: 'CWE-321', message: 'The secret key is a constant in the source code: anyone with the code or binary has it; load it from a key store or secret manager' };
+        },
+      },
+      {
         // `byte[] iv = {0x00, 0x01, …}` / `IV = "fixedvector1234".getBytes()`: an IV/nonce spelled out in the source (the cipher call may be elsewhere).
         kind: 'binding', trigger: /(?:iv|IV|Iv|[nN]once|NONCE|[vV]ector|VECTOR)\w*\s*=\s*(?:new\s+byte\s*\[\s*\]\s*)?\{|(?:iv|IV|Iv|[nN]once|NONCE)\w*\s*=\s*"[^"]*"\s*\.\s*getBytes/,
         check: (b) => {
@@ -572,7 +586,8 @@ function securityContext(ctx: RuleContext, node: Node): string | undefined {
       if (target && SECURITY_CONTEXT.test(lastName(target.text))) return lastName(target.text);
       break;
     }
-    if (/statement$|^block$|function|method/.test(t)) break;
+    // (Java's method_invocation is an expression: keep climbing through `Long.toHexString(rnd.nextLong())`.)
+    if (/statement$|^block$|function|method(?!_invocation|_reference)/.test(t)) break;
   }
   const fn = ctx.functionName();
   if (fn && SECURITY_CONTEXT.test(fn) && !/^(?:test|random_?id|shuffle)/i.test(fn)) return `${fn}()`;
@@ -614,6 +629,21 @@ function jsCharsetHit(c: CallSite, ctx: RuleContext): Hit | undefined {
   return undefined;
 }
 
+/** A java.util.Random receiver: `new Random()`, a conventional name, or a variable/field declared `Random x`. */
+function javaWeakRng(c: CallSite, ctx: RuleContext): boolean {
+  const r = c.receiver?.text ?? '';
+  if (r === 'new Random()') return true;
+  if (!/^\w+$/.test(r)) return false;
+  if (/^(?:random|rand|rnd|r)$/.test(r)) return !ctx.fileHas(new RegExp(`SecureRandom\\s+${r}\\b`));
+  return ctx.fileHas(new RegExp(`(?<![\\w.])(?:java\\.util\\.)?Random\\s+${r}\\b`));
+}
+
+/** `rnd.nextBytes(salt)`: the buffer filled is the security value. */
+function javaRandomFill(c: CallSite): Hit | undefined {
+  const buf = c.name === 'nextBytes' ? c.args[0] : undefined;
+  return buf && SECURITY_CONTEXT.test(lastName(buf.text)) ? { message: `java.util.Random is not cryptographically secure but fills \`${lastName(buf.text)}\`; use SecureRandom` } : undefined;
+}
+
 const rngHit = (c: CallSite, ctx: RuleContext, api: string): Hit | undefined => {
   const where = securityContext(ctx, c.node);
   return where ? { message: `${api} is not cryptographically secure but generates ${where}; use a CSPRNG (secrets / crypto.randomBytes / SecureRandom / crypto/rand)` } : undefined;
@@ -651,7 +681,7 @@ export const insecureRandom = defineRule({
     javascript: [{ kind: 'call', names: ['random'], check: (c, ctx) => (c.callee === 'Math.random' ? rngHit(c, ctx, 'Math.random()') ?? jsUuidHit(c, ctx) ?? jsCharsetHit(c, ctx) : undefined) }],
     java: [
       { kind: 'call', names: ['Random'], check: (c, ctx) => (c.isNew && !/SecureRandom/.test(c.callee) ? rngHit(c, ctx, 'java.util.Random') : undefined) },
-      { kind: 'call', names: ['random', 'nextInt', 'nextLong', 'nextBytes', 'current'], check: (c, ctx) => (c.callee === 'Math.random' || /^(?:ThreadLocalRandom\.current\(\)|RandomStringUtils|RandomUtils)\./.test(c.callee) || (/^(?:new Random\(\)|random|rand|rnd|r)$/.test(c.receiver?.text ?? '') && !ctx.fileHas(/SecureRandom\s+(?:random|rand|rnd|r)\b/)) ? rngHit(c, ctx, c.callee) : undefined) },
+      { kind: 'call', names: ['random', 'nextInt', 'nextLong', 'nextBytes', 'current'], check: (c, ctx) => (c.callee === 'Math.random' || /^(?:ThreadLocalRandom\.current\(\)|RandomStringUtils|RandomUtils)\./.test(c.callee) || javaWeakRng(c, ctx) ? rngHit(c, ctx, c.callee) ?? javaRandomFill(c) : undefined) },
       { kind: 'call', names: ['randomAlphanumeric', 'randomAlphabetic', 'randomNumeric', 'randomAscii'], check: (c, ctx) => (/RandomStringUtils/.test(c.callee) ? rngHit(c, ctx, c.callee) ?? { message: `${c.callee} uses java.util.Random; use SecureRandom for security values`, severity: 'low' } : undefined) },
     ],
     go: [{ kind: 'call', names: ['Intn', 'Int', 'Int63', 'Int31', 'Int31n', 'Int63n', 'Uint32', 'Uint64', 'Read', 'Perm', 'Float64', 'IntN', 'N'], check: (c, ctx) => (/^(?:rand|mrand|mathrand)\./.test(c.callee) && ctx.fileHas(/"math\/rand(?:\/v2)?"/) && !(/^rand\./.test(c.callee) && ctx.fileHas(/"crypto\/rand"/) && !ctx.fileHas(/mrand|mathrand/)) ? rngHit(c, ctx, `math/${c.callee}`) : undefined) }],

@@ -24,6 +24,18 @@ function allowListed(ctx: RuleContext, n: Node): boolean {
   return false;
 }
 
+/**
+ * The request value itself was checked against an allow-list before it reached a variable
+ * (`col = SORTABLE.include?(params[:sort]) ? params[:sort] : "name"`): `label` is the taint label,
+ * whose text before " (" is the source expression.
+ */
+function sourceAllowListed(ctx: RuleContext, label: string): boolean {
+  const src = label.replace(/ \([^()]*\)$/, '');
+  if (src.length < 4 || src.endsWith('...') || src === label) return false;
+  const esc = src.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s*');
+  return new RegExp(`(?:include\\?|includes|contains|member\\?)\\s*\\(?\\s*${esc}(?![\\w.[(])`).test(ctx.functionText());
+}
+
 /** Callee names that only ever run SQL text. */
 const RAW_SQL_SINK = /^(?:execute|executemany|executescript|exec_driver_sql|read_sql|read_sql_query|executeQuery|executeUpdate|executeLargeUpdate|createQuery|createNativeQuery|createSQLQuery|prepareStatement|queryForList|queryForObject|QueryRow|QueryContext|QueryRowContext|ExecContext|mysqli_query|pg_query|mysql_query|sqlite3_exec|PQexec|find_by_sql|exec_query|select_all|SqlCommand|ExecuteSqlRaw|FromSqlRaw|\$queryRawUnsafe|\$executeRawUnsafe|whereRaw|orderByRaw|havingRaw|selectRaw|groupByRaw)$/;
 
@@ -47,7 +59,7 @@ function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false):
   const sqlish = rawSql || rawFragment || looksLikeSql(v.text) || (conditionOk && v.str && (/[=<>]|\blike\b|\bin\s*\(/i.test(v.text) || !!taintFor(v, San.Sql)));
   if (!sqlish) return undefined;
   const hit = flowHit(v, San.Sql, call.callee, a);
-  if (hit.taint && allowListed(ctx, a)) return undefined;
+  if (hit.taint && (allowListed(ctx, a) || sourceAllowListed(ctx, hit.taint.label))) return undefined;
   // ActiveRecord `where("#{table}.title LIKE ?", q)`: values are bound; code-side names are interpolated.
   if (!hit.taint && conditionOk && ctx.family === 'ruby' && call.args.length > 1 && /\?|:\w/.test(v.text)) return undefined;
   // Data spliced where a value goes (after =, LIKE, IN (, VALUES (, or inside quotes) is the

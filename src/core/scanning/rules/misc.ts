@@ -115,6 +115,18 @@ export const permissiveFilePermissions = defineRule({
         types: ['identifier'],
         check: (n) => (/^MODE_WORLD_(?:READABLE|WRITEABLE)$/.test(n.text) ? { cwe: 'CWE-276', message: `${n.text} lets every other app on the device ${n.text.endsWith('READABLE') ? 'read' : 'overwrite'} this file; use MODE_PRIVATE (and a ContentProvider/FileProvider to share)` } : undefined),
       },
+      {
+        // A PosixFilePermission set that grants OTHERS_WRITE (EnumSet.of(…, OTHERS_WRITE), perms.add(OTHERS_WRITE)); tests like perms.contains(OTHERS_WRITE) are not grants.
+        kind: 'node', trigger: /\bOTHERS_WRITE\b/,
+        types: ['identifier'],
+        check: (n) => {
+          if (n.text !== 'OTHERS_WRITE') return undefined;
+          let p = n.parent;
+          for (let i = 0; p && i < 4 && p.type !== 'method_invocation'; i++) p = p.parent;
+          const m = p?.type === 'method_invocation' ? (p.childForFieldName('name')?.text ?? '') : '';
+          return /^(?:contains|remove|removeAll|equals|containsAll)$/.test(m) ? undefined : { cwe: 'CWE-276', message: 'PosixFilePermission.OTHERS_WRITE makes the file writable by every user on the machine; grant OWNER_* only' };
+        },
+      },
     ],
     ruby: [perm(['chmod', 'mkdir', 'write'], (c) => /^(?:File|FileUtils|Dir)$/.test(c.receiver?.text ?? ''), (c) => (c.receiver?.text === 'FileUtils' || c.receiver?.text === 'File' ? c.args[0] : c.args[1]))],
     php: [perm(['chmod', 'mkdir'], (c) => !c.receiver, (c) => c.args[1]), { kind: 'call', names: ['umask'], check: (c) => (/^0+$/.test(c.args[0]?.text ?? '') ? {} : undefined) }],

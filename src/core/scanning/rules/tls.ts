@@ -59,8 +59,8 @@ function trustAll(n: Node): Hit | undefined {
 
 const javaMatchers: Matcher[] = [
   { kind: 'node', trigger: /checkServerTrusted|HostnameVerifier|boolean\s+verify/, types: ['class_body'], check: (n) => (n.parent?.type === 'object_creation_expression' || n.parent?.type === 'class_declaration' ? trustAll(n) : undefined) },
-  { kind: 'node', trigger: /HostnameVerifier/, types: ['lambda_expression'], check: (n) => (/^\(\s*\w+\s*,\s*\w+\s*\)\s*->\s*true$/.test(n.text) && /setHostnameVerifier|setDefaultHostnameVerifier|HostnameVerifier/.test(n.parent?.parent?.text ?? '') ? { message: 'This HostnameVerifier accepts every host name' } : undefined) },
-  { kind: 'node', trigger: /ALLOW_ALL_HOSTNAME_VERIFIER|NoopHostnameVerifier|AllowAllHostnameVerifier|TrustAllStrategy|TrustSelfSignedStrategy/, types: ['field_access', 'object_creation_expression'], check: (n) => (/(?:^|\.)ALLOW_ALL_HOSTNAME_VERIFIER$|^new\s+(?:NoopHostnameVerifier|AllowAllHostnameVerifier|TrustAllStrategy|TrustSelfSignedStrategy)\s*\(/.test(n.text) ? { message: 'Host name / certificate verification is turned off' } : undefined) },
+  { kind: 'node', trigger: /HostnameVerifier/, anchor: /->\s*true\b/, types: ['lambda_expression'], check: (n) => (/^\(\s*\w+\s*,\s*\w+\s*\)\s*->\s*true$/.test(n.text) && /setHostnameVerifier|setDefaultHostnameVerifier|HostnameVerifier/.test(n.parent?.parent?.text ?? '') ? { message: 'This HostnameVerifier accepts every host name' } : undefined) },
+  { kind: 'node', trigger: /ALLOW_ALL_HOSTNAME_VERIFIER|NoopHostnameVerifier|AllowAllHostnameVerifier|TrustAllStrategy|TrustSelfSignedStrategy/, types: ['field_access', 'object_creation_expression'], check: (n) => (/(?:^|\.)ALLOW_ALL_HOSTNAME_VERIFIER$|(?:^|\.)NoopHostnameVerifier\.INSTANCE$|^new\s+(?:NoopHostnameVerifier|AllowAllHostnameVerifier|TrustAllStrategy|TrustSelfSignedStrategy)\s*\(/.test(n.text) ? { message: 'Host name / certificate verification is turned off' } : undefined) },
   { kind: 'call', names: ['loadTrustMaterial'], check: (c) => (c.args.some((a) => /TrustAllStrategy|->\s*true/.test(a.text)) ? {} : undefined) },
 ];
 

@@ -203,6 +203,15 @@ const javaXss: Matcher[] = [
       return undefined;
     },
   },
+  {
+    // The container's error page shows the message; not every container escapes it.
+    kind: 'call',
+    names: ['sendError'],
+    check: (c, ctx) => {
+      const h = /^(?:response|resp|res|httpResponse|servletResponse|httpServletResponse)$/.test(c.receiver?.text ?? '') ? htmlHit(ctx, c.args[1], 'HttpServletResponse.sendError', true) : undefined;
+      return h ? { ...h, severity: 'medium', message: 'Request data is echoed in the sendError message, which the error page may render as HTML (reflected XSS); leave it out or escape it' } : undefined;
+    },
+  },
 ];
 
 /**
@@ -737,7 +746,8 @@ export const pathTraversal = defineRule({
     ],
     java: [
       pathSink(['File', 'FileInputStream', 'FileOutputStream', 'FileReader', 'FileWriter', 'RandomAccessFile', 'PrintWriter'], (c) => c.isNew, (c) => c.args[c.args.length > 1 && c.name === 'File' ? 1 : 0], undefined, JAVA_SINK_GUARD),
-      pathSink(['get', 'of', 'resolve'], (c) => /^(?:Paths|Path|java\.nio\.file\.Paths)$/.test(c.receiver?.text ?? '') || (c.name === 'resolve' && !!c.receiver), (c) => c.args[c.args.length - 1], undefined, JAVA_SINK_GUARD),
+      // (`Paths.get(name).getFileName()` only builds a path to take its last component.)
+      pathSink(['get', 'of', 'resolve'], (c) => (/^(?:Paths|Path|java\.nio\.file\.Paths)$/.test(c.receiver?.text ?? '') || (c.name === 'resolve' && !!c.receiver)) && c.node.parent?.childForFieldName('name')?.text !== 'getFileName', (c) => c.args[c.args.length - 1], undefined, JAVA_SINK_GUARD),
       pathSink(['readAllBytes', 'readAllLines', 'readString', 'newInputStream', 'newBufferedReader', 'delete', 'copy', 'write', 'lines'], (c) => c.receiver?.text === 'Files', undefined, undefined, JAVA_SINK_GUARD),
       { kind: 'call', names: ['startsWith'], check: partialPathCheck },
       {
@@ -966,6 +976,8 @@ export const ssrf = defineRule({
     ],
     java: [
       ssrfSink(['URL', 'HttpGet', 'HttpPost', 'HttpPut', 'HttpDelete', 'HttpHead'], (c) => c.isNew),
+      // Raw sockets to a host the request names (port scanning, internal services).
+      ssrfSink(['Socket', 'InetSocketAddress'], (c) => c.isNew && c.args.length >= 2),
       ssrfSink(['create'], (c) => /^(?:URI|java\.net\.URI)$/.test(c.receiver?.text ?? '')),
       ssrfSink(['getForObject', 'getForEntity', 'postForObject', 'postForEntity', 'exchange', 'execute', 'connect', 'uri'], (c) => /restTemplate|RestTemplate|Jsoup|webClient|WebClient|template/.test(c.receiver?.text ?? '') || /\.uri$/.test(c.callee)),
       // Any receiver declared as an HTTP client type (`private final RestTemplate rest`), and OkHttp `new Request.Builder().url(u)`.
