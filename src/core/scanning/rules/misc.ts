@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Hit, Matcher, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import type { CallSite } from '../syntax';
+import { exponentialBacktracking } from '../regexShape';
 import { San, dynamicFor, flowHit, kw, lastName, taintFor } from './helpers';
 
 // ------------------------------------------------------------------ temp files
@@ -143,11 +144,9 @@ function optionFromArgs(c: CallSite): Node | undefined {
 
 // ------------------------------------------------------------------ regex
 
-/** Nested quantifier: a group containing + or * that is itself quantified, e.g. (a+)+ or (\w+\s?)*. */
-const NESTED_QUANT = /\((?:\?:)?(?:[^()\\]|\\.)*(?:[+*]|\{\d+,\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\})/;
-
+/** A repeated group whose iterations can split the same text several ways, e.g. (a+)+ or (\w+\s?)* (not (?:-\w+)*). */
 function redosHit(pattern: string): Hit | undefined {
-  return NESTED_QUANT.test(pattern) ? { cwe: 'CWE-1333', message: 'Nested quantifiers make this regular expression backtrack exponentially on crafted input (ReDoS)' } : undefined;
+  return exponentialBacktracking(pattern) ? { cwe: 'CWE-1333', message: 'Nested quantifiers make this regular expression backtrack exponentially on crafted input (ReDoS)' } : undefined;
 }
 
 const REGEX_CALL = /^(?:re\.(?:compile|match|search|fullmatch|findall|finditer|sub|subn|split)|regex\.\w+|Pattern\.compile|Pattern\.matches|Regexp\.new|Regexp\.compile|RegExp|preg_match|preg_match_all|preg_replace|preg_split|Regex|Regex\.(?:IsMatch|Match|Matches|Replace)|Regex\.new)$/;
