@@ -685,7 +685,20 @@ export const insecureRandom = defineRule({
       { kind: 'call', names: ['randomAlphanumeric', 'randomAlphabetic', 'randomNumeric', 'randomAscii'], check: (c, ctx) => (/RandomStringUtils/.test(c.callee) ? rngHit(c, ctx, c.callee) ?? { message: `${c.callee} uses java.util.Random; use SecureRandom for security values`, severity: 'low' } : undefined) },
     ],
     go: [{ kind: 'call', names: ['Intn', 'Int', 'Int63', 'Int31', 'Int31n', 'Int63n', 'Uint32', 'Uint64', 'Read', 'Perm', 'Float64', 'IntN', 'N'], check: (c, ctx) => (/^(?:rand|mrand|mathrand)\./.test(c.callee) && ctx.fileHas(/"math\/rand(?:\/v2)?"/) && !(/^rand\./.test(c.callee) && ctx.fileHas(/"crypto\/rand"/) && !ctx.fileHas(/mrand|mathrand/)) ? rngHit(c, ctx, `math/${c.callee}`) : undefined) }],
-    c: [{ kind: 'call', names: ['rand', 'random', 'drand48', 'lrand48', 'srand'], check: (c, ctx) => (c.name === 'srand' ? (/time\s*\(/.test(c.node.text) && securityContext(ctx, c.node) ? { message: 'srand(time(...)) seeds a predictable generator for a security value' } : undefined) : rngHit(c, ctx, `${c.name}()`) ?? cRandomStringHit(c, ctx)) }],
+    c: [
+      { kind: 'call', names: ['rand', 'random', 'drand48', 'lrand48', 'srand'], check: (c, ctx) => (c.name === 'srand' ? (/time\s*\(/.test(c.node.text) && securityContext(ctx, c.node) ? { message: 'srand(time(...)) seeds a predictable generator for a security value' } : undefined) : rngHit(c, ctx, `${c.name}()`) ?? cRandomStringHit(c, ctx)) },
+      {
+        // C++ <random> engines (Mersenne Twister & co.): their state is recoverable from outputs,
+        // whatever the seed (even std::random_device); a security value needs a CSPRNG.
+        kind: 'node', trigger: /\b(?:mt19937(?:_64)?|default_random_engine|minstd_rand0?|ranlux(?:24|48)(?:_base)?|knuth_b)\b/, types: ['declaration'],
+        check: (n, ctx) => {
+          const type = n.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '';
+          if (!/^(?:std::)?(?:mt19937(?:_64)?|default_random_engine|minstd_rand0?|ranlux(?:24|48)(?:_base)?|knuth_b)$/.test(type)) return undefined;
+          const where = securityContext(ctx, n);
+          return where ? { message: `std::${type.replace(/^std::/, '')} is not cryptographically secure but generates ${where}; use a CSPRNG (getrandom, RAND_bytes, libsodium randombytes_buf)` } : undefined;
+        },
+      },
+    ],
     ruby: [{ kind: 'call', names: ['rand', 'random_number', 'shuffle', 'sample'], check: (c, ctx) => (!c.receiver || /^(?:Random|Kernel)$/.test(c.receiver.text) ? rngHit(c, ctx, c.callee) : undefined) }],
     php: [{ kind: 'call', names: ['rand', 'mt_rand', 'uniqid', 'lcg_value', 'str_shuffle', 'array_rand', 'mt_srand'], check: (c, ctx) => (c.receiver ? undefined : rngHit(c, ctx, `${c.name}()`)) }],
     csharp: [{ kind: 'call', names: ['Random', 'Next', 'NextBytes'], check: (c, ctx) => (c.isNew || /^(?:random|rand|rnd|r|_random|Random\.Shared)$/.test(c.receiver?.text ?? '') ? rngHit(c, ctx, 'System.Random') : undefined) }],

@@ -171,7 +171,11 @@ export const sqlInjection = defineRule({
       },
     ],
     rust: [sqlCall(['query', 'query_as', 'query_scalar', 'execute', 'prepare', 'query_row', 'query_map', 'batch_execute', 'sql_query'])],
-    c: [sqlCallAt(['sqlite3_exec', 'sqlite3_prepare', 'sqlite3_prepare_v2', 'sqlite3_prepare_v3', 'mysql_query', 'mysql_real_query', 'PQexec', 'PQsendQuery'], 1)],
+    c: [
+      sqlCallAt(['sqlite3_exec', 'sqlite3_prepare', 'sqlite3_prepare_v2', 'sqlite3_prepare_v3', 'mysql_query', 'mysql_real_query', 'PQexec', 'PQsendQuery'], 1),
+      // C++ clients: libpqxx `txn.exec(sql)`, SQLiteCpp `db.exec(sql)`, MySQL Connector/C++ `stmt->executeQuery(sql)`, Qt `QSqlQuery::exec(sql)`.
+      sqlCall(['exec', 'exec0', 'exec1', 'exec_n', 'query', 'query_value', 'execute', 'executeQuery', 'executeUpdate', 'prepareStatement']),
+    ],
   },
 });
 

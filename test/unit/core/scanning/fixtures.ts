@@ -59,8 +59,8 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
       neg: [`fn f(conn: &Connection, name: &str) { conn.execute("DELETE FROM u WHERE name = ?1", [name]).unwrap(); }`],
     },
     c: {
-      pos: [`int main(int argc, char **argv) { char q[256]; sprintf(q, "SELECT * FROM u WHERE name = '%s'", argv[1]); sqlite3_exec(db, q, 0, 0, 0); }`],
-      neg: [`void f(sqlite3 *db) { sqlite3_exec(db, "SELECT * FROM u", 0, 0, 0); }`],
+      pos: [`int main(int argc, char **argv) { char q[256]; sprintf(q, "SELECT * FROM u WHERE name = '%s'", argv[1]); sqlite3_exec(db, q, 0, 0, 0); }`, `pqxx::result orders_for(pqxx::work &txn, const std::string &customer) {\n  return txn.exec("SELECT id, total FROM orders WHERE customer = '" + customer + "'");\n}`],
+      neg: [`void f(sqlite3 *db) { sqlite3_exec(db, "SELECT * FROM u", 0, 0, 0); }`, `pqxx::result orders_for(pqxx::work &txn, const std::string &customer) {\n  return txn.exec_params("SELECT id, total FROM orders WHERE customer = $1", customer);\n}`],
     },
   },
   'command-injection': {
@@ -275,8 +275,8 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
     java: { pos: [`class A { String sessionId() { return Long.toString(new Random().nextLong()); } }`, `class Sessions {\n  String newSessionId() {\n    String sid = Long.toHexString(new Random().nextLong());\n    return sid;\n  }\n  byte[] newSalt() {\n    Random rng = new Random();\n    byte[] salt = new byte[16];\n    rng.nextBytes(salt);\n    return salt;\n  }\n}`], neg: [`class Noise {\n  byte[] fill(long seed) {\n    Random rng = new Random(seed);\n    byte[] samples = new byte[64];\n    rng.nextBytes(samples);\n    return samples;\n  }\n}`, `class A { int roll() { return new Random().nextInt(6); } }`] },
     go: { pos: [`package m\nimport "math/rand"\nfunc newToken() int { return rand.Intn(1000000) }`], neg: [`package m\nimport "math/rand"\nfunc jitter() int { return rand.Intn(100) }`] },
     c: {
-      pos: [`int generate_password_char(void) { return rand() % 62; }`, `void random_code(char *out, size_t n) {\n  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz";\n  for (size_t i = 0; i < n; i++) out[i] = alphabet[rand() % (sizeof alphabet - 1)];\n  out[n] = '\\0';\n}`, `FILE *spool(void) {\n  char name[64];\n  snprintf(name, sizeof name, "/tmp/spool-%d.dat", rand());\n  return fopen(name, "w+");\n}`],
-      neg: [`int roll_dice(void) { return rand() % 6; }`, `char pick_color(void) {\n  static const char colors[] = "RGB";\n  return colors[rand() % 3];\n}`],
+      pos: [`std::string new_session_id() {\n  std::mt19937_64 gen(std::random_device{}());\n  std::uniform_int_distribution<unsigned long long> d;\n  return std::to_string(d(gen));\n}`, `int generate_password_char(void) { return rand() % 62; }`, `void random_code(char *out, size_t n) {\n  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz";\n  for (size_t i = 0; i < n; i++) out[i] = alphabet[rand() % (sizeof alphabet - 1)];\n  out[n] = '\\0';\n}`, `FILE *spool(void) {\n  char name[64];\n  snprintf(name, sizeof name, "/tmp/spool-%d.dat", rand());\n  return fopen(name, "w+");\n}`],
+      neg: [`void shuffle_deck(std::vector<int> &deck) {\n  std::mt19937 gen(std::random_device{}());\n  std::shuffle(deck.begin(), deck.end(), gen);\n}`, `int roll_dice(void) { return rand() % 6; }`, `char pick_color(void) {\n  static const char colors[] = "RGB";\n  return colors[rand() % 3];\n}`],
     },
     ruby: { pos: [`def reset_token\n  rand(10**8).to_s\nend`], neg: [`def dice\n  rand(6)\nend`] },
     php: { pos: [`<?php $token = mt_rand();`], neg: [`<?php $token = bin2hex(random_bytes(16)); $n = mt_rand(1, 6);`] },
