@@ -327,6 +327,12 @@ export class Evaluator {
       parts = [rv, ...argVals];
     }
     if (san === San.All) return { c: true, san: San.All, text: '', str: false, dyn: false };
+    // `QUERIES.get(choice)` on a constant, non-empty table: an allow-list lookup yields one of the
+    // table's constants (or the default), whatever the key.
+    if (recv && parts.length > 1 && /^(?:get|fetch)$/.test(name) && parts[0].c && parts[0].text !== '' && !this.sourceFor(compactCallee(recv.text))) {
+      const rest = argVals.slice(1);
+      return rest.length ? { ...join([parts[0], ...rest], false), str: false } : { c: true, san: San.All, text: '', str: false, dyn: false };
+    }
     const joined = parts.length ? join(parts, false) : { ...UNKNOWN };
     if (san) {
       // The value is still data, but safe for the sanitizer's sink categories.

@@ -10,7 +10,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { Evaluator, rangeOf, UNKNOWN, type Env, type Val } from './dataflow';
 import type { RuleLanguage } from './languages';
 import { FunctionIndex } from './functions';
-import { SOURCE_HINT } from './sources';
+import { San, SOURCE_HINT } from './sources';
 import { binding, type Dialect } from './syntax';
 
 const MAX_OCCURRENCES = 40;
@@ -19,6 +19,8 @@ const NOT_NAMES = new Set(['true', 'false', 'null', 'None', 'nil', 'True', 'Fals
 const MAX_CLIMB = 6;
 const MAX_WORK = 20_000;
 const MAX_CHAIN = 150;
+/** Function names that say they validate (an allow-list, a safety or "public address" check). */
+const VALIDATOR_NAME = /valid|safe|allow|permit|trusted|whitelist|public|^(?:_*)(?:check|ensure|assert|verify|guard)/i;
 /** Calls followed from a parameter to its callers (or into a helper's returns) in one chain. */
 const MAX_HOPS = 3;
 
@@ -207,7 +209,36 @@ export class DemandEnv implements Env {
   lookup(name: string, at: Node): Val | undefined {
     if (!/^[$@]?[A-Za-z_][\w$]*$/.test(name)) return undefined;
     const fn = this.functionOf(at);
-    return this.lookupIn(name, at.startIndex, fn);
+    const v = this.lookupIn(name, at.startIndex, fn);
+    if (v?.taint && fn && this.validatedBefore(name, at.startIndex, fn)) {
+      const san = San.Url | San.Path;
+      return { ...v, taint: { ...v.taint, san: (v.taint.san ?? 0) | san }, san: v.san | san };
+    }
+    return v;
+  }
+
+  /**
+   * `validate_url(url)` as a statement, or `if not is_safe(url): abort()`, earlier in the
+   * function: the value was checked by a validator that stops the request on failure (a URL or
+   * path allow-list, a "public address" check). A statement call counts when its name says it
+   * validates, or when it is a helper defined here that raises/throws/aborts; an `if` counts when
+   * the called predicate's name says it validates and the branch leaves the function.
+   */
+  private validatedBefore(name: string, before: number, fn: Node): boolean {
+    const body = fn.childForFieldName('body') ?? fn;
+    if (before <= body.startIndex) return false;
+    const text = this.text.slice(body.startIndex, before);
+    if (!text.includes(name)) return false;
+    const esc = name.replace(/\$/g, '\\$');
+    const stmt = new RegExp(`(?:^|[\\n;{])\\s*(?:await\\s+|try\\s*!?\\s*|_\\s*=\\s*)?(?:(?:self|this)\\.)?([A-Za-z_]\\w*)\\s*\\(\\s*${esc}\\s*[,)]`, 'g');
+    for (const m of text.matchAll(stmt)) {
+      if (VALIDATOR_NAME.test(m[1])) return true;
+      const defs = this.functions.definitionsOf(m[1]);
+      if (defs.length === 1 && /\b(?:raise|throw|abort|panic|halt|fail)\b|HTTPException|http\.Error/.test(this.fnText(defs[0]))) return true;
+    }
+    const guard = new RegExp(`\\bif\\b\\s*\\(?\\s*(?:not\\s+|!\\s*)?(?:[\\w.]+\\.)?([A-Za-z_]\\w*)\\s*\\(\\s*${esc}\\b[^\\n]*(?:\\n[^\\n]*)?\\b(?:return|raise|throw|abort|redirect|halt|panic)\\b`, 'g');
+    for (const m of text.matchAll(guard)) if (VALIDATOR_NAME.test(m[1])) return true;
+    return false;
   }
 
   private lookupIn(name: string, before: number, fn: Node | null): Val | undefined {

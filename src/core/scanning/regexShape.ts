@@ -285,6 +285,13 @@ const NESTED_QUANT = /\((?:\?:)?(?:[^()\\]|\\.)*(?:[+*]|\{\d+,\})(?:[^()\\]|\\.)
 /** True when the pattern has the exponential-backtracking shape (see the file comment). */
 export function exponentialBacktracking(pattern: string): boolean {
   if (!/\)\??(?:[+*]|\{\d*,)/.test(pattern)) return false;
+  // The text may still hold the string literal's own escaping ("^(\\d+)*$" in Java/C#/Go):
+  // judge the unescaped pattern too.
+  const unescaped = pattern.replace(/\\\\/g, '\\');
+  return ambiguous(pattern) || (unescaped !== pattern && ambiguous(unescaped));
+}
+
+function ambiguous(pattern: string): boolean {
   try {
     return ambiguousLoop(new Parser(pattern).parse());
   } catch {

@@ -1,6 +1,6 @@
 /** ML supply-chain rules: remote code, unpinned Hub artifacts, LLM agent tools that run code. */
 import type { Node } from 'web-tree-sitter';
-import type { Matcher } from '../rule';
+import type { Matcher, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import { isTrue, kw, replaceFix } from './helpers';
 
@@ -39,8 +39,14 @@ const SHA40 = /^["'][0-9a-f]{40}["']$/;
 const LOCAL_PATH = /^["'](?:\.{0,2}\/|~|[A-Za-z]:\\|\.\.?$)|\.(?:pt|pth|bin|safetensors|onnx|h5|keras|ckpt|json|gguf)["']$/;
 const BUILTIN_DATASET = /^["'](?:csv|json|parquet|text|imagefolder|audiofolder|arrow|pandas|webdataset|xml|sql)["']$/;
 
-function unpinned(first: Node | undefined, revision: Node | undefined): boolean {
-  if (revision) return !SHA40.test(revision.text.trim());
+function unpinned(first: Node | undefined, revision: Node | undefined, ctx: RuleContext): boolean {
+  if (revision) {
+    if (SHA40.test(revision.text.trim())) return false;
+    // `revision=REVISION` / a parameter: judge the constant it resolves to; a value chosen by
+    // the caller is not evidence of an unpinned download.
+    const v = ctx.val(revision);
+    return v.c && v.str ? !SHA40.test(`"${v.text}"`) : false;
+  }
   // A literal local path is not a Hub download.
   if (first && (LOCAL_PATH.test(first.text) || BUILTIN_DATASET.test(first.text))) return false;
   if (first && /^["']/.test(first.text) && !first.text.includes('/')) {
@@ -64,12 +70,12 @@ export const hfUnpinned = defineRule({
       {
         kind: 'call',
         names: ['from_pretrained', 'hf_hub_download', 'snapshot_download', 'load_dataset', 'pipeline'],
-        check: (c) => {
+        check: (c, ctx) => {
           if (c.name === 'pipeline' && !kw(c, 'model')) return undefined;
           if (c.name === 'load_dataset' && !/^(?:datasets\.)?load_dataset$/.test(c.callee)) return undefined;
           const first = c.name === 'pipeline' ? kw(c, 'model') : (c.args[0] ?? kw(c, 'repo_id') ?? kw(c, 'pretrained_model_name_or_path') ?? kw(c, 'path'));
           const rev = kw(c, 'revision');
-          return unpinned(first, rev) ? { node: rev ?? c.node } : undefined;
+          return unpinned(first, rev, ctx) ? { node: rev ?? c.node } : undefined;
         },
       },
       {

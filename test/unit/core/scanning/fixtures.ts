@@ -174,8 +174,8 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
   },
   'hf-unpinned-download': {
     python: {
-      pos: [`from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("meta-llama/Llama-3-8B")\n`, `from huggingface_hub import hf_hub_download\np = hf_hub_download(repo_id="org/m", filename="w.bin", revision="main")\n`, `import torch\nm = torch.hub.load("org/repo", "model", trust_repo=True)\n`],
-      neg: [`from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", revision="0123456789abcdef0123456789abcdef01234567")\nn = AutoModel.from_pretrained("./local-model")\n`, `from datasets import load_dataset\nd = load_dataset("csv", data_files="x.csv")\n`],
+      pos: [`from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("meta-llama/Llama-3-8B")\n`, `from huggingface_hub import hf_hub_download\np = hf_hub_download(repo_id="org/m", filename="w.bin", revision="main")\n`, `import torch\nm = torch.hub.load("org/repo", "model", trust_repo=True)\n`, `from transformers import AutoModel\nBRANCH = "main"\nm = AutoModel.from_pretrained("org/m", revision=BRANCH)\n`],
+      neg: [`from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", revision="0123456789abcdef0123456789abcdef01234567")\nn = AutoModel.from_pretrained("./local-model")\n`, `from transformers import AutoModel\nREV = "0123456789abcdef0123456789abcdef01234567"\ndef load(repo, revision=REV):\n    a = AutoModel.from_pretrained(repo, revision=revision)\n    return AutoModel.from_pretrained("org/m", revision=REV), a\n`, `from datasets import load_dataset\nd = load_dataset("csv", data_files="x.csv")\n`],
     },
   },
   'numpy-allow-pickle': {

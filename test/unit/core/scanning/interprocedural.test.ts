@@ -142,4 +142,17 @@ describe('scanning data flow across functions', () => {
     assert.equal(res.truncated, false);
     assert.ok(only(res.findings, 'command-injection').length >= 1);
   });
+
+  it('a validator that stops the request guards the URL or path after it', async () => {
+    const head = ['import requests', 'from flask import request, abort', 'def _resolve_public(u):', '    if urlparse(u).hostname in BLOCKED:', '        raise ValueError("blocked")', ''];
+    const route = (body: string[]) => [...head, '@app.route("/f")', 'def f():', '    url = request.args["u"]', ...body, '    return requests.get(url).text', ''].join('\n');
+    const ssrf = async (code: string) => only(await scan(code, 'python'), 'ssrf').length;
+    assert.equal(await ssrf(route(['    _resolve_public(url)'])), 0, 'same-file helper that raises');
+    assert.equal(await ssrf(route(['    validate_url(url)'])), 0, 'validator by name');
+    assert.equal(await ssrf(route(['    if not is_allowed_host(url):', '        abort(400)'])), 0, 'if-guard with a validator predicate');
+    // Not validators: an existence check, a logging helper, a validator called after the sink.
+    assert.equal(await ssrf(route(['    if not os.path.exists(url):', '        abort(404)'])), 1);
+    assert.equal(await ssrf(route(['    log_url(url)'])), 1);
+    assert.equal(await ssrf([...head, '@app.route("/f")', 'def f():', '    url = request.args["u"]', '    t = requests.get(url).text', '    validate_url(url)', '    return t', ''].join('\n')), 1);
+  });
 });

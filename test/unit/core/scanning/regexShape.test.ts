@@ -43,6 +43,11 @@ describe('regex shape (ReDoS)', () => {
     assert.equal(exponentialBacktracking('^[a-z.]+@[a-z]+(?:\\.[a-z]+)*$'), false);
   });
 
+  it('judges a pattern still written with its string literal escaping', () => {
+    assert.equal(exponentialBacktracking('^(\\\\d+)*$'), true);
+    assert.equal(exponentialBacktracking('^\\\\w+(?: \\\\w+)*$'), false);
+  });
+
   it('falls back to the nested-quantifier shape on patterns it cannot parse', () => {
     assert.equal(exponentialBacktracking('((a+)+'), true);
     assert.equal(exponentialBacktracking('(?<x)(a)+'), false);
