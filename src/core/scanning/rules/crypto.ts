@@ -38,6 +38,23 @@ const pyHash: Matcher = {
   },
 };
 
+/**
+ * A password KDF with a work factor spelled out too low: bcrypt cost under 10 (`bcrypt.hash(pw, 8)`,
+ * `genSaltSync(6)`), PBKDF2 under 10,000 iterations (OWASP asks for 600,000 with SHA-256).
+ */
+const jsKdfCost: Matcher = {
+  kind: 'call',
+  names: ['hash', 'hashSync', 'genSalt', 'genSaltSync', 'pbkdf2', 'pbkdf2Sync'],
+  check: (c) => {
+    const pbkdf2 = c.name.startsWith('pbkdf2');
+    if (!pbkdf2 && !/^(?:bcrypt|bcryptjs|bcryptjs\.default)$/.test(c.receiver?.text ?? '')) return undefined;
+    const a = pbkdf2 ? c.args[2] : c.name.startsWith('genSalt') ? c.args[0] : c.args[1];
+    const n = a && /^\d[\d_]*$/.test(a.text) ? Number(a.text.replace(/_/g, '')) : NaN;
+    if (pbkdf2 ? !(n < 10000) : !(n < 10)) return undefined;
+    return { node: a, cwe: 'CWE-916', message: pbkdf2 ? `PBKDF2 with ${n} iterations is fast to brute-force; use at least 600,000 (SHA-256) or scrypt/argon2` : `bcrypt cost ${n} is too low (each step halves the attacker's work); use 10-12 or more` };
+  },
+};
+
 const jsHash: Matcher = {
   kind: 'call',
   names: ['createHash', 'createHmac', 'md5', 'sha1', 'MD5', 'SHA1'],
@@ -164,7 +181,7 @@ export const weakHash = defineRule({
   message: 'MD5/SHA-1 is a broken hash: do not use it for security',
   why: 'OpenSSF AI code assistant guide: "require strong encryption algorithms" and "prefer high-level libraries"; passwords need a slow salted KDF (CWE-916), not a fast digest.',
   description: 'MD5/SHA-1 (and MD2/MD4/RIPEMD) digests, and any fast digest (SHA-2 included) applied to a password.',
-  matchers: { python: [pyHash], javascript: [jsHash], java: [javaHash], go: [goHash], c: [cHash], ruby: [rubyHash], php: [phpHash], csharp: [csHash], rust: [rustHash] },
+  matchers: { python: [pyHash], javascript: [jsHash, jsKdfCost], java: [javaHash], go: [goHash], c: [cHash], ruby: [rubyHash], php: [phpHash], csharp: [csHash], rust: [rustHash] },
 });
 
 // ------------------------------------------------------------------ weak ciphers / modes

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Hit, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import { San, taintFor } from './helpers';
-import { goLogInjection } from './misc';
+import { goLogInjection, jsLogInjection } from './misc';
 
 /**
  * Neutralisation of line breaks in the function: a character test against '\n' / '\r', a
@@ -107,5 +107,6 @@ export const logInjection = defineRule({
       },
     ],
     go: goLogInjection,
+    javascript: jsLogInjection,
   },
 });

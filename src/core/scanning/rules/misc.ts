@@ -597,6 +597,41 @@ function goLogPieces(n: Node, ctx: RuleContext, sink: string, paramsToo: boolean
 }
 
 /** Go matchers for the `log-injection` rule (CWE-117). */
+/** JS CR/LF handling in a function: a `\n`/`\r`/`\s` pattern, JSON.stringify/encodeURIComponent/util.inspect, or an escape/sanitize helper. */
+const JS_LOG_GUARD = /(?:replace\w*|split|includes|indexOf|test|match|search)\s*\(\s*(?:\/[^/\n]*\\[rns]|["'`][^"'`\n]*\\[rn])|\/[^/\n]*\\[rn][^/\n]*\/[gimsuy]*\s*\.\s*test\s*\(|JSON\.stringify\s*\(|encodeURI(?:Component)?\s*\(|\binspect\s*\(|\w*(?:escape|sanitiz)\w*\s*\(/i;
+
+/**
+ * JS: a log entry built as a template string from a parameter of this function (`return
+ * \`[${ts}] Received: ${msg}\`` in a `*_log`/`formatLog` helper, or assigned to `logLine`), with no
+ * CR/LF neutralisation in the function: a newline in the value forges extra log lines.
+ */
+export const jsLogInjection: Matcher[] = [
+  {
+    kind: 'node',
+    trigger: /log|Log|LOG/,
+    anchor: /`(?=[^`]*\$\{)/,
+    types: ['template_string'],
+    check: (n, ctx) => {
+      const p = n.parent;
+      const fname = ctx.functionName();
+      const logFn = /(?:^|_)log(?:_|$)|[a-z]Log(?:[A-Z]|$)|^log(?:[A-Z]|$)/.test(fname) && !/^(?:is)?[lL]ogged|[lL]ogin|[lL]ogout|[cC]atalog|[dD]ialog/.test(fname);
+      const target = p?.type === 'variable_declarator' ? (p.childForFieldName('name')?.text ?? '') : p?.type === 'assignment_expression' ? (p.childForFieldName('left')?.text ?? '') : '';
+      const logVar = /(?:^|_|[a-z](?=L))(?:log|Log|LOG)(?:_?(?:[eE]ntry|[lL]ine|[mM]sg|[mM]essage))?$/.test(lastName(target)) && !/[lL]ogin|[cC]atalog|[dD]ialog/.test(target);
+      if (!(logVar || (logFn && p?.type === 'return_statement'))) return undefined;
+      const fn = ctx.functionNode();
+      const params = (fn?.childForFieldName('parameters')?.text ?? fn?.childForFieldName('parameter')?.text ?? '').replace(/[()\s]/g, '').split(',').map((x) => x.replace(/=.*$/, ''));
+      const code = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+      if (JS_LOG_GUARD.test(code)) return undefined;
+      for (const sub of n.namedChildren) {
+        const e = sub.type === 'template_substitution' ? sub.namedChildren[0] : undefined;
+        if (!e || e.type !== 'identifier' || !params.includes(e.text) || ctx.val(e).c) continue;
+        return { node: e, severity: 'low', message: `\`${e.text}\` is written into a log entry with no CR/LF neutralisation: a value containing a newline forges extra log lines; replace \\r and \\n (or JSON.stringify it) first` };
+      }
+      return undefined;
+    },
+  },
+];
+
 export const goLogInjection: Matcher[] = [
   {
     // `log.Printf("login failed for %s", r.FormValue("user"))`: request data only (a parameter

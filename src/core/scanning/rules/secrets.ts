@@ -97,6 +97,35 @@ const connectPassword: Matcher = {
   },
 };
 
+/** A string literal with no interpolation (`'k3y'`, `` `k3y` ``). */
+function jsLiteral(n: Node | undefined): boolean {
+  return !!n && ((n.type === 'string' && n.text.length > 2) || (n.type === 'template_string' && !/\$\{/.test(n.text) && n.text.length > 2));
+}
+
+/**
+ * JS APIs whose argument is a signing/session key, given a literal: `jwt.sign(p, 'k')`,
+ * `jwt.verify(t, 'k')`, `session({ secret: 'k' })`, `cookieParser('k')`, `createHmac(alg, 'k')`.
+ * Any literal there is the key itself, placeholder-looking or not: tokens signed with it can be forged.
+ */
+const jsKeyArg: Matcher = {
+  kind: 'call',
+  names: ['sign', 'verify', 'session', 'cookieSession', 'expressSession', 'cookieParser', 'createHmac'],
+  check: (c) => {
+    let a: Node | undefined;
+    if (c.name === 'sign' || c.name === 'verify') a = /^(?:jwt|jsonwebtoken|JWT)$/.test(c.receiver?.text ?? '') ? c.args[1] : undefined;
+    else if (c.name === 'cookieParser') a = c.args[0];
+    else if (c.name === 'createHmac') a = c.args[1];
+    else {
+      const opts = c.args[0]?.type === 'object' ? c.args[0] : undefined;
+      const p = opts?.namedChildren.find((x) => x.type === 'pair' && /^["']?(?:secret|keys)["']?$/.test(x.childForFieldName('key')?.text ?? ''));
+      const v = p?.childForFieldName('value') ?? undefined;
+      a = v?.type === 'array' ? v.namedChildren.find((x) => jsLiteral(x)) : v;
+    }
+    if (!a || !jsLiteral(a) || /BEGIN (?:RSA )?PUBLIC KEY|BEGIN CERTIFICATE/.test(a.text)) return undefined;
+    return { node: a, cwe: 'CWE-798', message: `The ${c.name === 'createHmac' ? 'HMAC' : c.name === 'sign' || c.name === 'verify' ? 'JWT signing' : 'session/cookie signing'} key is a literal in the source: anyone with the code can forge tokens; load it from the environment or a secret manager` };
+  },
+};
+
 const ALL: RuleLanguage[] = ['python', 'javascript', 'java', 'go', 'c', 'ruby', 'php', 'rust', 'csharp'];
 
 export const hardcodedProviderKey = defineRule({
@@ -120,5 +149,5 @@ export const hardcodedPassword = defineRule({
   message: 'Hard-coded password or secret',
   why: 'OpenSSF AI code assistant guide: "Never include API keys, passwords, or secrets in code"; pyscg-0041. Secrets in source end up in every clone and in the model\'s next training set.',
   description: 'A literal string assigned to a variable/field/key named like a password, secret, token or API key, or passed as such an argument.',
-  matchers: Object.fromEntries(ALL.map((l) => [l, l === 'python' || l === 'ruby' || l === 'csharp' || l === 'php' ? [secretBinding, secretArg, connectPassword] : [secretBinding, connectPassword]])),
+  matchers: Object.fromEntries(ALL.map((l) => [l, l === 'python' || l === 'ruby' || l === 'csharp' || l === 'php' ? [secretBinding, secretArg, connectPassword] : l === 'javascript' ? [secretBinding, connectPassword, jsKeyArg] : [secretBinding, connectPassword]])),
 });

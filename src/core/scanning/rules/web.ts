@@ -35,6 +35,16 @@ function isRouteHandler(ctx: RuleContext): boolean {
 
 const HTMLISH = /<\s*\/?\s*[a-zA-Z][^>]*>|<\w+/;
 
+/**
+ * A jQuery object: `$(…)`/`$el`/`jQuery(…)` chains, or a plain variable this function assigned
+ * from `$(…)` (`var msg = $('<span>'); msg.html(…)`).
+ */
+function jqReceiver(r: string, ctx: RuleContext): boolean {
+  if (/\$|jQuery/.test(r)) return true;
+  const m = /^([A-Za-z_][\w]*)(?:\.\w+\([^()]*\))*$/.exec(r);
+  return !!m && new RegExp(`\\b${m[1]}\\s*=\\s*(?:\\$|jQuery)\\s*\\(`).test(ctx.functionText());
+}
+
 const pyXss: Matcher[] = [
   {
     kind: 'call',
@@ -124,12 +134,12 @@ const jsXss: Matcher[] = [
           if (/^(?:res|response|reply)$/.test(r)) return htmlHit(ctx, c.args[0], `${r}.${c.name}`, true);
           return undefined;
         case 'html':
-          return /\$|jQuery/.test(r) ? htmlHit(ctx, c.args[0], '$.html', false) : undefined;
+          return jqReceiver(r, ctx) ? htmlHit(ctx, c.args[0], '$.html', false) : undefined;
         case 'send':
         case 'end':
           return /^(?:res|response|reply|ctx)$/.test(r) || /^res\.status\(\)$/.test(r.replace(/\(.*\)/, '()')) ? htmlHit(ctx, c.args[0], `res.${c.name}`, true) : undefined;
         default: {
-          if (!/\$|jQuery/.test(r) || !c.args[0]) return undefined;
+          if (!c.args[0] || !jqReceiver(r, ctx)) return undefined;
           // jQuery append-family parse strings as HTML: markup built from data is a sink too.
           const v = ctx.val(c.args[0]);
           if (v.str && v.dyn && HTMLISH.test(v.text) && dynamicFor(v, San.Html)) return flowHit(v, San.Html, `$.${c.name}`, c.args[0]);
@@ -919,6 +929,37 @@ function goUrlPieces(pieces: readonly Node[], ctx: RuleContext, sink: string): H
 
 const GO_URL_NAME = /url|uri|endpoint/i;
 
+/** JS checks of a URL piece's characters (regex test/match, validators), escapes, or allow-lists in the function. */
+const JS_URL_GUARD = /\.test\s*\(|\.match\s*\(|\b[iI]s\w*Valid\w*\s*\(|\b[vV]alid(?:ate)?\w*\s*\(|validator\.|encodeURI(?:Component)?\s*\(|allow(?:ed)?_?(?:hosts?|domains?|list)|whitelist|Allow(?:ed)?(?:Hosts?|Domains?|List)|ALLOWED_\w+/;
+
+/**
+ * JS: a template URL whose host (`https://${sub}.${domain}`) or path segment after a URL-named
+ * base (`${apiUrl}/${userId}`) is a parameter of this function, with no character check, escape
+ * or allow-list in the function: the caller's value picks the host or path the server requests
+ * (CWE-918). High with a proven untrusted source (unless fetched here: the fetch sink reports it), low otherwise.
+ */
+const jsUrlTemplate: Matcher = {
+  kind: 'node',
+  trigger: /`https?:\/\/\$\{|`\$\{[\w$.]+\}\/\$\{/,
+  types: ['template_string'],
+  check: (n, ctx) => {
+    const subs = n.namedChildren.filter((x) => x.type === 'template_substitution').map((x) => x.namedChildren[0]);
+    let piece: Node | undefined;
+    if (/^`https?:\/\/\$\{[^}]+\}\./i.test(n.text)) piece = subs[0];
+    else if (/^`\$\{[\w$.]+\}\/\$\{[\w$]+\}/.test(n.text) && /url|uri|endpoint|base/i.test(subs[0]?.text ?? '')) piece = subs[1];
+    if (!piece || piece.type !== 'identifier') return undefined;
+    const sig = signatureText(ctx);
+    const fn = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+    if (!sig || JS_URL_GUARD.test(fn)) return undefined;
+    const v = ctx.val(piece);
+    if (v.c || (v.san & San.Url) !== 0) return undefined;
+    const t = taintFor(v, San.Url);
+    if (!t && !new RegExp(`(?<![\\w$.])${piece.text.replace(/\$/g, '\\$')}(?![\\w$])`).test(sig)) return undefined;
+    if (t && /\b(?:fetch|axios|got|request|http|https|superagent|needle|ky)\s*(?:\.\s*\w+\s*)?\(/.test(fn)) return undefined;
+    return { node: piece, sink: 'URL template', severity: t ? 'high' : 'low', taint: t, message: `The URL is built from \`${piece.text}\` with no check of its characters: a value like "evil.com/#" or "../admin" chooses the host or path the server requests (SSRF); validate it against an allow-list or a strict pattern, or encodeURIComponent it` };
+  },
+};
+
 const goUrlBuilders: Matcher[] = [
   {
     kind: 'call',
@@ -973,6 +1014,7 @@ export const ssrf = defineRule({
     ],
     javascript: [
       ssrfSink(['fetch', 'axios', 'got', 'request', 'needle', 'get', 'post', 'put', 'delete', 'head', 'patch'], (c) => /^(?:fetch|axios|got|request|needle|superagent|nodeFetch)$/.test(c.callee) || /^(?:axios|got|http|https|request|superagent|needle|ky)\.\w+$/.test(c.callee), (c) => c.args[0], /(?:^|[^\w$.\])])\s*$|\b(?:axios|got|http|https|request|superagent|needle|ky)\s*\.\s*$/),
+      jsUrlTemplate,
     ],
     java: [
       ssrfSink(['URL', 'HttpGet', 'HttpPost', 'HttpPut', 'HttpDelete', 'HttpHead'], (c) => c.isNew),
