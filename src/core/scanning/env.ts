@@ -25,7 +25,7 @@ const VALIDATOR_NAME = /valid|safe|allow|permit|trusted|whitelist|public|^(?:_*)
 const MAX_HOPS = 3;
 
 /** Writers through an out-parameter in C: which argument is written and from which args. */
-const C_WRITERS: Record<string, { from: number; to?: number; append?: boolean }> = {
+const C_WRITERS: Record<string, { from: number; to?: number; append?: boolean; dst?: number }> = {
   sprintf: { from: 1 },
   vsprintf: { from: 1 },
   snprintf: { from: 2 },
@@ -36,8 +36,8 @@ const C_WRITERS: Record<string, { from: number; to?: number; append?: boolean }>
   memcpy: { from: 1, to: 2 },
   fgets: { from: -1 },
   gets: { from: -1 },
-  read: { from: -1 },
-  recv: { from: -1 },
+  read: { from: -1, dst: 1 },
+  recv: { from: -1, dst: 1 },
 };
 
 /** [A-Za-z0-9_$] (and `@` when `at` is set): characters that continue a name. */
@@ -152,7 +152,8 @@ export class DemandEnv implements Env {
     // Memoized per binding node: every sink in a function re-reads the same bindings.
     if (this.rhsTexts.has(p.id)) return this.rhsTexts.get(p.id);
     let t: string | undefined;
-    if (p.type === 'call_expression') t = p.childForFieldName('arguments')?.text;
+    // C writers: the whole call, so an input reader's own name (`fgets(`, `recv(`) counts as a source word.
+    if (p.type === 'call_expression') t = p.text;
     else t = binding(p, this.family)?.value?.text;
     this.rhsTexts.set(p.id, t);
     return t;
@@ -318,7 +319,7 @@ export class DemandEnv implements Env {
     if (off - bol > 300) bol = off - 300;
     const before = text.slice(bol, off);
     if (/\b(?:for|foreach|as|range|catch|except|with)\b[^;\n]*$/.test(before)) return true;
-    if (this.family === 'c' && /\b(?:sprintf|vsprintf|snprintf|strn?cpy|strn?cat|memcpy|fgets|gets|read|recv)\s*\(\s*$/.test(before)) return true;
+    if (this.family === 'c' && /\b(?:sprintf|vsprintf|snprintf|strn?cpy|strn?cat|memcpy|fgets|gets|read|recv)\s*\(\s*$|\b(?:read|recv)\s*\(\s*[\w.>-]+\s*,\s*$/.test(before)) return true;
     return false;
   }
 
@@ -335,7 +336,7 @@ export class DemandEnv implements Env {
       if (this.family === 'c' && t === 'argument_list') {
         const call = p.parent;
         const fname = call?.childForFieldName('function')?.text ?? '';
-        return call && C_WRITERS[fname] && p.namedChildren[0]?.startIndex === off ? call : undefined;
+        return call && C_WRITERS[fname] && p.namedChildren[C_WRITERS[fname].dst ?? 0]?.startIndex === off ? call : undefined;
       }
       if (this.dialect.assigns.has(t)) {
         const b = binding(p, this.family);
@@ -363,7 +364,9 @@ export class DemandEnv implements Env {
         if (b && b.value) {
           v = this.val(b.value);
           if (b.loop) v = { ...v, str: false };
-          if (b.augmented) {
+          // C `buf[n] = '\0'` writes one element: the rest of the buffer keeps its earlier value.
+          const element = this.family === 'c' && b.targetText.startsWith(name) && /^\s*\[/.test(b.targetText.slice(name.length));
+          if (b.augmented || element) {
             const old = this.lookupIn(name, p.startIndex, fn);
             if (old) v = { c: old.c && v.c, taint: old.taint ?? v.taint, san: old.c ? v.san : v.c ? old.san : old.san & v.san, text: (old.text + v.text).slice(0, 2000), str: old.str || v.str, dyn: old.dyn || v.dyn || !v.c };
           }
@@ -385,7 +388,12 @@ export class DemandEnv implements Env {
     const w = C_WRITERS[fname];
     const args = call.childForFieldName('arguments')?.namedChildren ?? [];
     if (!w) return undefined;
-    if (w.from < 0) return { c: false, san: 0, text: '{}', str: true, dyn: true };
+    if (w.from < 0) {
+      // What a user types (gets, fgets from stdin, read from fd 0) or a peer sends (recv) is untrusted.
+      const stdin = fname === 'gets' || (fname === 'fgets' && /^stdin$/.test(args[2]?.text ?? '')) || (fname === 'read' && /^(?:0|STDIN_FILENO)$/.test(args[0]?.text ?? ''));
+      const taint = stdin ? { kind: 'cli' as const, label: `${fname}() from stdin`, range: rangeOf(call) } : fname === 'recv' ? { kind: 'request' as const, label: 'recv() network data', range: rangeOf(call) } : undefined;
+      return { c: false, san: 0, text: '{}', str: true, dyn: true, taint };
+    }
     const parts = args.slice(w.from, w.to).map((a) => this.val(a));
     let v: Val = parts[0] ?? UNKNOWN;
     for (const x of parts.slice(1)) v = { c: v.c && x.c, taint: v.taint ?? x.taint, san: v.san & x.san, text: v.text, str: true, dyn: v.dyn || !x.c };

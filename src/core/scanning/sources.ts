@@ -143,7 +143,7 @@ export const SOURCE_HINT: Record<RuleLanguage, RegExp> = {
   javascript: new RegExp(`entry|header|zipEntry|fileEntry|req|request|ctx|location|document\\.|\\.data\\b|searchParams|params|query|argv|\\.val\\(|\\.text\\(|\\.value\\b|textContent|innerText|${LLM_HINT}`),
   java: /[eE]ntry|\bze\b|\bje\b|\bte\b|request|req\b|Request|getParameter|getOriginalFilename|getSubmittedFileName|args\[|scanner|readLine|next\(|@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)/,
   go: /\b(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name\b|\b(?:r|req|request|c|ctx)\.|mux\.Vars|os\.Args|flag\.|URLParam|ByName|\.Request\b/,
-  c: /argv|getenv|archive_entry_pathname|\breq(?:uest)?\s*(?:\.|->)/,
+  c: /argv|getenv|archive_entry_pathname|\breq(?:uest)?\s*(?:\.|->)|\bf?gets\s*\(|\brecv\s*\(|\bread\s*\(\s*(?:0|STDIN_FILENO)\b/,
   ruby: /entry|\be\.(?:name|full_name)|params|request|cookies|ARGV|gets/,
   php: /\$_(?:GET|POST|REQUEST|COOKIE|FILES|SERVER)|\$request|file_get_contents|filter_input|\$argv/,
   rust: /env::args|env\.args|args\(\)/,
