@@ -110,6 +110,14 @@ const OBJECT_FIELD: Record<string, string> = {
 
 const STRING_BUILDERS = /^(?:format|join|sprintf|Sprintf|Sprint|Sprintln|Fprintf|String\.format|format!|concat|formatted|String\.join|strings\.Join|fmt\.Sprintf|fmt\.Sprint|str\.format|f|printf|vsprintf|snprintf|replace|Replace|replaceAll|ReplaceAll|strip|lower|upper|trim|trimmed|Trim|toLowerCase|toUpperCase|toString|ToString|to_s|str|String|String\.valueOf|encode|decode|rstrip|lstrip|strip|split|substring|slice|substr|as_str|to_string|to_owned|into|unwrap|clone|bytes|getBytes|valueOf|append|toCharArray|implode|sprintf|html|render|Join|Sprint|Trim|TrimSpace|ToLower|ToUpper|c_str|data|substr|string)$/;
 
+/** Ruby: tree-sitter puts a heredoc's body (`<<~SQL … SQL`) after the statement that opens it. */
+function rubyHeredocBody(start: Node): Node | null {
+  for (let p: Node | null = start; p && p.type !== 'body_statement' && p.type !== 'program'; p = p.parent) {
+    for (let s = p.nextNamedSibling; s; s = s.nextNamedSibling) if (s.type === 'heredoc_body' && s.startIndex >= start.endIndex) return s;
+  }
+  return null;
+}
+
 /** Evaluates expressions to abstract values against the current scope. */
 export class Evaluator {
   private readonly sources;
@@ -134,6 +142,10 @@ export class Evaluator {
     const t = n.type;
     if (d.constants.has(t)) return { c: true, san: San.All, text: n.text.slice(0, 40), str: false, dyn: false };
     if (d.strings.has(t) || t === 'string_literal' || t === 'template_string' || t === 'encapsed_string') return this.evalString(n, scope, depth);
+    if (t === 'heredoc_beginning') {
+      const body = rubyHeredocBody(n);
+      if (body) return this.evalString(body, scope, depth);
+    }
     if (d.identifiers.has(t) || t === 'variable_name' || t === 'shorthand_property_identifier') {
       const name = n.text;
       const v = scope.lookup(name, n);

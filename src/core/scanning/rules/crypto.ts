@@ -578,6 +578,17 @@ export const staticIv = defineRule({
         },
       },
     ],
+    ruby: [
+      {
+        // OpenSSL::Cipher: `cipher.iv = "0000000000000000"` / `cipher.key = "s3cr3t…"` written in the source.
+        kind: 'binding', trigger: /\.(?:iv|key)\s*=[^=]/,
+        check: (b, ctx) => {
+          const m = /\.(iv|key)$/.exec(b.targetText);
+          if (b.pair || !m || !b.value || !/^(?:["']|\[)/.test(b.value.text) || !constantBytes(b.value, ctx)) return undefined;
+          return m[1] === 'iv' ? { node: b.value } : { node: b.value, cwe: 'CWE-321', message: 'The cipher key is a constant in the source code; load it from credentials or a key store' };
+        },
+      },
+    ],
     go: [
       { kind: 'call', names: ['Key', 'IDKey'], check: (c, ctx) => (/^(?:pbkdf2|scrypt|argon2)\./.test(c.callee) ? (saltHit(c.args[1], ctx) ?? (goLiteralBuffer(c.args[1], ctx) ? constantSalt(c.args[1]) : undefined)) : undefined) },
       { kind: 'call', names: ['NewCBCEncrypter', 'NewCFBEncrypter', 'NewCTR', 'NewOFB', 'Seal'], check: (c, ctx) => { const a = c.name === 'Seal' ? c.args[1] : c.args[1]; return a && ((constantBytes(a, ctx) && !/nonce|iv/i.test(a.text)) || goLiteralBuffer(a, ctx)) ? { node: a } : undefined; } },
@@ -716,7 +727,11 @@ export const insecureRandom = defineRule({
         },
       },
     ],
-    ruby: [{ kind: 'call', names: ['rand', 'random_number', 'shuffle', 'sample'], check: (c, ctx) => (!c.receiver || /^(?:Random|Kernel)$/.test(c.receiver.text) ? rngHit(c, ctx, c.callee) : undefined) }],
+    ruby: [
+      { kind: 'call', names: ['rand', 'random_number', 'shuffle', 'sample', 'bytes'], check: (c, ctx) => (!c.receiver || /^(?:Random|Kernel|Random\.new(?:\(\w*\))?)$/.test(c.receiver.text) ? (c.name === 'bytes' && !c.receiver ? undefined : rngHit(c, ctx, c.callee)) : undefined) },
+      // `chars.sample` / `alphabet.shuffle` draw from Kernel#rand unless given `random: SecureRandom`.
+      { kind: 'call', names: ['sample', 'shuffle'], check: (c, ctx) => (c.receiver && !/^(?:Random|Kernel)$/.test(c.receiver.text) && !c.kwargs.has('random') ? rngHit(c, ctx, `${c.name} (Kernel#rand)`) : undefined) },
+    ],
     php: [{ kind: 'call', names: ['rand', 'mt_rand', 'uniqid', 'lcg_value', 'str_shuffle', 'array_rand', 'mt_srand'], check: (c, ctx) => (c.receiver ? undefined : rngHit(c, ctx, `${c.name}()`)) }],
     csharp: [{ kind: 'call', names: ['Random', 'Next', 'NextBytes'], check: (c, ctx) => (c.isNew || /^(?:random|rand|rnd|r|_random|Random\.Shared)$/.test(c.receiver?.text ?? '') ? rngHit(c, ctx, 'System.Random') : undefined) }],
     rust: [{ kind: 'call', names: ['thread_rng', 'random', 'gen', 'gen_range'], check: (c, ctx) => (/^(?:rand\.)?(?:thread_rng|random)$/.test(c.callee) && /SmallRng|from_seed|seed_from_u64/.test(ctx.functionText()) ? rngHit(c, ctx, c.callee) : undefined) }],

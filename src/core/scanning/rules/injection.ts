@@ -146,12 +146,42 @@ export const sqlInjection = defineRule({
     ruby: [
       sqlFragmentBinding,
       sqlCall(['execute', 'exec_query', 'find_by_sql', 'select_all', 'select_one', 'select_value', 'select_values', 'select_rows', 'count_by_sql', 'query', 'exec', 'prepare'], 0, ['where', 'order', 'group', 'having', 'joins', 'pluck', 'exists?', 'from', 'lock', 'reorder', 'not', 'find_by', 'select', 'calculate', 'count', 'sum', 'average', 'minimum', 'maximum', 'update_all', 'delete_all', 'destroy_all', 'rewhere']),
+      // Sequel: `Sequel.lit("price > #{x}")` is raw SQL; `DB["SELECT … #{x}"]` is a dataset from SQL text.
+      { kind: 'call', names: ['lit'], check: (c, ctx) => (/^(?:::)?Sequel$/.test(c.receiver?.text ?? '') ? sqlArg(c, ctx, 0, true) : undefined) },
+      {
+        kind: 'node', trigger: /\[\s*(?:"|<<[~-]?)/,
+        types: ['element_reference'],
+        check: (n, ctx) => {
+          const obj = n.childForFieldName('object');
+          const a = n.namedChildren[1];
+          if (!obj || !a || !/^(?:DB|Db|db|\w*(?:_db|_DB|Database|database|connection|conn))$/.test(obj.text) || !/^(?:string|heredoc_beginning)$/.test(a.type)) return undefined;
+          const v = ctx.val(a);
+          return dynamicFor(v, San.Sql) && looksLikeSql(v.text) && !allowListed(ctx, a) ? flowHit(v, San.Sql, `${obj.text}[] (Sequel SQL dataset)`, a) : undefined;
+        },
+      },
+      {
+        // Array conditions `where(["name = '#{x}'", …])`: only the first element is SQL, and data was spliced into it.
+        kind: 'call',
+        names: ['where', 'exists?', 'find_by', 'not', 'having', 'rewhere', 'find_by_sql', 'sanitize_sql_array'],
+        check: (c, ctx) => {
+          const a = c.args[0];
+          const first = a?.type === 'array' ? a.namedChildren[0] : undefined;
+          if (!first || c.name === 'sanitize_sql_array') return undefined;
+          const v = ctx.val(first);
+          return dynamicFor(v, San.Sql) && v.str && VALUE_HOLE.test(v.text) && !allowListed(ctx, first) ? flowHit(v, San.Sql, `${c.callee} array condition`, first) : undefined;
+        },
+      },
       {
         // Rails 2 style `find(:all, :conditions => "...#{x}...")`.
         kind: 'binding',
         trigger: /conditions/,
         check: (b, ctx) => {
           if (!b.pair || !/^:?conditions:?$/.test(b.targetText) || !b.value) return undefined;
+          if (b.value.type === 'array') {
+            const first = b.value.namedChildren[0];
+            const fv = ctx.val(first);
+            return first && dynamicFor(fv, San.Sql) && fv.str && VALUE_HOLE.test(fv.text) ? flowHit(fv, San.Sql, ':conditions', first) : undefined;
+          }
           const v = ctx.val(b.value);
           if (!dynamicFor(v, San.Sql) || !v.str) return undefined;
           // A comparison, or data spliced inside a quoted SQL literal (`'POINT(#{lng} #{lat})'`).

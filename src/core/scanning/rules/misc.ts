@@ -303,7 +303,24 @@ export const incompleteUrlValidation = defineRule({
     ],
     go: [{ kind: 'call', names: ['HasSuffix', 'Contains'], check: (c, ctx) => (!/^strings\./.test(c.callee) ? undefined : c.name === 'HasSuffix' ? suffixHostHit(c.args[0] ?? null, c.args[1], ctx) : goContainsHostHit(c)) }],
     java: [{ kind: 'call', names: ['endsWith', 'contains', 'indexOf'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
-    ruby: [{ kind: 'call', names: ['end_with?', 'include?'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
+    ruby: [
+      { kind: 'call', names: ['end_with?', 'include?'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) },
+      {
+        // Brakeman ValidationRegex: in Ruby ^ and $ match at every line break, so "evil\nok" passes /^ok$/; use \A and \z.
+        kind: 'node', trigger: /\/\^[^\n]*\$\/[a-z]*/,
+        types: ['regex'],
+        check: (n) => {
+          if (!/^\/\^[\s\S]*\$\/[a-z]*$/.test(n.text)) return undefined;
+          const p = n.parent;
+          const pt = p?.type ?? '';
+          const key = pt === 'pair' ? (p!.childForFieldName('key')?.text ?? '') : '';
+          const op = pt === 'binary' ? (p!.childForFieldName('operator')?.text ?? '') : '';
+          const call = pt === 'argument_list' ? p!.parent : null;
+          const validation = /^:?with:?$/.test(key) || op === '=~' || op === '!~' || /^(?:match\?|match|validates_format_of)$/.test(call?.childForFieldName('method')?.text ?? '');
+          return validation ? { node: n, message: 'In Ruby ^ and $ match at line breaks: a value like "attacker\\nvalid" passes this check; anchor with \\A and \\z' } : undefined;
+        },
+      },
+    ],
     c: [
       { kind: 'call', names: ['strstr'], check: (c) => (c.args[1] && DOMAIN_LIT.test(c.args[1].text) && URLISH.test(c.args[0]?.text ?? '') ? {} : undefined) },
       // `strstr(target_host, domain)` / `url.find(domain) != npos`: a substring test between a URL/host

@@ -449,6 +449,21 @@ function rubyTrustedHtml(ctx: RuleContext, n: Node | undefined, sink: string): H
 }
 
 const rubyXss: Matcher[] = [
+  {
+    // Brakeman LinkToHref: `link_to "Site", params[:url]` renders href="javascript:…" when the user says so.
+    kind: 'call',
+    names: ['link_to'],
+    check: (c, ctx) => {
+      const href = c.args[1];
+      if (c.receiver || !href || /_(?:path|url)\b/.test(href.text) || href.type === 'hash') return undefined;
+      const h = htmlHit(ctx, href, 'link_to href', true);
+      if (!h) return undefined;
+      const v = ctx.val(href);
+      // A constant "/…" or "http(s)://…" prefix pins the scheme.
+      if (v.str && /^(?:\/|https?:\/\/)/i.test(v.text)) return undefined;
+      return { ...h, severity: 'medium', message: 'link_to with a URL from the request: a javascript: URL runs script when clicked (XSS); check the scheme (http/https) or build the URL with a route helper' };
+    },
+  },
   { kind: 'call', names: ['html_safe'], check: (c, ctx) => (c.receiver ? rubyTrustedHtml(ctx, c.receiver, '.html_safe') : undefined) },
   { kind: 'call', names: ['raw'], check: (c, ctx) => (!c.receiver ? rubyTrustedHtml(ctx, c.args[0], 'raw') : undefined) },
   {
@@ -824,6 +839,9 @@ export const pathTraversal = defineRule({
     ruby: [
       pathSink(['open', 'read', 'readlines', 'write', 'delete', 'unlink', 'binread', 'foreach', 'new'], (c) => /^(?:File|IO|FileUtils|Pathname)$/.test(c.receiver?.text ?? '') && !(c.receiver?.text === 'IO' && c.name === 'new')),
       pathSink(['send_file', 'send_data'], (c) => !c.receiver && c.name === 'send_file'),
+      // FileUtils deletes/copies/moves and Dir listings of a request-named path.
+      pathSink(['rm', 'rm_f', 'rm_r', 'rm_rf', 'remove', 'remove_dir', 'remove_file', 'remove_entry', 'cp', 'cp_r', 'mv', 'copy', 'move', 'copy_file', 'mkdir_p', 'touch', 'glob', 'entries', 'children', 'each_child', 'rmdir'], (c) => (/^(?:::)?FileUtils$/.test(c.receiver?.text ?? '') && !/^(?:glob|entries|children|each_child)$/.test(c.name)) || (/^(?:::)?Dir$/.test(c.receiver?.text ?? '') && /^(?:glob|entries|children|each_child|rmdir|delete|unlink)$/.test(c.name))),
+      pathSink(['cp', 'cp_r', 'mv', 'copy', 'move', 'copy_file'], (c) => /^(?:::)?FileUtils$/.test(c.receiver?.text ?? ''), (c) => c.args[1]),
       { kind: 'call', names: ['render'], check: (c, ctx) => tainted(ctx, kw(c, 'file') ?? kw(c, 'template') ?? kw(c, 'partial'), San.Path, 'render file:', PATH_GUARD) },
     ],
     php: [
