@@ -333,8 +333,17 @@ export class Evaluator {
       recv = fn.childForFieldName('object') ?? fn.childForFieldName('operand') ?? fn.childForFieldName('value') ?? fn.childForFieldName('expression') ?? fn.childForFieldName('argument');
     }
     const argVals = args.slice(0, 20).map((a) => this.eval(a.type === 'keyword_argument' ? a.childForFieldName('value') : a, scope, depth + 1));
+    // Go `fmt.Sprintf("… id = %d", x)`: an argument printed with a numeric verb (%d %x %f %t…) cannot carry text.
+    if (this.family === 'go' && /^fmt\.(?:Sprintf|Errorf)$/.test(callee) && /^["`]/.test(args[0]?.text ?? '')) {
+      const verbs = [...args[0].text.matchAll(/%[-+# 0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?([a-zA-Z%])/g)].map((m) => m[1]).filter((v) => v !== '%');
+      verbs.forEach((v, i) => {
+        if (/[dboxXcUeEfFgGtp]/.test(v) && argVals[i + 1]) argVals[i + 1] = { c: true, san: San.All, text: '', str: false, dyn: false };
+      });
+    }
     let parts = argVals;
-    if (recv) {
+    // Go `fmt.Sprintf(…)`, `strings.Join(…)`: an unbound identifier qualifier is a package, not data.
+    const goPackage = this.family === 'go' && recv?.type === 'identifier' && /^[a-z]\w*$/.test(recv.text) && !scope.lookup(recv.text, recv) && !this.sourceFor(recv.text);
+    if (recv && !goPackage) {
       const rv = this.eval(recv, scope, depth + 1);
       parts = [rv, ...argVals];
     }

@@ -76,10 +76,12 @@ const JAVA: SourcePattern[] = [
 const GO: SourcePattern[] = [
   { kind: 'archive', re: /^(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name$/, label: ARCHIVE },
   // net/http, and the *http.Request inside Gin/Echo/QOR contexts (`c.Request.URL.Query()`, `c.Request().FormValue()`).
-  { kind: 'request', re: /^(?:r|req|request|\w+\.Request(?:\(\))?)\.(?:URL\.Query\(\)|URL\.RawQuery|URL\.Path|Form|PostForm|FormValue\(\)|PostFormValue\(\)|Header\.Get\(\)|Body|Cookie\(\)|MultipartForm|FormFile\(\)|RequestURI)/, label: 'HTTP request data' },
+  { kind: 'request', re: /^(?:r|req|request|\w+\.Request(?:\(\))?)\.(?:URL\.Query\(\)|URL\.RawQuery|URL\.Path|Form|PostForm|FormValue\(\)|PostFormValue\(\)|Header\.Get\(\)|Body|Cookie\(\)|MultipartForm|FormFile\(\))/, label: 'HTTP request data' },
   { kind: 'request', re: /^(?:c|ctx)\.(?:Query|DefaultQuery|Param|PostForm|DefaultPostForm|GetQuery|GetPostForm|FormValue|QueryParam|Params|GetHeader|Cookie|FormFile)\(\)$/, label: 'HTTP request data' },
   { kind: 'request', re: /^mux\.Vars\(\)$/, label: 'route variables' },
   { kind: 'request', re: /^(?:chi\.URLParam(?:FromCtx)?|(?:ps|params|p)\.ByName|(?:r|req|request)\.PathValue)\(\)$/, label: 'route variables' },
+  // App helpers named for reading a request parameter (`utils.ParamString(r, ":id")`, `getQueryParam(r, "q")`).
+  { kind: 'request', re: /^(?:\w+\.)?(?:[pP]aram(?:String|Int\d*|Str|Value)|(?:[gG]et(?:Query|Path|Route|Form|URL|Url)?|[qQ]uery|[pP]ath|[rR]oute|[fF]orm|URL|[uU]rl)Param(?:String|Value)?)\(\)$/, label: 'request parameter helper' },
   { kind: 'cli', re: /^os\.Args\b/, label: 'os.Args' },
   { kind: 'cli', re: /^flag\.(?:Arg|Args)\(\)$/, label: 'command-line arguments' },
 ];
@@ -142,7 +144,7 @@ export const SOURCE_HINT: Record<RuleLanguage, RegExp> = {
   python: new RegExp(`member|tarinfo|tar_info|zinfo|zip_info|info\\.filename|entry|request|input\\s*\\(|argv|stdin|args\\.|parse_args|get_argument|@\\w+(?:\\.\\w+)*\\.(?:route|get|post|put|delete|patch|api_route|websocket)\\s*\\(|Query\\(|Body\\(|Form\\(|Path\\(|Header\\(|Cookie\\(|File\\(|${LLM_HINT}`),
   javascript: new RegExp(`entry|header|zipEntry|fileEntry|req|request|ctx|location|document\\.|\\.data\\b|searchParams|params|query|argv|\\.val\\(|\\.text\\(|\\.value\\b|textContent|innerText|${LLM_HINT}`),
   java: /[eE]ntry|\bze\b|\bje\b|\bte\b|request|req\b|Request|getParameter|getOriginalFilename|getSubmittedFileName|args\[|scanner|readLine|next\(|@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)/,
-  go: /\b(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name\b|\b(?:r|req|request|c|ctx)\.|mux\.Vars|os\.Args|flag\.|URLParam|ByName|\.Request\b/,
+  go: /\b(?:header|hdr|th|tarHeader|f|zf|zipFile)\.Name\b|\b(?:r|req|request|c|ctx)\.|mux\.Vars|os\.Args|flag\.|URLParam|ByName|\.Request\b|Param(?:String|Int|Str|Value)?\s*\(/,
   c: /argv|getenv|archive_entry_pathname|\breq(?:uest)?\s*(?:\.|->)|\bf?gets\s*\(|\brecv\s*\(|\bread\s*\(\s*(?:0|STDIN_FILENO)\b/,
   ruby: /entry|\be\.(?:name|full_name)|params|request|cookies|ARGV|gets/,
   php: /\$_(?:GET|POST|REQUEST|COOKIE|FILES|SERVER)|\$request|file_get_contents|filter_input|\$argv/,
@@ -189,6 +191,8 @@ const SANITIZERS: Array<[RegExp, San]> = [
   [/(?:^|\.)(?:getFileName\(\)\.toString|getName|basename|name)$/, San.Path],
   [/^(?:conn\.escape|connection\.escape|mysql\.escape|db\.escape|pool\.escape|escapeLiteral|escapeIdentifier|pg\.escapeLiteral|mysqli_real_escape_string|mysql_real_escape_string|pg_escape_string|pg_escape_literal|sqlite3\.escape|quote_identifier|sql\.Identifier|SqlString\.escape)$/, San.Sql],
   [/(?:^|\.)(?:real_escape_string|escape_string|escapeLiteral|quote|sanitize_sql\w*|quote_column_name)$/, San.Sql],
+  // Go lib/pq quoting.
+  [/^pq\.(?:QuoteIdentifier|QuoteLiteral)$/, San.Sql],
   [/^(?:re\.escape|escapeRegExp|_\.escapeRegExp|lodash\.escapeRegExp|escapeStringRegexp|Pattern\.quote|regexp\.QuoteMeta|Regexp\.escape|Regexp\.quote|preg_quote|Regex\.Escape)$/, San.Regex],
   [/^(?:encodeURIComponent|url\.QueryEscape|url\.PathEscape|URLEncoder\.encode|CGI\.escape|ERB\.Util\.url_encode|rawurlencode|Uri\.EscapeDataString|HttpUtility\.UrlEncode|WebUtility\.UrlEncode)$/, San.Url | San.Html | San.Header | San.Path],
   [/^(?:url_has_allowed_host_and_scheme|is_safe_url|urlencode|quote_plus|urllib\.parse\.quote|urllib\.parse\.quote_plus|urllib\.parse\.urlencode)$/, San.Url | San.Html | San.Header],

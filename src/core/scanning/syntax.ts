@@ -404,6 +404,8 @@ export function binding(node: Node, family: RuleLanguage): Binding | undefined {
         const op = node.childForFieldName('operator');
         if (op && op.text !== '=') augmented = true;
       }
+      // Go `query += x`.
+      if (node.type === 'assignment_statement' && family === 'go' && /^[-+*/%|&^]=$|^<<=$|^>>=$/.test(node.childForFieldName('operator')?.text ?? '')) augmented = true;
       if (!target && family === 'csharp') {
         const nc = node.namedChildren;
         target = nc[0] ?? null;

@@ -7,7 +7,7 @@ import { insecureRandom, staticIv, weakCipher, weakHash, weakKeySize } from './c
 import { kerasUnsafe, numpyAllowPickle, torchLoad, unsafeDeserialization, yamlUnsafeLoad } from './deserialization';
 import { codeInjection, commandInjection, nosqlInjection, sqlInjection } from './injection';
 import { allocOverflow, cDangerousFunction, cppAutoPtr, cUncheckedIndex, formatString, rustUnsafe, uncheckedAlloc, useAfterFree } from './memory';
-import { incompleteSanitization, incompleteUrlValidation, insecureTempFile, integerNarrowing, massAssignment, postMessageOrigin, prototypePollution, reverseTabnabbing, permissiveFilePermissions, regexDos, sensitiveLogging, untrustedSystemPrompt, xpathInjection } from './misc';
+import { incompleteSanitization, incompleteUrlValidation, insecureTempFile, integerNarrowing, massAssignment, postMessageOrigin, prototypePollution, reverseTabnabbing, permissiveFilePermissions, regexDos, sensitiveLogging, stubValidator, untrustedSystemPrompt, xpathInjection } from './misc';
 import { logInjection } from './logInjection';
 import { hfUnpinned, llmCodeTools, trustRemoteCode } from './ml';
 import { hardcodedPassword, hardcodedProviderKey } from './secrets';
@@ -70,6 +70,7 @@ const ALL: Rule[] = [
   webviewFileAccess,
   incompleteSanitization,
   logInjection,
+  stubValidator,
   cppAutoPtr,
 ];
 

@@ -114,10 +114,14 @@ const goSqlCall = (names: string[]): Matcher => ({
     const cond = GO_CONDITION.has(c.name);
     const a = c.args[idx];
     if (!a) return undefined;
+    // `stmt.QueryRow(x)` on a statement from Prepare: the arguments are bound parameters, not SQL.
+    const recv = c.receiver?.text ?? '';
+    if (/^\w+$/.test(recv) && new RegExp(`\\b${recv}\\s*(?:,\\s*\\w+\\s*)?:?=\\s*[\\w.()]*\\.(?:Prepare|PrepareContext|Preparex|PrepareNamed|Stmt)\\s*\\(`).test(ctx.functionText())) return undefined;
     const hit = sqlArg(c, ctx, idx, cond);
     if (hit) {
       const v = ctx.val(a);
-      return !hit.taint && c.args.length > idx + 1 && /\?|\$\d/.test(v.text) && !VALUE_HOLE.test(v.text) ? undefined : hit;
+      // (`$1` is a bind placeholder here, not an interpolated variable.)
+      return !hit.taint && c.args.length > idx + 1 && /\?|\$\d/.test(v.text) && !VALUE_HOLE.test(v.text.replace(/\$\d+/g, '?')) ? undefined : hit;
     }
     if (!cond || /^(?:composite_literal|unary_expression|interpreted_string_literal|raw_string_literal)$/.test(a.type) || !ctx.mayTaint() || !ctx.mayTaintExpr(a)) return undefined;
     const t = taintFor(ctx.val(a), San.Sql);

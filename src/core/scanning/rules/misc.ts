@@ -393,7 +393,11 @@ export const integerNarrowing = defineRule({
           if (!NARROW.test(c.callee) || !a || a.type !== 'identifier') return undefined;
           const fn = ctx.functionText();
           const v = a.text;
-          const parsed = new RegExp(`\\b${v}\\s*,\\s*\\w+\\s*:?=\\s*strconv\\.(?:Atoi\\(|Parse(?:U)?Int\\([^)]*,\\s*(?:64|0)\\s*\\))`).test(fn);
+          // The nearest parse of `v` before the conversion (a type switch may parse with 8, 16 and 64 bits in turn).
+          const start = ctx.functionNode()?.startIndex ?? 0;
+          const defs = [...fn.slice(0, Math.max(0, c.node.startIndex - start)).matchAll(new RegExp(`\\b${v}\\s*,\\s*\\w+\\s*:?=\\s*strconv\\.(Atoi\\(|Parse(?:Int|Uint)\\([^)]*\\))`, 'g'))];
+          const last = defs.length ? defs[defs.length - 1][1] : '';
+          const parsed = last.startsWith('Atoi') || /,\s*(?:64|0)\s*\)$/.test(last);
           if (!parsed) return undefined;
           if (new RegExp(`\\b${v}\\s*(?:<|<=|>|>=)|(?:<|<=|>|>=)\\s*${v}\\b|math\\.(?:Max|Min)(?:Int|Uint)(?:8|16|32)`).test(fn)) return undefined;
           return { node: c.node };
@@ -589,6 +593,23 @@ function goBuiltHere(n: Node): boolean {
   return e.type === 'binary_expression' || (e.type === 'call_expression' && /^fmt\.Sprint(?:f|ln)?\s*\(/.test(e.text));
 }
 
+/**
+ * The piece reads the source itself (`r.FormValue("q")`), or a variable assigned from it here,
+ * directly or through string/format functions: not a value some other call derived from it (an
+ * upload's server-made ETag, a saved record), which taint through unknown calls would also reach.
+ */
+export function goReadsSource(n: Node, label: string, ctx: RuleContext): boolean {
+  const src = label.replace(/ \([^()]*\)$/, '').replace(/\.\.\.$/, '');
+  if (!src) return false;
+  if (n.text.replace(/\s+/g, ' ').includes(src)) return true;
+  if (n.type !== 'identifier') return false;
+  const defs = [...ctx.functionText().matchAll(new RegExp(`\\b${n.text}\\s*(?:,\\s*\\w+\\s*)?:?=\\s*([^\\n]*)`, 'g'))];
+  const expr = defs.length ? defs[defs.length - 1][1].replace(/\s+/g, ' ') : '';
+  if (!expr.includes(src)) return false;
+  const rest = expr.replace(src, '').replace(/"(?:\\.|[^"\\])*"/g, '""');
+  return !/(?<![\w.])(?!(?:strings|fmt|strconv)\.|string\s*\()[\w.]+\s*\(/.test(rest);
+}
+
 /** Identifiers in an expression outside string literals (`fmt.Sprintf("[%s] %s", ts, string(msg))` -> ts, msg). */
 function goIdents(n: Node): string[] {
   const code = n.text.replace(/"(?:\\.|[^"\\])*"|`[^`]*`|'(?:\\.|[^'\\])*'/g, '""').replace(/[\w.]+\s*\(/g, '(');
@@ -604,7 +625,7 @@ function goLogPieces(n: Node, ctx: RuleContext, sink: string, paramsToo: boolean
   const v = ctx.val(n);
   if (v.c) return undefined;
   const t = taintFor(v, San.None);
-  if (t && (t.kind === 'request' || t.kind === 'llm')) return { node: n, sink, taint: t, severity: 'medium', message: 'Request data is written into a log entry with no CR/LF neutralisation: a value containing a newline forges extra log lines; replace \\r and \\n (or log it with %q)' };
+  if (t && (t.kind === 'request' || t.kind === 'llm') && goReadsSource(n, t.label, ctx)) return { node: n, sink, taint: t, severity: 'medium', message: 'Request data is written into a log entry with no CR/LF neutralisation: a value containing a newline forges extra log lines; replace \\r and \\n (or log it with %q)' };
   if (!paramsToo) return undefined;
   const fn = ctx.functionNode();
   const body = fn?.childForFieldName('body');
@@ -688,6 +709,50 @@ export const goLogInjection: Matcher[] = [
     },
   },
 ];
+
+// ------------------------------------------------------------------ validators that accept everything
+
+/** Names of functions that decide whether input is acceptable (`isValidUserID`, `validateToken`, `checkPermission`). */
+const GO_VALIDATOR_NAME = /^(?:[iI]s(?:Valid|Safe|Allowed|Authori[sz]ed|Permitted|Trusted|Whitelisted|Allowlisted)|[vV]alidate|[vV]erify|[sS]anitize|[aA]uthori[sz]e|[aA]uthenticate|[cC]heck(?:Auth|Perm|Access|Valid|Safe|Allowed|Origin|Host|Signature|Token|Password)|[cC]anAccess|[hH]asPermission)\w*$/;
+
+/** Receivers/types that are deliberate do-nothing implementations (tests, no-op options). */
+const NOOP_TYPE = /mock|fake|stub|dummy|noop|nop\b|null|allowAll|permissive|insecure|test/i;
+
+/**
+ * Go: a validation function that ignores its input (`func isValidUserID(id string) bool { return true }`,
+ * `func validateToken(t string) error { return nil }`): a placeholder assistants leave behind, and
+ * every caller's check passes whatever the attacker sends.
+ */
+const goStubValidator: Matcher = {
+  kind: 'node',
+  trigger: /\bfunc\s+(?:\([^)]*\)\s*)?(?:[iI]s|[vV]alidate|[vV]erify|[sS]anitize|[aA]uthori|[aA]uthenticate|[cC]heck|[cC]anAccess|[hH]asPermission)\w*\s*\([^)]*\)\s*(?:bool|error)\s*\{\s*(?:\/\/[^\n]*\s*)*return\s+(?:true|nil)\s*\}/,
+  types: ['function_declaration', 'method_declaration'],
+  check: (n, ctx) => {
+    const name = n.childForFieldName('name')?.text ?? '';
+    const params = n.childForFieldName('parameters');
+    const result = n.childForFieldName('result')?.text ?? '';
+    const body = n.childForFieldName('body');
+    if (!GO_VALIDATOR_NAME.test(name) || !params || params.namedChildCount === 0 || !body) return undefined;
+    if (NOOP_TYPE.test(n.childForFieldName('receiver')?.text ?? '') || ctx.fileHas(/"testing"|\*testing\.T\b/)) return undefined;
+    const stmts = body.namedChildren.filter((c) => c.type !== 'comment');
+    const only = stmts.length === 1 && stmts[0].type === 'statement_list' ? stmts[0].namedChildren.filter((c) => c.type !== 'comment') : stmts;
+    const ret = only.length === 1 && only[0].type === 'return_statement' ? only[0].text.replace(/^return\s+/, '').trim() : '';
+    if (!((result === 'bool' && ret === 'true') || (result === 'error' && ret === 'nil'))) return undefined;
+    return { node: n.childForFieldName('name') ?? n, message: `${name} accepts every input (its body is only \`return ${ret}\`): callers that rely on it validate nothing; implement the check (allow-list or strict pattern) or remove the call` };
+  },
+};
+
+export const stubValidator = defineRule({
+  id: 'stub-validator',
+  name: 'Validation function that accepts everything',
+  cwe: 'CWE-20',
+  severity: 'medium',
+  pattern: 0,
+  message: 'A validation function ignores its input and always succeeds',
+  why: 'OpenSSF AI code assistant guide: "user inputs should be checked for expected format"; assistants often leave placeholder validators (`return true`) that callers then trust.',
+  description: 'Go: functions named like validators (isValid…, validate…, verify…, authorize…, check…Permission) whose body is only `return true` (bool) or `return nil` (error); no-op/mock receivers and test files are skipped.',
+  matchers: { go: [goStubValidator] },
+});
 
 // ------------------------------------------------------------------ untrusted text in a system prompt
 

@@ -4,6 +4,7 @@ import type { Hit, Matcher, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import type { CallSite } from '../syntax';
 import { San, dynamicFor, flowHit, kw, taintFor } from './helpers';
+import { goReadsSource } from './misc';
 
 function tainted(ctx: RuleContext, n: Node | undefined, mask: San, sink: string, guard?: RegExp): Hit | undefined {
   if (!n || !ctx.mayTaint() || !ctx.mayTaintExpr(n)) return undefined;
@@ -248,6 +249,9 @@ function goOpaqueCall(a: Node, ctx: RuleContext): boolean {
   if (e.type !== 'call_expression') return false;
   const fn = e.childForFieldName('function')?.text ?? '';
   if (!/^[a-z]\w*$/.test(fn) || /^(?:string|append|copy)$/.test(fn)) return false;
+  // The call is a source itself (`getQueryParam(r, "q")`).
+  const t = ctx.val(e).taint;
+  if (t && t.range.startLine === e.startPosition.row && t.range.startCol === e.startPosition.column) return false;
   return !new RegExp(`\\bfunc\\s+(?:\\([^)]*\\)\\s*)?${fn}\\s*\\(`).test(ctx.text);
 }
 
@@ -365,6 +369,8 @@ const goXss: Matcher[] = [
     names: ['Execute', 'ExecuteTemplate'],
     check: (c, ctx) => {
       if (!ctx.fileHas(/"text\/template"/) || ctx.fileHas(/"html\/template"/) || !/^(?:w|rw|writer|resp|res|response|wr|c\.Writer|ctx\.Writer)$/.test(c.args[0]?.text ?? '')) return undefined;
+      // An HTTP response, not a report or file written through an io.Writer.
+      if (!ctx.fileHas(/http\.ResponseWriter|gin\.Context|echo\.Context/)) return undefined;
       const h = htmlHit(ctx, c.args[c.args.length - 1], 'text/template Execute to http.ResponseWriter', false);
       return h ? { ...h, message: 'text/template does not HTML-escape: data executed into an HTTP response is rendered as HTML; use html/template' } : undefined;
     },
@@ -1230,7 +1236,15 @@ export const headerInjection = defineRule({
     ],
     java: [{ kind: 'call', names: ['setHeader', 'addHeader'], check: (c, ctx) => (/response|resp|res/i.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) }],
     go: [
-      { kind: 'call', names: ['Set', 'Add'], check: (c, ctx) => (/Header\(\)$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined) },
+      {
+        kind: 'call',
+        names: ['Set', 'Add'],
+        check: (c, ctx) => {
+          const h = /Header\(\)$/.test(c.receiver?.text ?? '') ? tainted(ctx, c.args[1], San.Header, c.callee, HEADER_GUARD) : undefined;
+          // The request value itself (or a variable assigned from it), not headers copied from a response it led to.
+          return h?.taint && c.args[1] && goReadsSource(c.args[1], h.taint.label, ctx) ? h : undefined;
+        },
+      },
       {
         // `header[key] = value` on a header map the code builds itself (net/http's writer folds
         // CR/LF, a hand-made map passed on may not): request data, or the function's own string
