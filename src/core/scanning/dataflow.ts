@@ -355,18 +355,19 @@ export class Evaluator {
       return rest.length ? { ...join([parts[0], ...rest], false), str: false } : { c: true, san: San.All, text: '', str: false, dyn: false };
     }
     const joined = parts.length ? join(parts, false) : { ...UNKNOWN };
-    if (san) {
-      // The value is still data, but safe for the sanitizer's sink categories.
-      const taint = joined.taint ? { ...joined.taint, san: (joined.taint.san ?? 0) | san } : undefined;
-      return { c: joined.c, taint, san: joined.san | san, text: joined.text, str: true, dyn: joined.dyn };
-    }
-    // A helper defined in this file: a source read inside it, or a sanitiser on every return.
+    // A helper defined in this file: a source read inside it, or a sanitiser on every return
+    // (added to what its name says it does).
     const local = (!recv || /^(?:this|self|@)$/.test(recv.text)) && scope.callSummary ? scope.callSummary(name) : undefined;
     if (local) {
       if (local.c) return { ...local };
       const taint = joined.taint ?? local.taint;
-      const lsan = local.san;
-      return { c: false, taint: taint && lsan ? { ...taint, san: (taint.san ?? 0) | lsan } : taint, san: (taint ? (joined.taint ? joined.san : local.san) : 0) | lsan, text: local.str ? local.text : '{}', str: local.str, dyn: true };
+      const lsan = local.san | san;
+      return { c: false, taint: taint && lsan ? { ...taint, san: (taint.san ?? 0) | lsan } : taint, san: (taint ? (joined.taint ? joined.san : local.san) : 0) | lsan, text: local.str ? local.text : '{}', str: local.str || !!san, dyn: true };
+    }
+    if (san) {
+      // The value is still data, but safe for the sanitizer's sink categories.
+      const taint = joined.taint ? { ...joined.taint, san: (joined.taint.san ?? 0) | san } : undefined;
+      return { c: joined.c, taint, san: joined.san | san, text: joined.text, str: true, dyn: joined.dyn };
     }
     if (STRING_BUILDERS.test(name) || STRING_BUILDERS.test(callee)) {
       const first = parts[0];

@@ -21,6 +21,9 @@ const MAX_WORK = 20_000;
 const MAX_CHAIN = 150;
 /** Function names that say they validate (an allow-list, a safety or "public address" check). */
 const VALIDATOR_NAME = /valid|safe|allow|permit|trusted|whitelist|public|^(?:_*)(?:check|ensure|assert|verify|guard)/i;
+/** Path canonicalisation and prefix checks: together, the containment idiom. */
+const PATH_RESOLVE = /\b(?:resolve|realpath|abspath|normpath|normalize|Clean|canonical|weakly_canonical|getCanonicalPath|getCanonicalFile|toRealPath|expand_path|Abs)\s*\(/;
+const PATH_PREFIX_CHECK = /\b(?:startsWith|startswith|HasPrefix|starts_with|start_with\?|is_relative_to|relative_to|commonpath|indexOf)\s*\(/;
 /** Calls followed from a parameter to its callers (or into a helper's returns) in one chain. */
 const MAX_HOPS = 3;
 
@@ -491,6 +494,10 @@ export class DemandEnv implements Env {
         }
         const str = rets.every((r) => r.str);
         v = { c, taint, san: c ? rets[0].san : san === -1 ? 0 : san, text: str ? rets[0].text : '{}', str, dyn: !c };
+        // A helper that resolves a path and checks its prefix (returning null/raising otherwise)
+        // is a containment check: what it returns is safe for file APIs.
+        const body = this.fnText(def);
+        if (PATH_RESOLVE.test(body) && PATH_PREFIX_CHECK.test(body)) v = { ...v, san: v.san | San.Path, taint: v.taint ? { ...v.taint, san: (v.taint.san ?? 0) | San.Path } : undefined };
       }
     } finally {
       this.hops--;

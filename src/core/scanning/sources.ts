@@ -197,6 +197,14 @@ const SANITIZERS: Array<[RegExp, San]> = [
   [/^(?:encodeURIComponent|url\.QueryEscape|url\.PathEscape|URLEncoder\.encode|CGI\.escape|ERB\.Util\.url_encode|rawurlencode|Uri\.EscapeDataString|HttpUtility\.UrlEncode|WebUtility\.UrlEncode)$/, San.Url | San.Html | San.Header | San.Path],
   [/^(?:url_has_allowed_host_and_scheme|is_safe_url|urlencode|quote_plus|urllib\.parse\.quote|urllib\.parse\.quote_plus|urllib\.parse\.urlencode)$/, San.Url | San.Html | San.Header],
   [/^(?:ast\.literal_eval|json\.loads|JSON\.parse)$/, San.Code],
+  // Helpers named for making a value safe (safeNext, safe_redirect_target, sanitizePath, clean_url,
+  // validatedHost) return a checked value for URL/path/header sinks; HTML, SQL and shell need their own escapers.
+  [/(?:^|\.)_?(?:get_?|to_?|make_?)?(?:safe|sanitiz|sanitis|clean|validat)(?!_?(?:load|dump|substitute|eval)\b)\w*$/i, San.Url | San.Path | San.Header],
+  // Rails 7 url_from: nil unless the URL points at this host.
+  [/^url_from$/, San.Url | San.Header],
+  // What a network fetch returns is the remote response, not the (maybe untrusted) URL it was given;
+  // eval of fetched code stays visible.
+  [/^(?:requests|httpx|urllib3|axios|got|superagent|needle|http|https|HTTParty|RestClient|Faraday|Net::HTTP|Net\.HTTP|restTemplate|webClient|httpClient|http\.DefaultClient)\.(?:get|post|put|patch|delete|head|request|Get|Post|Head|PostForm|Do|send|sendAsync|getForObject|getForEntity|postForObject|postForEntity|exchange|get_response|post_form)$|^(?:fetch|axios|got|urlopen|urllib\.request\.urlopen|urllib2\.urlopen)$|\.(?:openStream|urlopen)$/, San.All & ~San.Code],
   // What a file read returns is the file's content, not the (maybe untrusted) path it was given.
   [/(?:^|\.)(?:readFileSync|read_text|read_bytes|readAllBytes|readAllLines|readString|ReadAllText|ReadAllBytes|ReadAllLines|ReadFile)$|^(?:fs\.promises|fsp|fsPromises)\.readFile$/, San.All & ~San.Path],
 ];

@@ -155,4 +155,40 @@ describe('scanning data flow across functions', () => {
     assert.equal(await ssrf(route(['    log_url(url)'])), 1);
     assert.equal(await ssrf([...head, '@app.route("/f")', 'def f():', '    url = request.args["u"]', '    t = requests.get(url).text', '    validate_url(url)', '    return t', ''].join('\n')), 1);
   });
+
+  it('a local helper that resolves a path and checks its prefix is a containment check', async () => {
+    const code = [
+      "const path = require('path');",
+      "const ROOT = path.join(__dirname, 'files');",
+      'function inRoot(name) {',
+      '  const p = path.resolve(ROOT, String(name));',
+      '  if (!p.startsWith(ROOT + path.sep)) return null;',
+      '  return p;',
+      '}',
+      "app.get('/f', (req, res) => { const p = inRoot(req.query.n); if (!p) return res.sendStatus(404); res.sendFile(p); });",
+    ].join('\n');
+    assert.deepEqual(only(await scan(code, 'javascript'), 'path-traversal'), []);
+    const unchecked = code.replace('  if (!p.startsWith(ROOT + path.sep)) return null;\n', '');
+    assert.equal(only(await scan(unchecked, 'javascript'), 'path-traversal').length, 1);
+  });
+
+  it('helpers named for making a value safe guard redirects; other helpers do not', async () => {
+    const code = (fn: string) =>
+      [`function ${fn}(v) { if (typeof v !== 'string' || !v.startsWith('/') || v.startsWith('//')) return '/'; return v; }`, `app.post('/login', (req, res) => { res.redirect(${fn}(req.query.next)); });`].join('\n');
+    assert.deepEqual(only(await scan(code('safeReturnPath'), 'javascript'), 'open-redirect'), []);
+    assert.equal(only(await scan(code('returnPath'), 'javascript'), 'open-redirect').length, 1);
+  });
+
+  it('what a network fetch returns is the response, not the request data in its URL', async () => {
+    const code = [
+      "app.get('/p', async (req, res) => {",
+      '  const upstream = await fetch(req.query.url);',
+      "  const type = upstream.headers.get('content-type');",
+      "  res.setHeader('Content-Type', type);",
+      "  res.setHeader('X-Source', req.query.url);",
+      '});',
+    ].join('\n');
+    const headers = only(await scan(code, 'javascript'), 'header-injection');
+    assert.deepEqual(headers.map((f) => f.range.startLine), [4]);
+  });
 });
