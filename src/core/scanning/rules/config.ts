@@ -1,6 +1,6 @@
 /** Insecure configuration and API misuse: XXE, debug mode, error details, CORS, JWT, timing compares, CSRF, cookies. */
 import type { Node } from 'web-tree-sitter';
-import type { Hit, Matcher } from '../rule';
+import type { Hit, Matcher, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import { isFalse, isTrue, kw, lastName, optionIn } from './helpers';
 
@@ -312,17 +312,41 @@ export const jwtUnverified = defineRule({
 const SECRETISH = /(?:^|_|[a-z])(?:token|signature|sig|hmac|digest|mac|api_?key|apikey|secret|password_?hash|passwd_?hash|pw_?hash|hash|otp|csrf(?:_?token)?|nonce)$/i;
 const NOT_SECRET = /^(?:null|None|nil|undefined|true|false|True|False|""|''|0|-1|\d+)$|\.length$|len\(|\.size\(\)|\.count|typeof|\.type$|_?(?:len|length|count|type|name|id|kind|index|idx)$/i;
 
-function compareHit(left: Node, right: Node): Hit | undefined {
+/** Suffixes that keep a secret a secret: `signatureHex`, `token_bytes`, `apiKeyValue`. */
+const SECRET_SUFFIX = /(?:_?(?:hex|bytes|b64|base64|str|string|value|val|header|param))+$/i;
+/** A header/parameter named like a secret: `r.Header.Get("X-Signature")`, `request.headers["X-Hub-Signature-256"]`. */
+const SECRET_KEY_LITERAL = /["'`](?:x-)?[\w-]*(?:signature|token|hmac|api-?key|secret|digest)[\w-]*["'`]/i;
+/** A value computed by a MAC or digest: `expected := hex.EncodeToString(mac.Sum(nil))`. */
+const MAC_VALUE = /\b(?:hmac|HMAC|Mac|mac)\b[\w.]*\s*[.(]|hexdigest|\.digest\s*\(|doFinal\s*\(|\.Sum\s*\(|createHmac|HmacSHA|hmac\.(?:new|New)/;
+/** Salted password-hashing functions: comparing their output leaks nothing usable. */
+const SALTED_KDF = /\b(?:crypt|crypt_r|bcrypt\w*|scrypt|argon2\w*|pbkdf2\w*|PKCS5_PBKDF2_HMAC\w*|password_hash|hashpw)\s*\(/;
+
+/** Text of the latest assignment to a plain name in the function (`x = …` / `x := …`), if any. */
+function definitionText(x: Node, ctx: RuleContext | undefined): string {
+  if (!ctx || !/^[A-Za-z_$][\w$]*$/.test(x.text)) return '';
+  const defs = [...ctx.functionText().matchAll(new RegExp(`(?<![\\w$.])${x.text.replace(/\$/g, '\\$')}\\s*(?::=|=(?![=~>]))\\s*([^\\n;]*)`, 'g'))];
+  return defs.length ? defs[defs.length - 1][1] : '';
+}
+
+function secretish(x: Node, ctx: RuleContext | undefined): boolean {
+  const ln = lastName(x.text);
+  if (SECRETISH.test(ln) || SECRETISH.test(ln.replace(SECRET_SUFFIX, ''))) return true;
+  if (SECRET_KEY_LITERAL.test(x.text)) return true;
+  return MAC_VALUE.test(definitionText(x, ctx));
+}
+
+function compareHit(left: Node, right: Node, ctx?: RuleContext): Hit | undefined {
   const ln = lastName(left.text);
   const rn = lastName(right.text);
   if (NOT_SECRET.test(left.text) || NOT_SECRET.test(right.text)) return undefined;
   if (/^["'`]/.test(left.text) || /^["'`]/.test(right.text)) return undefined;
-  if (!SECRETISH.test(ln) && !SECRETISH.test(rn)) return undefined;
+  if (!secretish(left, ctx) && !secretish(right, ctx)) return undefined;
   if (/^(?:hashCode|hash_code|HashCode|content_?hash|file_?hash|commit_?hash|git_?hash|block_?hash|tx_?hash|info_?hash|etag)$/i.test(ln) || /^(?:hashCode|content_?hash|file_?hash|commit_?hash|etag)$/i.test(rn)) return undefined;
+  if ([left, right].some((x) => SALTED_KDF.test(x.text) || SALTED_KDF.test(definitionText(x, ctx)))) return undefined;
   return { message: `\`${left.text.slice(0, 40)}\` and \`${right.text.slice(0, 40)}\` are compared with an early-exit comparison; use a constant-time compare (hmac.compare_digest / crypto.timingSafeEqual / MessageDigest.isEqual / subtle.ConstantTimeCompare)` };
 }
 
-const compareM: Matcher = { kind: 'compare', trigger: /(?:token|signature|sig|hmac|digest|mac|api_?key|apikey|secret|hash|otp|csrf|nonce)\w*\s*(?:[!=]==?)|(?:[!=]==?)\s*[\w.$@>:-]*(?:token|signature|sig|hmac|digest|mac|api_?key|apikey|secret|hash|otp|csrf|nonce)/i, check: (_n, l, r) => compareHit(l, r) };
+const compareM: Matcher = { kind: 'compare', trigger: /(?:token|signature|sig|hmac|digest|mac|api_?key|apikey|secret|hash|otp|csrf|nonce)\w*["'\]\)]*\s*(?:[!=]==?)|(?:[!=]==?)\s*[\w.$@>:-]*(?:token|signature|sig|hmac|digest|mac|api_?key|apikey|secret|hash|otp|csrf|nonce)|(?:[!=]==?)\s*expected\b|\bexpected\s*(?:[!=]==?)/i, check: (_n, l, r, _op, ctx) => compareHit(l, r, ctx) };
 
 export const timingUnsafeCompare = defineRule({
   id: 'timing-unsafe-compare',
@@ -354,8 +378,8 @@ export const timingUnsafeCompare = defineRule({
     ruby: [compareM],
     php: [compareM],
     csharp: [compareM, { kind: 'call', names: ['Equals', 'SequenceEqual'], check: (c) => (c.receiver && c.args[0] ? compareHit(c.receiver, c.args[0]) : undefined) }],
-    java: [compareM, { kind: 'call', names: ['equals', 'contentEquals', 'equalsIgnoreCase'], check: (c) => (c.receiver && c.args[0] ? compareHit(c.receiver, c.args[0]) : undefined) }, { kind: 'call', names: ['equals'], check: (c) => (c.receiver?.text === 'Arrays' && c.args.length === 2 ? compareHit(c.args[0], c.args[1]) : undefined) }],
-    c: [{ kind: 'call', names: ['strcmp', 'memcmp', 'strncmp', 'bcmp'], check: (c) => (c.args.length >= 2 ? compareHit(c.args[0], c.args[1]) : undefined) }],
+    java: [compareM, { kind: 'call', names: ['equals', 'contentEquals', 'equalsIgnoreCase'], check: (c, ctx) => (c.receiver && c.args[0] ? compareHit(c.receiver, c.args[0], ctx) : undefined) }, { kind: 'call', names: ['equals'], check: (c) => (c.receiver?.text === 'Arrays' && c.args.length === 2 ? compareHit(c.args[0], c.args[1]) : undefined) }],
+    c: [{ kind: 'call', names: ['strcmp', 'memcmp', 'strncmp', 'bcmp'], check: (c, ctx) => (c.args.length >= 2 ? compareHit(c.args[0], c.args[1], ctx) : undefined) }, compareM],
   },
 });
 
