@@ -254,6 +254,29 @@ export const cDangerousFunction = defineRule({
       { kind: 'call', names: ['strncpy', 'strncat', 'memcpy', 'memmove', 'wcsncpy', 'snprintf', 'vsnprintf'], check: (c, ctx) => sourceSizedBound(c, ctx) ?? (c.name === 'strncpy' ? unterminatedCopy(c, ctx) : undefined) },
       { kind: 'call', names: ['read', 'recv', 'fread', 'recvfrom'], check: (c, ctx) => unterminatedRead(c, ctx) },
       {
+        // A hand-written copy that stops only at the source's end: `while (src[i] != '\0') { buf[i] = src[i]; i++; }`
+        // into `char buf[16]`, with no `i < sizeof buf` anywhere in the loop.
+        kind: 'node', trigger: /\[\s*\w+\s*\]\s*(?:!=\s*'\\0'|\)|;)|\*\s*\w+\s*\)/, anchor: /\b(?:while|for)\s*\(/,
+        types: ['while_statement', 'for_statement'],
+        check: (n, ctx) => {
+          const cond = (n.type === 'for_statement' ? n.childForFieldName('condition') : n.childForFieldName('condition'))?.text ?? '';
+          const body = n.childForFieldName('body')?.text ?? '';
+          if (!cond || !body) return undefined;
+          for (const [, arr, idx] of body.matchAll(/\b([A-Za-z_]\w*)\s*\[\s*([A-Za-z_]\w*)\s*(?:\+\+)?\s*\]\s*=(?!=)/g)) {
+            const size = arraySize(arr, ctx, true);
+            if (size === undefined) continue;
+            // Terminated by the data (another buffer at the same index) and never by the index.
+            const src = new RegExp(`\\b(?!${arr}\\b)([A-Za-z_][\\w.>-]*)\\s*\\[\\s*${idx}\\s*\\]`).exec(cond);
+            if (!src) continue;
+            const bounded = new RegExp(`\\b${idx}\\s*(?:<|<=|>|>=)|(?:<|<=|>|>=)\\s*${idx}\\b`);
+            if (bounded.test(cond) || bounded.test(body) || new RegExp(`\\b(?:sizeof|${size})\\b`).test(cond)) continue;
+            const local = new RegExp(`\\b${arr}\\s*\\[\\s*\\w+\\s*\\]\\s*[;=]`).test(ctx.functionText());
+            return { cwe: local ? 'CWE-121' : 'CWE-787', message: `The loop copies \`${src[1]}\` into \`${arr}\` (${size} elements) until the source ends, never checking \`${idx}\` against the size: a longer input overflows it; stop at ${idx} < sizeof ${arr} - 1` };
+          }
+          return undefined;
+        },
+      },
+      {
         // Off-by-one: `for (i = 0; i <= N; i++) buf[i] = ...` over `char buf[N]` (CWE-193).
         kind: 'node', trigger: /<=/, anchor: /\bfor\s*\(/,
         types: ['for_statement'],
@@ -507,6 +530,30 @@ export const cUncheckedIndex = defineRule({
           return isLen
             ? { node, cwe, message: `\`${use[0]}\` with ${name} = ${fnName}(...) and no check that ${name} > 0: an empty string indexes -1 (out of bounds)` }
             : { node, cwe, message: `\`${use[0]}\` uses an index parsed with ${fnName}() and no bounds check (CWE-129): check 0 <= ${name} < size first` };
+        },
+      },
+      {
+        // `scanf("%d", &i); ... arr[i]`: an index the user typed, never compared with the bounds.
+        kind: 'call', names: ['scanf', 'fscanf', 'sscanf', 'scanf_s'],
+        check: (c, ctx) => {
+          const fi = c.name === 'scanf' || c.name === 'scanf_s' ? 0 : 1;
+          const fmt = c.args[fi]?.text ?? '';
+          if (!/^"/.test(fmt)) return undefined;
+          const convs = [...fmt.matchAll(/%(?!%)\*?\d*(?:hh|h|ll|l|j|z|t|L)?([diouxXsScfeEgGaAp[n])/g)].filter((m) => !m[0].startsWith('%*')).map((m) => m[1]);
+          const fnNode = ctx.functionNode();
+          if (!fnNode) return undefined;
+          const code = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (x) => ' '.repeat(x.length));
+          for (let j = 0; j < convs.length; j++) {
+            if (!/[diuoxX]/.test(convs[j])) continue;
+            const name = /^&\s*([A-Za-z_]\w*)$/.exec(c.args[fi + 1 + j]?.text ?? '')?.[1];
+            if (!name || compared(name, code)) continue;
+            const use = new RegExp(`\\b([A-Za-z_][\\w.>-]*)\\s*\\[\\s*${name}\\s*\\]`).exec(code);
+            if (!use) continue;
+            const at = fnNode.startIndex + use.index;
+            const write = /^\s*=[^=]/.test(code.slice(use.index + use[0].length));
+            return { node: fnNode.descendantForIndex(at, at + use[0].length) ?? undefined, cwe: write ? 'CWE-787' : 'CWE-125', message: `\`${use[0]}\` uses an index read with ${c.name}() and no bounds check (CWE-129): check 0 <= ${name} < size first` };
+          }
+          return undefined;
         },
       },
       {

@@ -140,6 +140,34 @@ export const hardcodedProviderKey = defineRule({
   matchers: Object.fromEntries(ALL.map((l) => [l, [stringToken]])),
 });
 
+/** A password-like literal: 4+ characters without spaces (not `"Bearer "`), not a placeholder or a format. */
+const CRED_LITERAL = /^"(?!(?:password|changeme|<[^>]*>|\*+|x+)")[^"%\\\s]{4,64}"$/i;
+
+/**
+ * C/C++: the password/secret/token a user supplied is compared with a literal
+ * (`strcmp(password, "s3cret") == 0`, `if (token == "abc123")`): the credential is in the binary.
+ */
+const cSecretCompare: Matcher[] = [
+  {
+    kind: 'call', names: ['strcmp', 'strncmp', 'strcasecmp', 'memcmp', 'CRYPTO_memcmp', 'compare'],
+    check: (c) => {
+      const args = c.name === 'compare' && c.receiver ? [c.receiver, c.args[0]] : c.args.slice(0, 2);
+      const [a, b] = args;
+      if (!a || !b) return undefined;
+      const [lit, other] = CRED_LITERAL.test(b.text) ? [b, a] : CRED_LITERAL.test(a.text) ? [a, b] : [];
+      return lit && other && SECRET_NAME.test(lastName(other.text.replace(/\.c_str\(\)$/, ''))) ? { node: lit, message: `\`${other.text}\` is checked against a password written in the code: anyone with the binary can read it; compare a salted hash from protected storage` } : undefined;
+    },
+  },
+  {
+    kind: 'compare', trigger: /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|pin)\w*\s*[!=]=\s*"|"\s*[!=]=\s*\w*(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|pin)/i,
+    check: (_n, l, r, op) => {
+      if (op !== '==' && op !== '!=') return undefined;
+      const [lit, other] = CRED_LITERAL.test(r.text) ? [r, l] : CRED_LITERAL.test(l.text) ? [l, r] : [];
+      return lit && other && SECRET_NAME.test(lastName(other.text)) ? { node: lit, message: `\`${other.text}\` is compared with a password written in the code; compare a salted hash from protected storage` } : undefined;
+    },
+  },
+];
+
 export const hardcodedPassword = defineRule({
   id: 'hardcoded-password',
   name: 'Hard-coded password or secret',
@@ -149,5 +177,5 @@ export const hardcodedPassword = defineRule({
   message: 'Hard-coded password or secret',
   why: 'OpenSSF AI code assistant guide: "Never include API keys, passwords, or secrets in code"; pyscg-0041. Secrets in source end up in every clone and in the model\'s next training set.',
   description: 'A literal string assigned to a variable/field/key named like a password, secret, token or API key, or passed as such an argument.',
-  matchers: Object.fromEntries(ALL.map((l) => [l, l === 'python' || l === 'ruby' || l === 'csharp' || l === 'php' ? [secretBinding, secretArg, connectPassword] : l === 'javascript' ? [secretBinding, connectPassword, jsKeyArg] : [secretBinding, connectPassword]])),
+  matchers: Object.fromEntries(ALL.map((l) => [l, l === 'python' || l === 'ruby' || l === 'csharp' || l === 'php' ? [secretBinding, secretArg, connectPassword] : l === 'javascript' ? [secretBinding, connectPassword, jsKeyArg] : l === 'c' ? [secretBinding, connectPassword, ...cSecretCompare] : [secretBinding, connectPassword]])),
 });

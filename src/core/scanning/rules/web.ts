@@ -555,6 +555,34 @@ const csXss: Matcher[] = [
   { kind: 'call', names: ['Write', 'WriteAsync'], check: (c, ctx) => (/Response$/.test(c.receiver?.text ?? '') ? htmlHit(ctx, c.args[0], 'Response.Write', true) : undefined) },
 ];
 
+/** A CGI program (it prints an HTML Content-Type header) or markup in the format itself. */
+const C_HTML_OUT = /Content-[Tt]ype:\s*text\/html/;
+
+/**
+ * C/C++: request data (CGI QUERY_STRING via getenv, C++ web framework parameters) printed into
+ * an HTML page: printf-family output of a CGI program, or cpp-httplib `res.set_content(x, "text/html")`.
+ */
+const cXss: Matcher[] = [
+  {
+    kind: 'call', names: ['printf', 'fprintf', 'puts', 'fputs'],
+    check: (c, ctx) => {
+      if ((c.name === 'fprintf' || c.name === 'fputs') && !/^stdout$/.test(c.args[c.name === 'fprintf' ? 0 : 1]?.text ?? '')) return undefined;
+      const fi = c.name === 'fprintf' ? 1 : 0;
+      const fmt = c.args[fi]?.text ?? '';
+      const cgi = ctx.fileHas(C_HTML_OUT);
+      if (!cgi && !/^"[^"]*<\/?(?:html|body|head|title|h[1-6]|p|div|span|a|b|i|em|strong|ul|ol|li|table|tr|td|th|pre|code|form|input|textarea|br|hr|img|script)\b[^"<>]*>/i.test(fmt)) return undefined;
+      const pieces = c.name === 'puts' || c.name === 'fputs' ? [c.args[0]] : c.args.slice(fi + 1);
+      for (const a of pieces) {
+        const h = a ? htmlHit(ctx, a, c.name, true) : undefined;
+        // Outside a CGI response, a command-line argument printed as markup is the user's own input.
+        if (h && (cgi || h.taint?.kind !== 'cli')) return h;
+      }
+      return undefined;
+    },
+  },
+  { kind: 'call', names: ['set_content'], check: (c, ctx) => (/html/i.test(c.args[1]?.text ?? '') ? htmlHit(ctx, c.args[0], c.callee, true) : undefined) },
+];
+
 export const xss = defineRule({
   id: 'xss',
   name: 'Untrusted data rendered as HTML',
@@ -564,7 +592,7 @@ export const xss = defineRule({
   message: 'Non-constant data is inserted into HTML without escaping (cross-site scripting)',
   why: 'OpenSSF AI code assistant guide: "Escape special characters in user-generated content before rendering it in HTML"; OWASP LLM05: model output rendered as HTML is attacker-controlled.',
   description: 'innerHTML/outerHTML/insertAdjacentHTML/document.write/jQuery .html, React dangerouslySetInnerHTML, mark_safe/Markup/render_template_string, autoescape=False, request data written to responses (Express, Servlets, Go ResponseWriter, PHP echo, ASP.NET), html/template trust casts, Rails html_safe/raw.',
-  matchers: { python: pyXss, javascript: jsXss, java: javaXss, go: goXss, ruby: rubyXss, php: phpXss, csharp: csXss },
+  matchers: { python: pyXss, javascript: jsXss, java: javaXss, go: goXss, ruby: rubyXss, php: phpXss, csharp: csXss, c: cXss },
 });
 
 // ------------------------------------------------------------------ path traversal
