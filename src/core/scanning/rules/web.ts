@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Hit, Matcher, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import type { CallSite } from '../syntax';
-import { San, dynamicFor, flowHit, kw, taintFor } from './helpers';
+import { San, builderName, concatVal, dynamicFor, flowHit, javaCollected, kw, taintFor } from './helpers';
 import { goReadsSource } from './misc';
 
 function tainted(ctx: RuleContext, n: Node | undefined, mask: San, sink: string, guard?: RegExp): Hit | undefined {
@@ -210,6 +210,10 @@ const javaXss: Matcher[] = [
       for (const a of c.args) {
         const h = htmlHit(ctx, a, 'HttpServletResponse writer', true);
         if (h) return h;
+        // `html.append(name)…; writer.write(html.toString())`.
+        const built = builderName(a);
+        const t = built && ctx.mayTaint() ? taintFor(concatVal(javaCollected(built, c.node.startIndex, ctx, /^(?:append|insert)$/), ctx), San.Html) : undefined;
+        if (t) return { taint: t, sink: 'HttpServletResponse writer', node: a, severity: 'high' };
       }
       return undefined;
     },
@@ -1179,7 +1183,19 @@ export const openRedirect = defineRule({
         check: (b, ctx) => (!b.pair && /^(?:window\.|document\.)?location(?:\.href)?$/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Url, 'location', REDIRECT_GUARD) : undefined),
       },
     ],
-    java: [redirectSink(['sendRedirect'], () => true)],
+    java: [
+      redirectSink(['sendRedirect'], () => true),
+      // Spring MVC: `new RedirectView(url)`, `new ModelAndView("redirect:" + url)`.
+      redirectSink(['RedirectView', 'ModelAndView'], (c) => c.isNew && (c.name === 'RedirectView' || /^"redirect:/.test(c.args[0]?.text ?? ''))),
+      {
+        // A controller method returning the view name `"redirect:" + url`.
+        kind: 'node', trigger: /"redirect:"\s*\+/, types: ['return_statement'],
+        check: (n, ctx) => {
+          const e = n.namedChildren[0];
+          return e && /^"redirect:"\s*\+/.test(e.text) ? tainted(ctx, e, San.Url, 'Spring "redirect:" view', REDIRECT_GUARD) : undefined;
+        },
+      },
+    ],
     go: [redirectSink(['Redirect'], (c) => /^http\.Redirect$/.test(c.callee), (c) => (storedField(c.args[2]) ? undefined : c.args[2])), redirectSink(['Redirect'], (c) => /^(?:c|ctx)$/.test(c.receiver?.text ?? ''), (c) => (storedField(c.args[1]) ? undefined : c.args[1]))],
     ruby: [redirectSink(['redirect_to', 'redirect'], (c) => !c.receiver)],
     php: [
