@@ -1002,7 +1002,9 @@ const jsUrlTemplate: Matcher = {
     const subs = n.namedChildren.filter((x) => x.type === 'template_substitution').map((x) => x.namedChildren[0]);
     let piece: Node | undefined;
     if (/^`https?:\/\/\$\{[^}]+\}\./i.test(n.text)) piece = subs[0];
-    else if (/^`\$\{[\w$.]+\}\/\$\{[\w$]+\}/.test(n.text) && /url|uri|endpoint|base/i.test(subs[0]?.text ?? '')) piece = subs[1];
+    // A path segment only in a URL builder (returned, or stored in a URL-named variable): an inline
+    // `fetch(`${API}/${id}`)` in client code is the common, benign shape.
+    else if (/^`\$\{[\w$.]+\}\/\$\{[\w$]+\}/.test(n.text) && /url|uri|endpoint|base/i.test(subs[0]?.text ?? '') && (n.parent?.type === 'return_statement' || (n.parent?.type === 'variable_declarator' && /url|uri|endpoint|link/i.test(n.parent.childForFieldName('name')?.text ?? '')))) piece = subs[1];
     if (!piece || piece.type !== 'identifier') return undefined;
     const sig = signatureText(ctx);
     const fn = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
