@@ -279,7 +279,20 @@ function goContainsHostHit(c: CallSite): Hit | undefined {
   const needle = c.args[1];
   if (!hay || !needle) return undefined;
   if (DOMAIN_LIT.test(needle.text)) return URLISH.test(hay.text) ? {} : undefined;
-  return /^[\w.]+$/.test(needle.text) && HOSTISH.test(lastName(needle.text)) && HOSTISH.test(lastName(hay.text)) && !/s$/i.test(lastName(hay.text)) ? {} : undefined;
+  const hayName = lastName(hay.text.replace(/\(\)$/, ''));
+  return /^[\w.]+$/.test(needle.text) && HOSTISH.test(lastName(needle.text)) && /^[\w.]+(?:\(\))?$/.test(hay.text) && URLISH.test(hayName) && !/s$/i.test(hayName) ? {} : undefined;
+}
+
+/**
+ * Go `strings.HasPrefix(target, "https://"+domain)`: a scheme+host prefix with no "/" after the
+ * host also accepts https://example.com.evil.io and https://example.com@evil.io.
+ */
+function goPrefixHostHit(c: CallSite): Hit | undefined {
+  const hay = c.args[0];
+  const p = c.args[1]?.text.replace(/\s+/g, '') ?? '';
+  if (!hay || !URLISH.test(hay.text)) return undefined;
+  const open = /^"https?:\/\/"\+\w+(?:\.\w+)*(?:\(\))?$/.test(p) || /^fmt\.Sprintf\("https?:\/\/%s",\w+(?:\.\w+)*\)$/.test(p) || /^"https?:\/\/[a-z0-9-]+(?:\.[a-z0-9-]+)+"$/i.test(p);
+  return open ? { message: 'URL prefix check with no "/" after the host: https://example.com.evil.io and https://example.com@evil.io pass; parse the URL and compare the host exactly or by "."+domain suffix' } : undefined;
 }
 
 export const incompleteUrlValidation = defineRule({
@@ -301,7 +314,7 @@ export const incompleteUrlValidation = defineRule({
       // `url.hostname.includes(domain)`: a substring test of a parsed host against another host value.
       { kind: 'call', names: ['includes', 'indexOf', 'search'], check: (c) => (c.receiver && c.args[0] && /(?:^|\.)(?:hostname|host|origin)$/i.test(c.receiver.text) && /^[\w$.]+$/.test(c.args[0].text) && HOSTISH.test(lastName(c.args[0].text)) && !/s$/i.test(lastName(c.args[0].text)) ? {} : undefined) },
     ],
-    go: [{ kind: 'call', names: ['HasSuffix', 'Contains'], check: (c, ctx) => (!/^strings\./.test(c.callee) ? undefined : c.name === 'HasSuffix' ? suffixHostHit(c.args[0] ?? null, c.args[1], ctx) : goContainsHostHit(c)) }],
+    go: [{ kind: 'call', names: ['HasSuffix', 'Contains', 'HasPrefix'], check: (c, ctx) => (!/^strings\./.test(c.callee) ? undefined : c.name === 'HasSuffix' ? suffixHostHit(c.args[0] ?? null, c.args[1], ctx) : c.name === 'HasPrefix' ? goPrefixHostHit(c) : goContainsHostHit(c)) }],
     java: [{ kind: 'call', names: ['endsWith', 'contains', 'indexOf'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) }],
     ruby: [
       { kind: 'call', names: ['end_with?', 'include?'], check: (c) => (c.args[0] && DOMAIN_LIT.test(c.args[0].text) && URLISH.test(c.receiver?.text ?? '') ? {} : undefined) },
@@ -364,8 +377,11 @@ export const xpathInjection = defineRule({
     csharp: [{ kind: 'call', names: ['SelectNodes', 'SelectSingleNode', 'Evaluate', 'Compile', 'XPathSelectElement', 'XPathSelectElements'], check: (c, ctx) => xpathHit(c, ctx, c.args[0]) }],
     php: [{ kind: 'call', names: ['query', 'evaluate', 'xpath'], check: (c, ctx) => xpathHit(c, ctx, c.args[0]) }],
     ruby: [{ kind: 'call', names: ['xpath', 'at_xpath', 'first', 'each', 'match'], check: (c, ctx) => (c.name === 'xpath' || c.name === 'at_xpath' || /XPath/.test(c.callee) ? xpathHit(c, ctx, c.args[c.args.length > 1 && /XPath/.test(c.callee) ? 1 : 0]) : undefined) }],
-    // antchfx xmlquery/htmlquery/xpath, ChrisTrenkamp goxpath, gopkg.in/xmlpath.
-    go: [{ kind: 'call', names: ['Find', 'FindOne', 'QueryAll', 'Query', 'Compile', 'MustCompile', 'Parse', 'MustParse', 'ParseExec'], check: (c, ctx) => (/^(?:xmlquery|htmlquery|xpath|goxpath|xmlpath)\./.test(c.callee) ? xpathHit(c, ctx, c.args[c.name === 'ParseExec' ? 0 : c.args.length - 1]) : undefined) }],
+    // antchfx xmlquery/htmlquery/xpath, ChrisTrenkamp goxpath, gopkg.in/xmlpath, beevik/etree paths.
+    go: [
+      { kind: 'call', names: ['Find', 'FindOne', 'QueryAll', 'Query', 'Compile', 'MustCompile', 'Parse', 'MustParse', 'ParseExec'], check: (c, ctx) => (/^(?:xmlquery|htmlquery|xpath|goxpath|xmlpath)\./.test(c.callee) ? xpathHit(c, ctx, c.args[c.name === 'ParseExec' ? 0 : c.args.length - 1]) : undefined) },
+      { kind: 'call', names: ['FindElements', 'FindElement', 'CompilePath', 'MustCompilePath'], check: (c, ctx) => (c.receiver && (c.name.startsWith('Find') || c.receiver.text === 'etree') ? xpathHit(c, ctx, c.args[0]) : undefined) },
+    ],
     c: [{ kind: 'call', names: ['xmlXPathEvalExpression', 'xmlXPathEval'], check: (c, ctx) => xpathHit(c, ctx, c.args[0]) }],
   },
 });
@@ -651,14 +667,11 @@ export const jsLogInjection: Matcher[] = [
     types: ['template_string'],
     check: (n, ctx) => {
       const p = n.parent;
-      const pt = p?.type ?? '';
-      // Cheap shape test first: only a returned or assigned template can be a log entry.
-      if (pt !== 'return_statement' && pt !== 'variable_declarator' && pt !== 'assignment_expression') return undefined;
-      const target = pt === 'variable_declarator' ? (p?.childForFieldName('name')?.text ?? '') : pt === 'assignment_expression' ? (p?.childForFieldName('left')?.text ?? '') : '';
-      const logVar = /(?:^|_|[a-z](?=L))(?:log|Log|LOG)(?:_?(?:[eE]ntry|[lL]ine|[mM]sg|[mM]essage))?$/.test(lastName(target)) && !/[lL]ogin|[cC]atalog|[dD]ialog/.test(target);
-      const fname = logVar || pt !== 'return_statement' ? '' : ctx.functionName();
+      const fname = ctx.functionName();
       const logFn = /(?:^|_)log(?:_|$)|[a-z]Log(?:[A-Z]|$)|^log(?:[A-Z]|$)/.test(fname) && !/^(?:is)?[lL]ogged|[lL]ogin|[lL]ogout|[cC]atalog|[dD]ialog/.test(fname);
-      if (!logVar && !logFn) return undefined;
+      const target = p?.type === 'variable_declarator' ? (p.childForFieldName('name')?.text ?? '') : p?.type === 'assignment_expression' ? (p.childForFieldName('left')?.text ?? '') : '';
+      const logVar = /(?:^|_|[a-z](?=L))(?:log|Log|LOG)(?:_?(?:[eE]ntry|[lL]ine|[mM]sg|[mM]essage))?$/.test(lastName(target)) && !/[lL]ogin|[cC]atalog|[dD]ialog/.test(target);
+      if (!(logVar || (logFn && p?.type === 'return_statement'))) return undefined;
       const fn = ctx.functionNode();
       const params = (fn?.childForFieldName('parameters')?.text ?? fn?.childForFieldName('parameter')?.text ?? '').replace(/[()\s]/g, '').split(',').map((x) => x.replace(/=.*$/, ''));
       const code = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');

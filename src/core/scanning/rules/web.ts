@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Hit, Matcher, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import type { CallSite } from '../syntax';
-import { San, builderName, concatVal, dynamicFor, flowHit, javaCollected, kw, taintFor } from './helpers';
+import { San, dynamicFor, flowHit, kw, taintFor } from './helpers';
 import { goReadsSource } from './misc';
 
 function tainted(ctx: RuleContext, n: Node | undefined, mask: San, sink: string, guard?: RegExp): Hit | undefined {
@@ -210,10 +210,6 @@ const javaXss: Matcher[] = [
       for (const a of c.args) {
         const h = htmlHit(ctx, a, 'HttpServletResponse writer', true);
         if (h) return h;
-        // `html.append(name)…; writer.write(html.toString())`.
-        const built = builderName(a);
-        const t = built && ctx.mayTaint() ? taintFor(concatVal(javaCollected(built, c.node.startIndex, ctx, /^(?:append|insert)$/), ctx), San.Html) : undefined;
-        if (t) return { taint: t, sink: 'HttpServletResponse writer', node: a, severity: 'high' };
       }
       return undefined;
     },
@@ -1002,9 +998,7 @@ const jsUrlTemplate: Matcher = {
     const subs = n.namedChildren.filter((x) => x.type === 'template_substitution').map((x) => x.namedChildren[0]);
     let piece: Node | undefined;
     if (/^`https?:\/\/\$\{[^}]+\}\./i.test(n.text)) piece = subs[0];
-    // A path segment only in a URL builder (returned, or stored in a URL-named variable): an inline
-    // `fetch(`${API}/${id}`)` in client code is the common, benign shape.
-    else if (/^`\$\{[\w$.]+\}\/\$\{[\w$]+\}/.test(n.text) && /url|uri|endpoint|base/i.test(subs[0]?.text ?? '') && (n.parent?.type === 'return_statement' || (n.parent?.type === 'variable_declarator' && /url|uri|endpoint|link/i.test(n.parent.childForFieldName('name')?.text ?? '')))) piece = subs[1];
+    else if (/^`\$\{[\w$.]+\}\/\$\{[\w$]+\}/.test(n.text) && /url|uri|endpoint|base/i.test(subs[0]?.text ?? '')) piece = subs[1];
     if (!piece || piece.type !== 'identifier') return undefined;
     const sig = signatureText(ctx);
     const fn = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
@@ -1020,6 +1014,18 @@ const jsUrlTemplate: Matcher = {
 
 const goUrlBuilders: Matcher[] = [
   {
+    // `url.URL{Scheme: "https", Host: sub + "." + domain}`.
+    kind: 'binding',
+    trigger: /\bHost:\s*\w+\s*\+\s*"\."/,
+    check: (b, ctx) => {
+      const v = b.value?.type === 'literal_element' ? b.value.namedChildren[0] : b.value;
+      const left = v?.type === 'binary_expression' ? v.childForFieldName('left') : null;
+      if (!b.pair || b.targetText !== 'Host' || !left) return undefined;
+      const first = left.type === 'binary_expression' ? left.childForFieldName('left') : left;
+      return first && first.type === 'identifier' && /^"\./.test((left.type === 'binary_expression' ? left.childForFieldName('right') : v?.childForFieldName('right'))?.text ?? '') ? goUrlPieces([first], ctx, 'url.URL Host') : undefined;
+    },
+  },
+  {
     kind: 'call',
     names: ['Sprintf'],
     before: /\bfmt\.$/,
@@ -1029,13 +1035,13 @@ const goUrlBuilders: Matcher[] = [
       // The host: `https://%s.example.com`, `https://%s.%s`.
       if (/^["`]https?:\/\/%[sv]\./i.test(fmt)) return goUrlPieces(c.args.slice(1, 2), ctx, c.callee);
       // A path segment after a URL-named base: `fmt.Sprintf("%s/%s", apiURL, userID)`.
-      if (/^["`]%[sv]\/%[sv]/.test(fmt) && GO_URL_NAME.test(c.args[1]?.text ?? '')) return goUrlPieces(c.args.slice(2, 3), ctx, c.callee);
+      if (/^["`]%[sv]\/%[sv]["`]$/.test(fmt) && GO_URL_NAME.test(c.args[1]?.text ?? '') && c.args[1]?.type === 'identifier' && !ctx.val(c.args[1]).c) return goUrlPieces(c.args.slice(2, 3), ctx, c.callee);
       return undefined;
     },
   },
   {
     kind: 'node',
-    trigger: /"https?:\/\/"\s*\+/,
+    trigger: /"https?:\/\/"\s*\+|(?:[uU]rl|URL|[uU]ri|URI|[eE]ndpoint)\w*\s*\+\s*"\/"\s*\+/,
     types: ['binary_expression'],
     check: (m, ctx) => {
       let n = m;
@@ -1050,9 +1056,14 @@ const goUrlBuilders: Matcher[] = [
         } else parts.push(x);
       };
       flatten(n);
+      if (parts.length < 3) return undefined;
       // `"https://" + sub + "." + domain`: the piece right after the scheme, followed by a dot.
-      if (parts.length < 3 || !/^"https?:\/\/"$/i.test(parts[0].text) || !/^"\./.test(parts[2].text)) return undefined;
-      return goUrlPieces([parts[1]], ctx, 'URL concatenation');
+      if (/^"https?:\/\/"$/i.test(parts[0].text) && /^"\./.test(parts[2].text)) return goUrlPieces([parts[1]], ctx, 'URL concatenation');
+      // `apiURL + "/" + userID`: a path segment after a URL-named base.
+      // (Only `base + "/" + id` with a base that is itself passed in: constant API bases with several
+      // segments are ordinary client code.)
+      if (parts.length === 3 && GO_URL_NAME.test(parts[0].text) && parts[0].type === 'identifier' && !ctx.val(parts[0]).c && parts[1].text === '"/"') return goUrlPieces([parts[2]], ctx, 'URL concatenation');
+      return undefined;
     },
   },
 ];
@@ -1185,19 +1196,7 @@ export const openRedirect = defineRule({
         check: (b, ctx) => (!b.pair && /^(?:window\.|document\.)?location(?:\.href)?$/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Url, 'location', REDIRECT_GUARD) : undefined),
       },
     ],
-    java: [
-      redirectSink(['sendRedirect'], () => true),
-      // Spring MVC: `new RedirectView(url)`, `new ModelAndView("redirect:" + url)`.
-      redirectSink(['RedirectView', 'ModelAndView'], (c) => c.isNew && (c.name === 'RedirectView' || /^"redirect:/.test(c.args[0]?.text ?? ''))),
-      {
-        // A controller method returning the view name `"redirect:" + url`.
-        kind: 'node', trigger: /"redirect:"\s*\+/, types: ['return_statement'],
-        check: (n, ctx) => {
-          const e = n.namedChildren[0];
-          return e && /^"redirect:"\s*\+/.test(e.text) ? tainted(ctx, e, San.Url, 'Spring "redirect:" view', REDIRECT_GUARD) : undefined;
-        },
-      },
-    ],
+    java: [redirectSink(['sendRedirect'], () => true)],
     go: [redirectSink(['Redirect'], (c) => /^http\.Redirect$/.test(c.callee), (c) => (storedField(c.args[2]) ? undefined : c.args[2])), redirectSink(['Redirect'], (c) => /^(?:c|ctx)$/.test(c.receiver?.text ?? ''), (c) => (storedField(c.args[1]) ? undefined : c.args[1]))],
     ruby: [redirectSink(['redirect_to', 'redirect'], (c) => !c.receiver)],
     php: [
@@ -1301,7 +1300,8 @@ export const headerInjection = defineRule({
           const h = tainted(ctx, b.value, San.Header, 'header map', HEADER_GUARD);
           if (h) return h;
           const name = /^[A-Za-z_]\w*$/.test(b.value.text) ? b.value.text : '';
-          if (!name || HEADER_GUARD.test(ctx.functionText()) || ctx.val(b.value).c) return undefined;
+          // (A strict pattern the value must match is a check too.)
+          if (!name || HEADER_GUARD.test(ctx.functionText()) || new RegExp(`\\.MatchString\\(\\s*${name}\\s*\\)`).test(ctx.functionText()) || ctx.val(b.value).c) return undefined;
           if (!new RegExp(`(?<![\\w.])${name}(?:\\s*,\\s*\\w+)*\\s+string\\b`).test(signatureText(ctx))) return undefined;
           return { node: b.value, sink: 'header map', severity: 'low', message: `The parameter \`${name}\` is stored as a header value with no CR/LF removal: a value containing "\\r\\n" injects headers (response splitting); strip or reject CR and LF` };
         },
