@@ -43,7 +43,7 @@ const PY: SourcePattern[] = [
 ];
 
 const JS: SourcePattern[] = [
-  { kind: 'archive', re: /^(?:entry|header|zipEntry|fileEntry)\.(?:path|fileName|name)$/, label: ARCHIVE },
+  { kind: 'archive', re: /^(?:entry|header|zipEntry|fileEntry)\.(?:path|fileName|name|entryName)$/, label: ARCHIVE },
   { kind: 'request', re: /^(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|files|file|url|originalUrl|path|hostname)\b/, label: 'HTTP request data' },
   { kind: 'request', re: /^(?:req|request)\.(?:param|get|header)\(\)/, label: 'HTTP request data' },
   // Fetch-API Request (Next.js route handlers, Remix, Hono, workers): `await request.json()`.

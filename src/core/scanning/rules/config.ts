@@ -21,6 +21,17 @@ export const xxe = defineRule({
   why: 'OpenSSF AI code assistant guide: "Never suggest turning off security features like XML entity security"; disable DTDs and external entities.',
   description: 'Java DocumentBuilderFactory/SAXParserFactory/XMLInputFactory/TransformerFactory/SAXReader/SAXBuilder with no DTD/entity hardening in the file; lxml resolve_entities=True/no_network=False/load_dtd=True; PHP LIBXML_NOENT/libxml_disable_entity_loader(false); .NET XmlResolver/DtdProcessing.Parse; libxml2 XML_PARSE_NOENT; Nokogiri noent.',
   matchers: {
+    javascript: [
+      {
+        // libxmljs(2): `parseXml(xml, { noent: true })` substitutes entities, external ones included.
+        kind: 'call',
+        names: ['parseXml', 'parseXmlString', 'parseXmlAsync', 'parseHtml', 'SaxParser', 'SaxPushParser'],
+        check: (c) => {
+          const o = optionIn(c, /^(?:noent|dtdload)$/);
+          return o && isTrue(o) ? { node: o, message: 'libxmljs with noent/dtdload: true resolves external entities and DTDs in untrusted XML (XXE: local files, internal URLs); leave them off' } : undefined;
+        },
+      },
+    ],
     java: [
       {
         kind: 'call',
@@ -165,7 +176,7 @@ export const errorDetailsExposed = defineRule({
           // The whole error object (`res.json(err)`, `res.send({ error: err })`): driver/system errors
           // serialize their internals (SQL, file paths, codes) to the client.
           const a = c.args[0];
-          const whole = a && (/^(?:err|error|ex|exception)$/.test(a.text) || (a.type === 'object' && a.namedChildren.some((p) => /^(?:err|error|ex|exception)$/.test((p.type === 'pair' ? p.childForFieldName('value') : p)?.text ?? ''))));
+          const whole = a && /\b(?:err|error|ex|exception)\b/.test(t) && (/^(?:err|error|ex|exception)$/.test(a.text) || (a.type === 'object' && a.namedChildren.some((p) => /^(?:err|error|ex|exception)$/.test((p.type === 'pair' ? p.childForFieldName('value') : p)?.text ?? ''))));
           return whole && c.name !== 'render' ? { node: a, severity: 'low', message: 'The error object itself is sent in the HTTP response: database/system errors carry internal details (queries, paths, codes); log it and send a generic message' } : undefined;
         },
       },

@@ -258,6 +258,19 @@ const goCipher: Matcher = {
  * []uint16 of versions to use), and RC4/3DES cipher suites. Comparisons and switch cases that
  * only inspect a version are left alone.
  */
+/** Node TLS options that allow SSL 3.0 / TLS 1.0 / 1.1: `secureProtocol: 'TLSv1_method'`, `minVersion: 'TLSv1'`. */
+const jsTlsVersion: Matcher = {
+  kind: 'binding',
+  trigger: /\b(?:secureProtocol|minVersion)\s*:\s*["'`](?:SSLv|TLSv1(?:_1)?_|TLSv1(?:\.1)?["'`])/,
+  check: (b) => {
+    if (!b.pair || !b.value || !/^["']?(?:secureProtocol|minVersion)["']?$/.test(b.targetText)) return undefined;
+    const m = /^["'`](SSLv[23]|TLSv1(?:_1)?)_(?:client_|server_)?method["'`]$|^["'`](TLSv1(?:\.1)?)["'`]$/.exec(b.value.text);
+    if (!m) return undefined;
+    const v = (m[1] ?? m[2]).replace('_', '.').replace('SSLv', 'SSL ').replace('TLSv', 'TLS ').replace(/^TLS 1$/, 'TLS 1.0');
+    return { node: b.value, message: `${v} is deprecated and breakable (POODLE/BEAST, RFC 8996); require TLS 1.2+ (minVersion: 'TLSv1.2')` };
+  },
+};
+
 const goTlsVersion: Matcher = {
   kind: 'node',
   trigger: /\btls\.(?:VersionSSL30|VersionTLS1[01]|TLS_\w*(?:RC4|3DES)\w*)\b/,
@@ -357,7 +370,7 @@ export const weakCipher = defineRule({
   message: 'Broken or risky cipher configuration',
   why: 'OpenSSF AI code assistant guide: "require strong encryption algorithms" and prefer high-level crypto libraries; DES/3DES/RC4/Blowfish and ECB are broken, RSA needs OAEP.',
   description: 'DES/3DES/RC2/RC4/Blowfish/IDEA, ECB mode (including Java Cipher.getInstance("AES") default), NullCipher, Node createCipher, RSA PKCS#1 v1.5 encryption.',
-  matchers: { python: [pyCipher], javascript: [jsCipher], java: [javaCipher], go: [goCipher, goTlsVersion], c: [cCipher], ruby: [rubyCipher], php: [phpCipher], csharp: [csCipher, csEcb], rust: [rustCipher] },
+  matchers: { python: [pyCipher], javascript: [jsCipher, jsTlsVersion], java: [javaCipher], go: [goCipher, goTlsVersion], c: [cCipher], ruby: [rubyCipher], php: [phpCipher], csharp: [csCipher, csEcb], rust: [rustCipher] },
 });
 
 // ------------------------------------------------------------------ short keys

@@ -93,3 +93,54 @@ export function lastName(text: string): string {
   const m = /([A-Za-z_$][\w$]*)["'\]]*$/.exec(text);
   return m ? m[1] : text;
 }
+
+/**
+ * Java: what a local StringBuilder/StringBuffer (or List) named `name` collects in the enclosing
+ * function before offset `at`: the constructor's arguments (`new StringBuilder("SELECT …")`), then
+ * each `name.append(…)` / `name.add(…)` argument (chained calls included), in document order.
+ */
+export function javaCollected(name: string, at: number, ctx: RuleContext, methods: RegExp): Node[] {
+  const fn = ctx.functionNode();
+  if (!fn || !/^[A-Za-z_$][\w$]*$/.test(name)) return [];
+  let parts: Node[] = [];
+  for (const n of fn.descendantsOfType(['variable_declarator', 'assignment_expression', 'method_invocation'])) {
+    if (!n || n.startIndex >= at) continue;
+    if (n.type !== 'method_invocation') {
+      const decl = n.type === 'variable_declarator';
+      const value = n.childForFieldName(decl ? 'value' : 'right');
+      if (n.childForFieldName(decl ? 'name' : 'left')?.text === name && value?.type === 'object_creation_expression') parts = [...(value.childForFieldName('arguments')?.namedChildren ?? [])];
+      continue;
+    }
+    if (!methods.test(n.childForFieldName('name')?.text ?? '')) continue;
+    let root = n.childForFieldName('object');
+    while (root?.type === 'method_invocation' && methods.test(root.childForFieldName('name')?.text ?? '')) root = root.childForFieldName('object');
+    if (root?.text === name) parts.push(...(n.childForFieldName('arguments')?.namedChildren ?? []));
+  }
+  return parts.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/** Abstract value of the concatenation of `parts` (what a builder's toString() returns). */
+export function concatVal(parts: readonly Node[], ctx: RuleContext): Val {
+  let c = true;
+  let dyn = false;
+  let san: number = San.All;
+  let taint: Val['taint'];
+  let text = '';
+  for (const p of parts) {
+    const v = ctx.val(p);
+    if (!v.c) {
+      c = false;
+      dyn = true;
+      san &= v.san;
+    }
+    taint ??= v.taint;
+    if (v.dyn) dyn = true;
+    if (text.length < 2000) text += v.str || v.c ? v.text : '{}';
+  }
+  return { c, taint, san: c ? San.All : san, text, str: true, dyn };
+}
+
+/** `sb.toString()` on a local builder: the builder's name, else ''. */
+export function builderName(n: Node | undefined): string {
+  return /^([A-Za-z_$][\w$]*)\s*\.\s*toString\s*\(\s*\)$/.exec(n?.text ?? '')?.[1] ?? '';
+}

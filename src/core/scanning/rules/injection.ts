@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Hit, Matcher, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import type { CallSite } from '../syntax';
-import { San, dynamicFor, flowHit, isTrue, kw, lastName, looksLikeSql, optionIn, taintFor } from './helpers';
+import { San, builderName, concatVal, dynamicFor, flowHit, isTrue, javaCollected, kw, lastName, looksLikeSql, optionIn, taintFor } from './helpers';
 
 // ---------------------------------------------------------------- SQL
 
@@ -144,7 +144,21 @@ export const sqlInjection = defineRule({
   matchers: {
     python: [sqlCall(['execute', 'executemany', 'executescript', 'raw', 'read_sql', 'read_sql_query', 'text', 'mogrify', 'exec_driver_sql'])],
     javascript: [sqlCall(['query', 'execute', 'raw', 'run', 'all', 'get', 'each', 'exec', 'prepare', '$queryRawUnsafe', '$executeRawUnsafe', 'unsafe', 'whereRaw', 'orderByRaw']), sqlFragmentBinding],
-    java: [sqlCall(['executeQuery', 'executeUpdate', 'execute', 'executeLargeUpdate', 'addBatch', 'prepareStatement', 'prepareCall', 'createQuery', 'createNativeQuery', 'createSQLQuery', 'query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'update', 'batchUpdate'])],
+    java: [
+      sqlCall(['executeQuery', 'executeUpdate', 'execute', 'executeLargeUpdate', 'addBatch', 'prepareStatement', 'prepareCall', 'createQuery', 'createNativeQuery', 'createSQLQuery', 'query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'update', 'batchUpdate']),
+      {
+        // `StringBuilder sql = new StringBuilder("SELECT … WHERE name = '"); sql.append(name)…; st.executeQuery(sql.toString())`.
+        kind: 'call',
+        names: ['executeQuery', 'executeUpdate', 'execute', 'addBatch', 'prepareStatement', 'createQuery', 'createNativeQuery', 'query', 'queryForObject', 'queryForList', 'update'],
+        check: (c, ctx) => {
+          const a = c.args[0];
+          const name = builderName(a);
+          if (!a || !name || sqlArg(c, ctx)) return undefined;
+          const v = concatVal(javaCollected(name, c.node.startIndex, ctx, /^(?:append|insert)$/), ctx);
+          return dynamicFor(v, San.Sql) && looksLikeSql(v.text) && !allowListed(ctx, a) ? flowHit(v, San.Sql, c.callee, a) : undefined;
+        },
+      },
+    ],
     go: [goSqlCall(['Query', 'QueryRow', 'Exec', 'Prepare', 'Raw', 'Select', 'Get', 'MustExec', 'Queryx', 'QueryRowx']), sqlCallAt(['QueryContext', 'QueryRowContext', 'ExecContext', 'PrepareContext', 'SelectContext', 'GetContext'], 1)],
     php: [sqlCall(['query', 'exec', 'prepare', 'mysql_query', 'sqlite_query', 'select', 'statement', 'unprepared', 'raw', 'whereRaw', 'selectRaw', 'orderByRaw', 'havingRaw']), sqlCallAt(['mysqli_query', 'pg_query', 'mysqli_prepare', 'pg_prepare', 'mysqli_real_query', 'odbc_exec', 'sqlsrv_query'], 1)],
     ruby: [
@@ -399,7 +413,8 @@ export const commandInjection = defineRule({
           if (!a) return undefined;
           const items = listItems(a);
           if (items) return argvHit(items, ctx, 'Runtime.exec');
-          return commandHit(ctx.val(a), 'Runtime.exec(String)', a);
+          const built = builderName(a);
+          return commandHit(ctx.val(a), 'Runtime.exec(String)', a) ?? (built ? commandHit(concatVal(javaCollected(built, c.node.startIndex, ctx, /^(?:append|insert)$/), ctx), 'Runtime.exec(String)', a) : undefined);
         },
       },
       {
@@ -412,6 +427,11 @@ export const commandInjection = defineRule({
             const items = listItems(args[0]);
             if (items) args = items;
             else if (/^(?:Arrays\.asList|List\.of)\(/.test(args[0].text)) args = args[0].childForFieldName('arguments')?.namedChildren ?? args;
+            // `List<String> cmd = new ArrayList<>(); cmd.add("bash"); cmd.add("-c"); cmd.add(script); new ProcessBuilder(cmd)`.
+            else if (args[0].type === 'identifier') {
+              const added = javaCollected(args[0].text, c.node.startIndex, ctx, /^add$/).filter((x) => x.type !== 'decimal_integer_literal');
+              if (added.length) args = added;
+            }
           }
           return argvHit(args, ctx, 'ProcessBuilder');
         },
@@ -661,6 +681,38 @@ export const codeInjection = defineRule({
           if (!target) return undefined;
           const t = taintFor(ctx.val(target), San.Code);
           return t ? { taint: t, sink: c.callee, severity: 'high', message: 'Untrusted input chooses the method or class to call (unsafe reflection)', cwe: 'CWE-470' } : undefined;
+        },
+      },
+    ],
+    java: [
+      {
+        // JSR-223 script engines, Groovy, MVEL/OGNL: a script built from data, or request data run as a script.
+        kind: 'call',
+        names: ['eval', 'evaluate', 'parse', 'executeExpression', 'getValue'],
+        check: (c, ctx) => {
+          const r = c.receiver?.text ?? '';
+          const engine = (c.name === 'eval' && (/[eE]ngine|^js$|^nashorn$/.test(r) || /getEngineBy\w+\(/.test(r))) || (/^(?:evaluate|parse)$/.test(c.name) && /GroovyShell|[sS]hell$/.test(r)) || (c.name === 'eval' && r === 'MVEL') || (c.name === 'executeExpression' && r === 'MVEL') || (c.name === 'getValue' && r === 'Ognl');
+          return engine ? codeHit(c, ctx, c.args[0], true) : undefined;
+        },
+      },
+      {
+        // Spring SpEL / JEXL / EL: expression language evaluated from request data (CWE-917).
+        kind: 'call',
+        names: ['parseExpression', 'createExpression', 'createValueExpression'],
+        check: (c, ctx) => {
+          const a = c.name === 'createValueExpression' ? c.args[1] : c.args[0];
+          const t = a ? taintFor(ctx.val(a), San.Code) : undefined;
+          return t ? { taint: t, sink: c.callee, node: a, severity: 'high', cwe: 'CWE-917', message: 'An expression-language string (SpEL/EL/JEXL) comes from the request: it can call arbitrary methods (expression injection)' } : undefined;
+        },
+      },
+      {
+        // Class.forName(request value) / loadClass: the request picks the class to load and instantiate.
+        kind: 'call',
+        names: ['forName', 'loadClass'],
+        check: (c, ctx) => {
+          if (c.name === 'forName' && !/^(?:java\.lang\.)?Class$/.test(c.receiver?.text ?? '')) return undefined;
+          const t = c.args[0] ? taintFor(ctx.val(c.args[0]), San.Code) : undefined;
+          return t ? { taint: t, sink: c.callee, node: c.args[0], severity: 'high', cwe: 'CWE-470', message: 'Untrusted input chooses the class to load (unsafe reflection)' } : undefined;
         },
       },
     ],

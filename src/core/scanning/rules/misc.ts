@@ -667,11 +667,14 @@ export const jsLogInjection: Matcher[] = [
     types: ['template_string'],
     check: (n, ctx) => {
       const p = n.parent;
-      const fname = ctx.functionName();
-      const logFn = /(?:^|_)log(?:_|$)|[a-z]Log(?:[A-Z]|$)|^log(?:[A-Z]|$)/.test(fname) && !/^(?:is)?[lL]ogged|[lL]ogin|[lL]ogout|[cC]atalog|[dD]ialog/.test(fname);
-      const target = p?.type === 'variable_declarator' ? (p.childForFieldName('name')?.text ?? '') : p?.type === 'assignment_expression' ? (p.childForFieldName('left')?.text ?? '') : '';
+      const pt = p?.type ?? '';
+      // Cheap shape test first: only a returned or assigned template can be a log entry.
+      if (pt !== 'return_statement' && pt !== 'variable_declarator' && pt !== 'assignment_expression') return undefined;
+      const target = pt === 'variable_declarator' ? (p?.childForFieldName('name')?.text ?? '') : pt === 'assignment_expression' ? (p?.childForFieldName('left')?.text ?? '') : '';
       const logVar = /(?:^|_|[a-z](?=L))(?:log|Log|LOG)(?:_?(?:[eE]ntry|[lL]ine|[mM]sg|[mM]essage))?$/.test(lastName(target)) && !/[lL]ogin|[cC]atalog|[dD]ialog/.test(target);
-      if (!(logVar || (logFn && p?.type === 'return_statement'))) return undefined;
+      const fname = logVar || pt !== 'return_statement' ? '' : ctx.functionName();
+      const logFn = /(?:^|_)log(?:_|$)|[a-z]Log(?:[A-Z]|$)|^log(?:[A-Z]|$)/.test(fname) && !/^(?:is)?[lL]ogged|[lL]ogin|[lL]ogout|[cC]atalog|[dD]ialog/.test(fname);
+      if (!logVar && !logFn) return undefined;
       const fn = ctx.functionNode();
       const params = (fn?.childForFieldName('parameters')?.text ?? fn?.childForFieldName('parameter')?.text ?? '').replace(/[()\s]/g, '').split(',').map((x) => x.replace(/=.*$/, ''));
       const code = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');

@@ -121,8 +121,12 @@ const jsKeyArg: Matcher = {
       const v = p?.childForFieldName('value') ?? undefined;
       a = v?.type === 'array' ? v.namedChildren.find((x) => jsLiteral(x)) : v;
     }
-    if (!a || !jsLiteral(a) || /BEGIN (?:RSA )?PUBLIC KEY|BEGIN CERTIFICATE/.test(a.text)) return undefined;
-    return { node: a, cwe: 'CWE-798', message: `The ${c.name === 'createHmac' ? 'HMAC' : c.name === 'sign' || c.name === 'verify' ? 'JWT signing' : 'session/cookie signing'} key is a literal in the source: anyone with the code can forge tokens; load it from the environment or a secret manager` };
+    // `process.env.JWT_SECRET || 'dev-secret'`: the literal is the key whenever the variable is unset.
+    const fallback = a?.type === 'binary_expression' && /^(?:\|\||\?\?)$/.test(a.childForFieldName('operator')?.text ?? '') ? (a.childForFieldName('right') ?? undefined) : undefined;
+    const lit = fallback ?? a;
+    if (!lit || !jsLiteral(lit) || /BEGIN (?:RSA )?PUBLIC KEY|BEGIN CERTIFICATE/.test(lit.text)) return undefined;
+    const what = c.name === 'createHmac' ? 'HMAC' : c.name === 'sign' || c.name === 'verify' ? 'JWT signing' : 'session/cookie signing';
+    return { node: lit, cwe: 'CWE-798', message: fallback ? `The ${what} key falls back to a literal when the variable is unset: deployments that miss it sign with a key anyone can read; fail at startup instead` : `The ${what} key is a literal in the source: anyone with the code can forge tokens; load it from the environment or a secret manager` };
   },
 };
 

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Hit, Matcher, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import type { CallSite } from '../syntax';
-import { San, dynamicFor, flowHit, kw, taintFor } from './helpers';
+import { San, builderName, concatVal, dynamicFor, flowHit, javaCollected, kw, taintFor } from './helpers';
 import { goReadsSource } from './misc';
 
 function tainted(ctx: RuleContext, n: Node | undefined, mask: San, sink: string, guard?: RegExp): Hit | undefined {
@@ -210,6 +210,10 @@ const javaXss: Matcher[] = [
       for (const a of c.args) {
         const h = htmlHit(ctx, a, 'HttpServletResponse writer', true);
         if (h) return h;
+        // `html.append(name)…; writer.write(html.toString())`.
+        const built = builderName(a);
+        const t = built && ctx.mayTaint() ? taintFor(concatVal(javaCollected(built, c.node.startIndex, ctx, /^(?:append|insert)$/), ctx), San.Html) : undefined;
+        if (t) return { taint: t, sink: 'HttpServletResponse writer', node: a, severity: 'high' };
       }
       return undefined;
     },
@@ -998,7 +1002,9 @@ const jsUrlTemplate: Matcher = {
     const subs = n.namedChildren.filter((x) => x.type === 'template_substitution').map((x) => x.namedChildren[0]);
     let piece: Node | undefined;
     if (/^`https?:\/\/\$\{[^}]+\}\./i.test(n.text)) piece = subs[0];
-    else if (/^`\$\{[\w$.]+\}\/\$\{[\w$]+\}/.test(n.text) && /url|uri|endpoint|base/i.test(subs[0]?.text ?? '')) piece = subs[1];
+    // A path segment only in a URL builder (returned, or stored in a URL-named variable): an inline
+    // `fetch(`${API}/${id}`)` in client code is the common, benign shape.
+    else if (/^`\$\{[\w$.]+\}\/\$\{[\w$]+\}/.test(n.text) && /url|uri|endpoint|base/i.test(subs[0]?.text ?? '') && (n.parent?.type === 'return_statement' || (n.parent?.type === 'variable_declarator' && /url|uri|endpoint|link/i.test(n.parent.childForFieldName('name')?.text ?? '')))) piece = subs[1];
     if (!piece || piece.type !== 'identifier') return undefined;
     const sig = signatureText(ctx);
     const fn = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
@@ -1196,7 +1202,19 @@ export const openRedirect = defineRule({
         check: (b, ctx) => (!b.pair && /^(?:window\.|document\.)?location(?:\.href)?$/.test(b.targetText) && b.value ? tainted(ctx, b.value, San.Url, 'location', REDIRECT_GUARD) : undefined),
       },
     ],
-    java: [redirectSink(['sendRedirect'], () => true)],
+    java: [
+      redirectSink(['sendRedirect'], () => true),
+      // Spring MVC: `new RedirectView(url)`, `new ModelAndView("redirect:" + url)`.
+      redirectSink(['RedirectView', 'ModelAndView'], (c) => c.isNew && (c.name === 'RedirectView' || /^"redirect:/.test(c.args[0]?.text ?? ''))),
+      {
+        // A controller method returning the view name `"redirect:" + url`.
+        kind: 'node', trigger: /"redirect:"\s*\+/, types: ['return_statement'],
+        check: (n, ctx) => {
+          const e = n.namedChildren[0];
+          return e && /^"redirect:"\s*\+/.test(e.text) ? tainted(ctx, e, San.Url, 'Spring "redirect:" view', REDIRECT_GUARD) : undefined;
+        },
+      },
+    ],
     go: [redirectSink(['Redirect'], (c) => /^http\.Redirect$/.test(c.callee), (c) => (storedField(c.args[2]) ? undefined : c.args[2])), redirectSink(['Redirect'], (c) => /^(?:c|ctx)$/.test(c.receiver?.text ?? ''), (c) => (storedField(c.args[1]) ? undefined : c.args[1]))],
     ruby: [redirectSink(['redirect_to', 'redirect'], (c) => !c.receiver)],
     php: [
