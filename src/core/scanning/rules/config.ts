@@ -181,7 +181,40 @@ export const errorDetailsExposed = defineRule({
         },
       },
     ],
-    java: [{ kind: 'call', names: ['printStackTrace'], check: (c) => (c.args[0] && /getWriter\(\)|getOutputStream\(\)|\bout\b|writer/.test(c.args[0].text) ? { message: 'printStackTrace writes the stack trace into the HTTP response' } : undefined) }],
+    java: [
+      { kind: 'call', names: ['printStackTrace'], check: (c) => (c.args[0] && /getWriter\(\)|getOutputStream\(\)|\bout\b|writer/.test(c.args[0].text) ? { message: 'printStackTrace writes the stack trace into the HTTP response' } : undefined) },
+      {
+        // `e.printStackTrace(new PrintWriter(sw))` then `sw.toString()` in the response body.
+        kind: 'call',
+        names: ['printStackTrace'],
+        check: (c, ctx) => {
+          const sw = /^new\s+PrintWriter\s*\(\s*([A-Za-z_]\w*)\s*\)$/.exec(c.args[0]?.text ?? '')?.[1];
+          if (!sw) return undefined;
+          const sent = new RegExp(`(?:\\.body\\s*\\(|\\.ok\\s*\\(|\\breturn\\b|\\.write\\s*\\(|\\.print(?:ln)?\\s*\\(|\\.of\\s*\\()[^;]*\\b${sw}\\b`).test(ctx.functionText().slice(c.node.endIndex - (ctx.functionNode()?.startIndex ?? 0)));
+          return sent ? { message: 'The stack trace is captured into a string and sent in the HTTP response' } : undefined;
+        },
+      },
+      { kind: 'call', names: ['getStackTrace'], check: (c, ctx) => (/^ExceptionUtils$/.test(c.receiver?.text ?? '') && /ResponseEntity|HttpServletResponse|@(?:Rest)?Controller|@ExceptionHandler/.test(ctx.text) ? { message: 'ExceptionUtils.getStackTrace(e) in a web handler: the stack trace is sent to the client' } : undefined) },
+    ],
+    ruby: [
+      {
+        // `render json: { backtrace: e.backtrace }` / `render plain: e.full_message`
+        kind: 'call',
+        names: ['render', 'json', 'halt'],
+        check: (c) => {
+          const t = c.node.childForFieldName('arguments')?.text ?? c.node.text;
+          return /\.(?:backtrace|full_message|backtrace_locations)\b/.test(t) ? { message: 'The exception backtrace is sent in the HTTP response' } : undefined;
+        },
+      },
+    ],
+    go: [
+      {
+        // runtime/debug.Stack() written to the response.
+        kind: 'call',
+        names: ['Write', 'Fprint', 'Fprintf', 'Fprintln', 'Error', 'String', 'JSON'],
+        check: (c) => (/\bdebug\.Stack\(\)/.test(c.node.childForFieldName('arguments')?.text ?? '') && (/^(?:w|c|ctx|rw|resp|writer)$/.test(c.receiver?.text ?? '') || /^(?:fmt\.Fprint\w*|http\.Error)$/.test(c.callee)) ? { message: 'debug.Stack() is sent in the HTTP response' } : undefined),
+      },
+    ],
   },
 });
 

@@ -26,6 +26,20 @@ function signature(ctx: RuleContext): string {
 }
 
 /**
+ * The enclosing function is called in this file, and only ever with literal arguments
+ * (`log.info("started")`): a logging helper whose callers here log constants.
+ */
+function onlyConstantCallers(ctx: RuleContext): boolean {
+  const fn = ctx.functionNode();
+  const name = ctx.functionName().replace(/^.*(?:::|\.)/, '');
+  if (!fn || !/^[A-Za-z_]\w*$/.test(name)) return false;
+  const rest = ctx.text.slice(0, fn.startIndex) + ctx.text.slice(fn.endIndex);
+  const calls = [...rest.matchAll(new RegExp(`\\b${name}\\s*\\(([^;{}]*)\\)`, 'gm'))];
+  const literal = /^\s*(?:(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])'|-?\d[\w.]*|[A-Z_][A-Z0-9_]*)\s*(?:,\s*|$))*$/;
+  return calls.length > 0 && calls.every((m) => literal.test(m[1]));
+}
+
+/**
  * A piece of the log line that the caller controls (a string parameter of this function) or that
  * carries a proven untrusted source, with no CR/LF neutralisation in the function.
  */
@@ -42,6 +56,7 @@ function logPieces(pieces: readonly Node[], ctx: RuleContext, sink: string): Hit
     // A string parameter: `const char *msg`, `const std::string &msg`, `char msg[]`.
     const param = !!sig && new RegExp(`(?:char\\s*\\*|string\\s*&?|char)\\s*(?:const\\s+)?${name}\\s*(?:\\[\\s*\\])?\\s*[,)]`).test(sig);
     if (!t && !param) continue;
+    if (!t && onlyConstantCallers(ctx)) continue;
     return { node: p, sink, taint: t, severity: t ? 'medium' : 'low', message: `\`${name}\` is written into a log entry with no CR/LF neutralisation: a value containing a newline forges extra log lines; replace \\r and \\n (or escape them) first` };
   }
   return undefined;

@@ -58,11 +58,14 @@ function modeValue(n: Node | undefined, ctx: RuleContext): number | undefined {
   return ctx.family === 'c' || ctx.family === 'go' || ctx.family === 'php' || ctx.family === 'ruby' ? parseInt(t, 8) : parseInt(t, 10);
 }
 
+/** The function handles a private key or credentials (so the file it writes holds them). */
+const SECRET_CONTENT = /PRIVATE KEY|private_?key|PrivateKey|\bsecret|credential|passw(?:or)?d|refresh_token|access_token|api_?key\b/i;
+
 function permHit(mode: number | undefined, c: CallSite, ctx: RuleContext): Hit | undefined {
   if (mode === undefined || mode > 0o7777) return undefined;
   if (mode & 0o002) return { message: `Mode ${'0o' + mode.toString(8)} makes the file world-writable; use 0o600/0o644 (0o700/0o755 for directories)` };
   // World-readable secrets (keys, tokens) also leak.
-  if (mode & 0o044 && /secret|key|token|passw|credential|private|\.pem/i.test(c.node.text + ctx.functionName())) return { message: `Mode ${'0o' + mode.toString(8)} lets other users read what looks like a secret file; use 0o600` };
+  if (mode & 0o044 && (/secret|key|token|passw|credential|private|\.pem/i.test(c.node.text + ctx.functionName()) || SECRET_CONTENT.test(ctx.functionText()))) return { message: `Mode ${'0o' + mode.toString(8)} lets other users read what looks like a secret file; use 0o600` };
   return undefined;
 }
 

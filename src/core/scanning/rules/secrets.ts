@@ -151,6 +151,22 @@ const CRED_LITERAL = /^"(?!(?:password|changeme|<[^>]*>|\*+|x+)")[^"%\\\s]{4,64}
  * C/C++: the password/secret/token a user supplied is compared with a literal
  * (`strcmp(password, "s3cret") == 0`, `if (token == "abc123")`): the credential is in the binary.
  */
+/** `#define ADMIN_PASS "Sup3rS3cret!"`: a credential baked in as a macro. */
+const cDefineSecret: Matcher = {
+  kind: 'node', trigger: /#\s*define\s+\w*(?:PASS|PWD|SECRET|TOKEN|API_?KEY|PASSPHRASE)\w*\s+"/i,
+  types: ['preproc_def'],
+  check: (n) => {
+    const name = n.childForFieldName('name')?.text ?? '';
+    const value = n.childForFieldName('value')?.text.trim() ?? '';
+    const lit = /^"([^"\\\s]{4,})"$/.exec(value)?.[1];
+    if (!lit || !SECRET_NAME.test(name) || /(?:_|^)(?:LEN|LENGTH|SIZE|MAX|MIN|PROMPT|LABEL|FILE|PATH|ENV|VAR|NAME|FIELD|HEADER|KEY_?NAME)$/i.test(name)) return undefined;
+    // Placeholders and labels are not credentials.
+    if (/^(?:changeme|change_me|password|secret|token|xxx+|\*+|your_?\w*|<[^>]*>|\$\{?\w+\}?|%s)$/i.test(lit) || lit.toLowerCase().replace(/[-_]/g, '') === name.toLowerCase().replace(/[-_]/g, '')) return undefined;
+    const pw = PASSWORD_NAME.test(name);
+    return { node: n.childForFieldName('value') ?? n, cwe: pw ? 'CWE-259' : 'CWE-798', message: `Hard-coded ${pw ? 'password' : 'secret'} in macro \`${name}\`; read it from the environment or a protected file` };
+  },
+};
+
 const cSecretCompare: Matcher[] = [
   {
     kind: 'call', names: ['strcmp', 'strncmp', 'strcasecmp', 'memcmp', 'CRYPTO_memcmp', 'compare'],
@@ -181,5 +197,5 @@ export const hardcodedPassword = defineRule({
   message: 'Hard-coded password or secret',
   why: 'OpenSSF AI code assistant guide: "Never include API keys, passwords, or secrets in code"; pyscg-0041. Secrets in source end up in every clone and in the model\'s next training set.',
   description: 'A literal string assigned to a variable/field/key named like a password, secret, token or API key, or passed as such an argument.',
-  matchers: Object.fromEntries(ALL.map((l) => [l, l === 'python' || l === 'ruby' || l === 'csharp' || l === 'php' ? [secretBinding, secretArg, connectPassword] : l === 'javascript' ? [secretBinding, connectPassword, jsKeyArg] : l === 'c' ? [secretBinding, connectPassword, ...cSecretCompare] : [secretBinding, connectPassword]])),
+  matchers: Object.fromEntries(ALL.map((l) => [l, l === 'python' || l === 'ruby' || l === 'csharp' || l === 'php' ? [secretBinding, secretArg, connectPassword] : l === 'javascript' ? [secretBinding, connectPassword, jsKeyArg] : l === 'c' ? [secretBinding, connectPassword, ...cSecretCompare, cDefineSecret] : [secretBinding, connectPassword]])),
 });

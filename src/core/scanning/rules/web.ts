@@ -929,6 +929,20 @@ const ssrfSink = (names: string[], test: (c: CallSite, ctx: RuleContext) => bool
 /** C/C++ checks of a URL component's characters or an escape of it (isalnum loop, regex, strspn, curl_easy_escape). */
 const C_URL_GUARD = /\bis(?:alnum|alpha|digit|xdigit)\s*\(|\bregexec\s*\(|\bregex_(?:match|search)\s*\(|\bstr[c]?spn\s*\(|\bstrpbrk\s*\(|find_first_not_of\s*\(|find_first_of\s*\(|curl_(?:easy_)?escape\s*\(|url_?encode|urlEncode|escape\s*\(|allow(?:ed)?_?(?:hosts?|domains?|list)|whitelist/i;
 
+/**
+ * C/C++: the enclosing function is called in this file, and only ever with literal arguments
+ * (`build_url("https://api.example.com", "v1")`): its parameters carry constants here.
+ */
+function cOnlyConstantCallers(ctx: RuleContext): boolean {
+  const fn = ctx.functionNode();
+  const name = ctx.functionName().replace(/^.*(?:::|\.)/, '');
+  if (!fn || !/^[A-Za-z_]\w*$/.test(name)) return false;
+  const rest = ctx.text.slice(0, fn.startIndex) + ctx.text.slice(fn.endIndex);
+  const calls = [...rest.matchAll(new RegExp(`\\b${name}\\s*\\(([^;{}]*)\\)`, 'gm'))];
+  const literal = /^\s*(?:(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])'|-?\d[\w.]*|[A-Z_][A-Z0-9_]*)\s*(?:,\s*|$))*$/;
+  return calls.length > 0 && calls.every((m) => literal.test(m[1]));
+}
+
 /** `x` or `x.c_str()` / `x.data()`: the variable a component is read from. */
 function cComponentName(n: Node): string {
   return /^([A-Za-z_]\w*)(?:\s*\.\s*(?:c_str|data)\s*\(\s*\))?$/.exec(n.text.trim())?.[1] ?? '';
@@ -949,6 +963,7 @@ function cUrlPieces(pieces: readonly Node[], ctx: RuleContext, sink: string): Hi
     const v = ctx.val(p);
     if (v.c || (v.san & San.Url) !== 0) continue;
     const t = taintFor(v, San.Url);
+    if (!t && cOnlyConstantCallers(ctx)) return undefined;
     return { node: p, sink, severity: t ? 'high' : 'low', taint: t, message: `The URL is built from the parameter \`${name}\` with no check of its characters: a caller-supplied value chooses the host or path the server requests (SSRF); validate it (allow-list, isalnum) or escape it` };
   }
   return undefined;
@@ -1263,7 +1278,7 @@ function cHeaderValue(n: Node | undefined, ctx: RuleContext, sink: string): Hit 
     return m?.[1] ?? m?.[2];
   };
   const from = params.has(name) ? name : copiedFrom(name);
-  if (!from || !params.has(from)) return undefined;
+  if (!from || !params.has(from) || cOnlyConstantCallers(ctx)) return undefined;
   return { node: n, sink, severity: 'low', message: `The header value comes from the parameter \`${from}\` with no CR/LF check: a value containing "\\r\\n" adds headers or splits the response; reject or strip CR and LF` };
 }
 
