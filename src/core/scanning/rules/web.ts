@@ -688,7 +688,7 @@ const JAVA_PATH_GUARD = /getCanonical(?:Path|File)\s*\(|toRealPath\s*\(|normaliz
  * Java sinks: PATH_GUARD, except that `name.startsWith("bin")` (a prefix test against a literal,
  * choosing which entries to handle) is not a containment check; `p.startsWith(base)` is.
  */
-const JAVA_SINK_GUARD = new RegExp(PATH_GUARD.source.replace('|startsWith|', '|startsWith\\s*\\(\\s*(?!["\'])|'));
+const JAVA_SINK_GUARD = new RegExp(`${PATH_GUARD.source.replace('|startsWith|', '|startsWith\\s*\\(\\s*(?!["\'])|')}|(?:normalize|toRealPath|toAbsolutePath|toPath|getCanonicalPath|getCanonicalFile)\\s*\\([^()]*\\)\\s*\\.\\s*startsWith\\s*\\(`);
 
 /** A String path prefix check: the receiver is a canonical/absolute path string. */
 const JAVA_STRING_PATH = /(?:getCanonicalPath|getAbsolutePath)\s*\((?:[^()]|\([^()]*\))*\)$/;
@@ -813,6 +813,19 @@ export const pathTraversal = defineRule({
       pathSink(['get', 'of', 'resolve'], (c) => (/^(?:Paths|Path|java\.nio\.file\.Paths)$/.test(c.receiver?.text ?? '') || (c.name === 'resolve' && !!c.receiver)) && c.node.parent?.childForFieldName('name')?.text !== 'getFileName', (c) => c.args[c.args.length - 1], undefined, JAVA_SINK_GUARD),
       pathSink(['readAllBytes', 'readAllLines', 'readString', 'newInputStream', 'newBufferedReader', 'delete', 'copy', 'write', 'lines'], (c) => c.receiver?.text === 'Files', undefined, undefined, JAVA_SINK_GUARD),
       { kind: 'call', names: ['startsWith'], check: partialPathCheck },
+      {
+        // Zip slip through an entry variable whose name the source patterns do not know
+        // (`ZipEntry e = …; new File(dest, e.getName())`): the declared type says it is an archive member.
+        kind: 'call',
+        names: ['File', 'FileOutputStream', 'get', 'of', 'resolve'],
+        check: (c, ctx) => {
+          if (!(c.isNew || /^(?:Paths|Path)$/.test(c.receiver?.text ?? '') || (c.name === 'resolve' && !!c.receiver))) return undefined;
+          const a = c.args[c.args.length - 1];
+          const v = /^([a-z]\w{0,2})\s*\.\s*getName\s*\(\s*\)$/.exec(a?.text ?? '')?.[1];
+          if (!a || !v || !ctx.fileHas(new RegExp(`\\b(?:Zip|Jar|TarArchive|Archive|ZipArchive|SevenZArchive)Entry\\s+${v}\\b`)) || JAVA_SINK_GUARD.test(ctx.functionText())) return undefined;
+          return { node: a, sink: c.callee, severity: 'high', message: `The archive entry name \`${a.text}\` is used as a path with no check that it stays inside the target directory (zip slip); normalize it and check the prefix` };
+        },
+      },
       {
         kind: 'call',
         names: ['File', 'get', 'of', 'resolve'],
