@@ -169,6 +169,8 @@ export const errorDetailsExposed = defineRule({
       {
         kind: 'call',
         names: ['send', 'json', 'end', 'write', 'render'],
+        // Every report needs an error variable somewhere in the file.
+        trigger: /\b(?:err|error|e|ex|exception)\b/,
         check: (c) => {
           if (!/^(?:res|response|reply)(?:\.status\(\))?$/.test((c.receiver?.text ?? '').replace(/\(.*\)/, '()'))) return undefined;
           const t = c.node.childForFieldName('arguments')?.text ?? '';

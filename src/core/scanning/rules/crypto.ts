@@ -57,7 +57,7 @@ const jsKdfCost: Matcher = {
 
 const jsHash: Matcher = {
   kind: 'call',
-  names: ['createHash', 'createHmac', 'md5', 'sha1', 'MD5', 'SHA1'],
+  names: ['createHash', 'createHmac', 'md5', 'sha1', 'MD5', 'SHA1', 'SHA224', 'SHA256', 'SHA384', 'SHA512', 'SHA3'],
   check: (c) => {
     if (c.name === 'createHash' || c.name === 'createHmac') {
       const a = c.args[0];
@@ -71,6 +71,8 @@ const jsHash: Matcher = {
       return weak ? { message: `${a.text} is a broken hash: do not use it for security` } : undefined;
     }
     if (/^(?:CryptoJS\.)?(?:MD5|SHA1)$|^(?:md5|sha1)$/.test(c.callee) && (c.callee.startsWith('CryptoJS') || hashLib(c))) return hashHit(c, c.name.toUpperCase(), true);
+    // `CryptoJS.SHA256(password)`: a fast hash of a password.
+    if (/^CryptoJS\.SHA(?:224|256|384|512|3)$/.test(c.callee)) return hashHit(c, c.name, false);
     return undefined;
   },
 };
@@ -564,7 +566,8 @@ export const staticIv = defineRule({
     python: [
       { kind: 'call', names: ['pbkdf2_hmac', 'scrypt', 'PBKDF2HMAC', 'Scrypt', 'PBKDF2', 'hash_secret_raw', 'hash_secret'], check: (c, ctx) => saltHit(kw(c, 'salt') ?? (c.name === 'pbkdf2_hmac' ? c.args[2] : c.name === 'PBKDF2' ? c.args[1] : undefined), ctx) },{ kind: 'call', names: ['new', 'CBC', 'GCM', 'CTR', 'CFB', 'OFB'], check: (c, ctx) => { const iv = kw(c, 'iv') ?? kw(c, 'nonce') ?? (/^(?:modes\.)?(?:CBC|GCM|CTR|CFB|OFB)$/.test(c.callee) ? c.args[0] : /^AES\.new$/.test(c.callee) ? c.args[2] : undefined); return iv && constantBytes(iv, ctx) ? { node: iv } : undefined; } }],
     javascript: [
-      { kind: 'call', names: ['createCipheriv'], check: (c, ctx) => (constantBytes(c.args[2], ctx) || jsConstantBuffer(c.args[2], ctx) ? { node: c.args[2] } : undefined) },
+      // (A null IV is ECB or a stream cipher, reported as such by weak-cipher.)
+      { kind: 'call', names: ['createCipheriv'], check: (c, ctx) => (c.args[2] && !/^(?:null|undefined)$/.test(c.args[2].text) && (constantBytes(c.args[2], ctx) || jsConstantBuffer(c.args[2], ctx)) ? { node: c.args[2] } : undefined) },
       { kind: 'call', names: ['pbkdf2', 'pbkdf2Sync', 'scrypt', 'scryptSync'], check: (c, ctx) => saltHit(c.args[1], ctx) ?? (jsConstantBuffer(c.args[1], ctx) ? constantSalt(c.args[1]) : undefined) },
     ],
     java: [

@@ -665,7 +665,8 @@ const JS_LOG_GUARD = /(?:replace\w*|split|includes|indexOf|test|match|search)\s*
 export const jsLogInjection: Matcher[] = [
   {
     kind: 'node',
-    trigger: /log|Log|LOG/,
+    // A log-named function or variable is declared/called somewhere (`formatLog(`, `logLine =`).
+    trigger: /(?:_log|[a-z]log|\blog)\w*\s*(?:=[^=]|\(|:)/i,
     anchor: /`(?=[^`]*\$\{)/,
     types: ['template_string'],
     check: (n, ctx) => {

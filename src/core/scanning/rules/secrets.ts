@@ -109,10 +109,13 @@ function jsLiteral(n: Node | undefined): boolean {
  */
 const jsKeyArg: Matcher = {
   kind: 'call',
-  names: ['sign', 'verify', 'session', 'cookieSession', 'expressSession', 'cookieParser', 'createHmac'],
+  names: ['sign', 'verify', 'session', 'cookieSession', 'expressSession', 'cookieParser', 'createHmac', 'createCipheriv', 'createDecipheriv', 'encrypt', 'decrypt'],
   check: (c) => {
     let a: Node | undefined;
     if (c.name === 'sign' || c.name === 'verify') a = /^(?:jwt|jsonwebtoken|JWT)$/.test(c.receiver?.text ?? '') ? c.args[1] : undefined;
+    // `CryptoJS.AES.encrypt(data, 'passphrase')`, `createCipheriv(alg, 'k…', iv)`: the cipher key itself.
+    else if (c.name === 'encrypt' || c.name === 'decrypt') a = /^CryptoJS\.(?:AES|DES|TripleDES|Rabbit|RC4|RC4Drop)$/.test(c.receiver?.text ?? '') ? c.args[1] : undefined;
+    else if (c.name === 'createCipheriv' || c.name === 'createDecipheriv') a = c.args[1]?.type === 'call_expression' && /^Buffer\.from\s*\(\s*["'`]/.test(c.args[1].text) ? c.args[1].childForFieldName('arguments')?.namedChildren[0] : c.args[1];
     else if (c.name === 'cookieParser') a = c.args[0];
     else if (c.name === 'createHmac') a = c.args[1];
     else {
@@ -125,8 +128,9 @@ const jsKeyArg: Matcher = {
     const fallback = a?.type === 'binary_expression' && /^(?:\|\||\?\?)$/.test(a.childForFieldName('operator')?.text ?? '') ? (a.childForFieldName('right') ?? undefined) : undefined;
     const lit = fallback ?? a;
     if (!lit || !jsLiteral(lit) || /BEGIN (?:RSA )?PUBLIC KEY|BEGIN CERTIFICATE/.test(lit.text)) return undefined;
-    const what = c.name === 'createHmac' ? 'HMAC' : c.name === 'sign' || c.name === 'verify' ? 'JWT signing' : 'session/cookie signing';
-    return { node: lit, cwe: 'CWE-798', message: fallback ? `The ${what} key falls back to a literal when the variable is unset: deployments that miss it sign with a key anyone can read; fail at startup instead` : `The ${what} key is a literal in the source: anyone with the code can forge tokens; load it from the environment or a secret manager` };
+    const what = c.name === 'createHmac' ? 'HMAC' : c.name === 'sign' || c.name === 'verify' ? 'JWT signing' : /crypt|Cipher/.test(c.name) ? 'encryption' : 'session/cookie signing';
+    const harm = what === 'encryption' ? 'decrypt the data' : 'forge tokens';
+    return { node: lit, cwe: 'CWE-798', message: fallback ? `The ${what} key falls back to a literal when the variable is unset: deployments that miss it use a key anyone can read; fail at startup instead` : `The ${what} key is a literal in the source: anyone with the code can ${harm}; load it from the environment or a secret manager` };
   },
 };
 
