@@ -318,6 +318,13 @@ export class Evaluator {
     if (n.type === 'macro_invocation') calleeText += '!';
     const callee = compactCallee(calleeText);
     const name = /([A-Za-z_$][\w$]*!?)$/.exec(callee)?.[1] ?? callee;
+    // Ruby `xs.map { |x| "…#{x}…" }`: the elements are the block's value (its last expression).
+    if (this.family === 'ruby' && /^(?:map|collect|flat_map|filter_map)$/.test(name)) {
+      const blk = n.namedChildren.find((c) => c.type === 'block' || c.type === 'do_block');
+      const body = blk?.namedChildren.find((c) => c.type === 'block_body' || c.type === 'body_statement');
+      const last = body?.namedChildren.filter((c) => c.type !== 'comment').pop();
+      if (last) return this.eval(last, scope, depth + 1);
+    }
     // A conversion that makes any sink safe wins over a source prefix (`params[:id].to_i`).
     if (sanitizerMask(callee, name) === San.All) return { c: true, san: San.All, text: '', str: false, dyn: false };
     // jQuery `.text(x)` / `.val(x)` with an argument is a setter: it returns the element with the

@@ -298,6 +298,10 @@ export class DemandEnv implements Env {
       const v = this.valueOfBinding(name, node, fn);
       if (v) return v;
     }
+    if (this.family === 'ruby') {
+      const b = this.rubyBlockParam(name, before);
+      if (b) return b;
+    }
     if (fn) {
       const p = this.paramValue(name, fn);
       if (p) return p;
@@ -406,6 +410,23 @@ export class DemandEnv implements Env {
       if (old) v = { c: old.c && v.c, taint: old.taint ?? v.taint, san: old.san & v.san, text: (old.text + v.text).slice(0, 2000), str: true, dyn: old.dyn || v.dyn };
     }
     return v;
+  }
+
+  /**
+   * Ruby: a block parameter takes an element of the collection the block iterates
+   * (`params[:q].split(" ").map { |w| … }`, `rows.each do |r| … end`): the receiver's value.
+   */
+  private rubyBlockParam(name: string, before: number): Val | undefined {
+    for (let p: Node | null = this.tree.rootNode.descendantForIndex(before, before); p && !this.dialect.functions.has(p.type); p = p.parent) {
+      if (p.type !== 'block' && p.type !== 'do_block') continue;
+      const params = p.namedChildren.find((c) => c.type === 'block_parameters');
+      if (!params || !params.namedChildren.some((c) => c.text === name)) continue;
+      const recv = p.parent?.type === 'call' ? p.parent.childForFieldName('receiver') : null;
+      if (!recv) return UNKNOWN;
+      const v = this.val(recv);
+      return { ...v, str: false, text: v.c ? '' : '{}' };
+    }
+    return undefined;
   }
 
   /** Parameters: request data for web handlers (route decorators, framework annotations), else unknown. */

@@ -56,7 +56,9 @@ function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false):
   // ActiveRecord order/group/pluck/select…: the argument is SQL text whatever its type (a request
   // value passed whole is `ORDER BY <attacker SQL>`); where/find_by take hashes safely.
   const rawFragment = conditionOk && ctx.family === 'ruby' && RUBY_RAW_FRAGMENT.test(call.name) && !!taintFor(v, San.Sql) && !/^(?:hash|array|pair)$/.test(a.type);
-  const sqlish = rawSql || rawFragment || looksLikeSql(v.text) || (conditionOk && v.str && (/[=<>]|\blike\b|\bin\s*\(/i.test(v.text) || !!taintFor(v, San.Sql)));
+  // Ruby: request data turned into SQL text inline (`params[:q].split.map { |t| "title LIKE '%#{t}%'" }.join(" OR ")`).
+  const rubyInline = conditionOk && ctx.family === 'ruby' && !v.str && !!taintFor(v, San.Sql) && /"[^"\n]*(?:[=<>]|\blike\b|\bin\s*\()[^"\n]*#\{[^}]*\}[^"\n]*"|"[^"\n]*#\{[^}]*\}[^"\n]*(?:[=<>]|\blike\b)[^"\n]*"/i.test(a.text);
+  const sqlish = rawSql || rawFragment || rubyInline || looksLikeSql(v.text) || (conditionOk && v.str && (/[=<>]|\blike\b|\bin\s*\(/i.test(v.text) || !!taintFor(v, San.Sql)));
   if (!sqlish) return undefined;
   const hit = flowHit(v, San.Sql, call.callee, a);
   if (hit.taint && (allowListed(ctx, a) || sourceAllowListed(ctx, hit.taint.label))) return undefined;
