@@ -225,7 +225,7 @@ const jsCipher: Matcher = {
 const javaCipher: Matcher = {
   kind: 'call',
   names: ['getInstance', 'NullCipher', 'setBlockModes'],
-  check: (c) => {
+  check: (c, ctx) => {
     if (c.isNew && c.name === 'NullCipher') return { message: 'NullCipher does not encrypt' };
     // Android keystore keys restricted to ECB.
     if (c.name === 'setBlockModes') return c.args.some((a) => /BLOCK_MODE_ECB$/.test(a.text)) ? { message: 'A keystore key allowed to use ECB mode, which leaks patterns in the plaintext; use BLOCK_MODE_GCM' } : undefined;
@@ -235,7 +235,12 @@ const javaCipher: Matcher = {
     const a = c.args[0];
     if (!a) return undefined;
     const n = cipherName(a.text);
-    if (!n) return undefined;
+    // AES in CBC/CTR/CFB/OFB with no MAC anywhere in the file: unauthenticated (malleable; CBC with
+    // padding is a padding oracle when decrypting attacker data). Low: a MAC may live elsewhere.
+    if (!n) {
+      if (!/^"\w+\/(?:CBC|CTR|CFB\d*|OFB\d*|PCBC)\/\w+"$/i.test(a.text) || !c.receiver?.text.endsWith('Cipher') || ctx.fileHas(/\bMac\.getInstance\s*\(|Hmac|HMAC/)) return undefined;
+      return { node: a, severity: 'low', message: `${a.text} encrypts without authentication (no MAC in this file): ciphertexts can be altered${/CBC/i.test(a.text) ? ', and CBC padding errors become a padding oracle' : ''}; use AES/GCM/NoPadding` };
+    }
     // `Cipher.getInstance("AES")` defaults to AES/ECB/PKCS5Padding.
     if (/^aes$/i.test(n)) return c.receiver?.text.endsWith('Cipher') ? { node: a, message: 'Cipher.getInstance("AES") defaults to ECB mode; use "AES/GCM/NoPadding"' } : undefined;
     if (/^rsa$/i.test(n)) return c.receiver?.text.endsWith('Cipher') ? { node: a, cwe: 'CWE-780', message: 'Cipher.getInstance("RSA") defaults to PKCS#1 v1.5 padding; use RSA/ECB/OAEPWithSHA-256AndMGF1Padding' } : undefined;
