@@ -37,6 +37,18 @@ function isRouteHandler(ctx: RuleContext): boolean {
 const HTMLISH = /<\s*\/?\s*[a-zA-Z][^>]*>|<\w+/;
 
 /**
+ * A URL attribute set from untrusted data that no constant scheme/path prefix pins down: a
+ * `javascript:` value runs script when the link is followed or the frame loads.
+ */
+function urlAttrHit(ctx: RuleContext, n: Node | undefined, sink: string): Hit | undefined {
+  if (!n || !ctx.mayTaint() || !ctx.mayTaintExpr(n)) return undefined;
+  const v = ctx.val(n);
+  const t = taintFor(v, San.Url | San.Html);
+  if (!t || (v.str && /^(?:\/|\.|#|\?|https?:|mailto:|tel:)/i.test(v.text))) return undefined;
+  return { taint: t, sink, node: n, severity: 'high', message: 'A link/frame URL comes from untrusted input with no fixed scheme: a "javascript:" URL runs script in the page; allow only http(s) URLs' };
+}
+
+/**
  * A jQuery object: `$(…)`/`$el`/`jQuery(…)` chains, or a plain variable this function assigned
  * from `$(…)` (`var msg = $('<span>'); msg.html(…)`).
  */
@@ -122,7 +134,10 @@ const jsXss: Matcher[] = [
         // `$('<tr>' + name + '</tr>')` parses the string as HTML.
         const a = c.args[0];
         const v = a ? ctx.val(a) : undefined;
-        return a && v && v.str && v.dyn && /^\s*</.test(v.text) && dynamicFor(v, San.Html) ? flowHit(v, San.Html, '$(html)', a) : undefined;
+        if (a && v && v.str && v.dyn && /^\s*</.test(v.text) && dynamicFor(v, San.Html)) return flowHit(v, San.Html, '$(html)', a);
+        // `$(location.hash)`: jQuery builds elements from a selector that looks like markup.
+        if (a && v && !v.str && /^(?:identifier|member_expression|call_expression)$/.test(a.type)) return htmlHit(ctx, a, '$(selector)', true);
+        return undefined;
       }
       switch (c.name) {
         case 'insertAdjacentHTML':
@@ -154,6 +169,32 @@ const jsXss: Matcher[] = [
     kind: 'call',
     names: ['trustAsHtml', 'trustAsJs', 'trustAsResourceUrl', 'trustAs', 'bypassSecurityTrustHtml', 'bypassSecurityTrustScript', 'bypassSecurityTrustUrl', 'bypassSecurityTrustResourceUrl', 'bypassSecurityTrustStyle'],
     check: (c, ctx) => htmlHit(ctx, c.args[c.name === 'trustAs' ? 1 : 0], c.name, false),
+  },
+  {
+    // Handlebars `new SafeString(html)`: the helper's output is inserted without escaping.
+    kind: 'call',
+    names: ['SafeString'],
+    check: (c, ctx) => (c.isNew ? htmlHit(ctx, c.args[0], 'Handlebars.SafeString', false) : undefined),
+  },
+  {
+    // Link/form URLs and iframe srcdoc set from the page URL, a message or an input: `javascript:`
+    // URLs run script when followed (srcdoc is a whole document). (An <img> src does not run script.)
+    kind: 'binding', trigger: /\.(?:href|action|formAction|srcdoc)\s*=[^=]/,
+    check: (b, ctx) => {
+      const m = /\.(href|action|formAction|srcdoc)$/.exec(b.targetText);
+      if (b.pair || !b.value || !m || /^(?:window\.|document\.|self\.|top\.)?location(?:\.href)?$/.test(b.targetText)) return undefined;
+      if (m[1] === 'srcdoc') return htmlHit(ctx, b.value, 'iframe.srcdoc', false);
+      return urlAttrHit(ctx, b.value, b.targetText.replace(/^.*\./, '.'));
+    },
+  },
+  {
+    kind: 'call',
+    names: ['setAttribute'],
+    check: (c, ctx) => {
+      const name = /^["'`]([\w-]+)["'`]$/.exec(c.args[0]?.text ?? '')?.[1]?.toLowerCase() ?? '';
+      if (name === 'srcdoc' || /^on[a-z]+$/.test(name)) return htmlHit(ctx, c.args[1], `setAttribute('${name}')`, true);
+      return /^(?:href|action|formaction|xlink:href)$/.test(name) ? urlAttrHit(ctx, c.args[1], `setAttribute('${name}')`) : undefined;
+    },
   },
   {
     // Koa `ctx.body = `<p>${ctx.query.q}</p>``: a string body is served as text/html.
