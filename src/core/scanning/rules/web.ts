@@ -881,6 +881,21 @@ export const pathTraversal = defineRule({
       pathSink(['ServeFile'], (c) => /^http\./.test(c.callee), (c) => c.args[2]),
       pathSink(['File', 'FileAttachment'], (c) => /^(?:c|ctx)$/.test(c.receiver?.text ?? '')),
       { kind: 'call', names: ['Join'], before: /\b(?:filepath|path)\.$/, check: (c, ctx) => (/^(?:filepath|path)\.Join$/.test(c.callee) ? paramJoinHit(ctx, c.args.slice(1), c.callee, GO_FILE_API, GO_PATH_GUARD) : undefined) },
+      // `fmt.Sprintf("%s/%s", dir, name)` and `dir + "/" + name`: the same join spelled by hand.
+      { kind: 'call', names: ['Sprintf'], before: /\bfmt\.$/, check: (c, ctx) => (c.callee === 'fmt.Sprintf' && /^["`]%[sv]\/%[sv]["`]$/.test(c.args[0]?.text ?? '') ? paramJoinHit(ctx, c.args.slice(2, 3), c.callee, GO_FILE_API, GO_PATH_GUARD) : undefined) },
+      {
+        kind: 'node',
+        trigger: /\w\s*\+\s*"\/"\s*\+\s*\w/,
+        types: ['binary_expression'],
+        check: (n, ctx) => {
+          // The anchor lands on `dir + "/"`; the join is its parent `dir + "/" + name`.
+          const top = n.parent?.type === 'binary_expression' && n.parent.childForFieldName('left')?.id === n.id ? n.parent : n;
+          const l = top.childForFieldName('left');
+          const r = top.childForFieldName('right');
+          if (l?.type !== 'binary_expression' || l.childForFieldName('right')?.text !== '"/"' || !r) return undefined;
+          return paramJoinHit(ctx, [r], 'path concatenation', GO_FILE_API, GO_PATH_GUARD);
+        },
+      },
     ],
     c: [
       cPathSink(['fopen', 'open', 'freopen', 'remove', 'unlink', 'opendir', 'creat'], (c) => c.args[0]),
