@@ -205,6 +205,8 @@ const SANITIZERS: Array<[RegExp, San]> = [
   // What a network fetch returns is the remote response, not the (maybe untrusted) URL it was given;
   // eval of fetched code stays visible.
   [/^(?:requests|httpx|urllib3|axios|got|superagent|needle|http|https|HTTParty|RestClient|Faraday|Net::HTTP|Net\.HTTP|restTemplate|webClient|httpClient|http\.DefaultClient)\.(?:get|post|put|patch|delete|head|request|Get|Post|Head|PostForm|Do|send|sendAsync|getForObject|getForEntity|postForObject|postForEntity|exchange|get_response|post_form)$|^(?:fetch|axios|got|urlopen|urllib\.request\.urlopen|urllib2\.urlopen)$|\.(?:openStream|urlopen)$/, San.All & ~San.Code],
+  // Likewise a child process's output is what the program printed, not its arguments.
+  [/^(?:subprocess\.(?:check_output|getoutput|run)|exec\.Command(?:Context)?\([^)]*\)\.(?:Output|CombinedOutput))$|\.(?:CombinedOutput|Output)$/, San.All & ~San.Code],
   // What a file read returns is the file's content, not the (maybe untrusted) path it was given.
   [/(?:^|\.)(?:readFileSync|read_text|read_bytes|readAllBytes|readAllLines|readString|ReadAllText|ReadAllBytes|ReadAllLines|ReadFile)$|^(?:fs\.promises|fsp|fsPromises)\.readFile$/, San.All & ~San.Path],
 ];
