@@ -16,6 +16,12 @@ function allowListed(ctx: RuleContext, n: Node): boolean {
   // (Comparing with the empty string is an emptiness check, not an allow-list.)
   const names = new Set((n.text.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '') + ' ' + holes).match(/[A-Za-z_]\w*/g) ?? []);
   const fn = ctx.functionText();
+  // A variable chosen by a guarded expression (`col = ALLOWED.contains(sort) ? sort : "name"`): its last assignment's names count too.
+  if (n.type === 'identifier' && /^[A-Za-z_]\w*$/.test(n.text)) {
+    const defs = [...fn.matchAll(new RegExp(`\\b${n.text}\\s*=(?![=~>])\\s*([^;\\n]+)`, 'g'))];
+    const rhs = defs.length ? defs[defs.length - 1][1].replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '') : '';
+    for (const m of rhs.match(/[A-Za-z_]\w*/g) ?? []) names.add(m);
+  }
   for (const name of names) {
     if (name.length < 2) continue;
     const esc = name.replace(/[$]/g, '\\$&');
@@ -156,8 +162,12 @@ export const sqlInjection = defineRule({
           const a = c.args[0];
           const name = builderName(a);
           if (!a || !name || sqlArg(c, ctx)) return undefined;
-          const v = concatVal(javaCollected(name, c.node.startIndex, ctx, /^(?:append|insert)$/), ctx);
-          return dynamicFor(v, San.Sql) && looksLikeSql(v.text) && !allowListed(ctx, a) ? flowHit(v, San.Sql, c.callee, a) : undefined;
+          const parts = javaCollected(name, c.node.startIndex, ctx, /^(?:append|insert)$/);
+          const v = concatVal(parts, ctx);
+          if (!dynamicFor(v, San.Sql) || !looksLikeSql(v.text)) return undefined;
+          // Every non-constant piece checked against an allow-list (ORDER BY column choices).
+          const dynamic = parts.filter((p) => !ctx.val(p).c);
+          return dynamic.length && dynamic.every((p) => allowListed(ctx, p)) ? undefined : flowHit(v, San.Sql, c.callee, a);
         },
       },
     ],

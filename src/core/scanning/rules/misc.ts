@@ -326,7 +326,8 @@ export const incompleteUrlValidation = defineRule({
         kind: 'node', trigger: /\/\^[^\n]*\$\/[a-z]*/,
         types: ['regex'],
         check: (n) => {
-          if (!/^\/\^[\s\S]*\$\/[a-z]*$/.test(n.text)) return undefined;
+          // (Blank-line and comment tests like /^\s*$/ or /^#.*$/ validate nothing.)
+          if (!/^\/\^[\s\S]*\$\/[a-z]*$/.test(n.text) || /^\/\^(?:\\s[*+]?|\.\*|#\.\*|\s*)\$\/[a-z]*$/.test(n.text)) return undefined;
           const p = n.parent;
           const pt = p?.type ?? '';
           const key = pt === 'pair' ? (p!.childForFieldName('key')?.text ?? '') : '';
