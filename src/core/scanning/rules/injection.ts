@@ -628,6 +628,17 @@ export const codeInjection = defineRule({
       },
       { kind: 'call', names: ['setTimeout', 'setInterval', 'setImmediate'], check: (c, ctx) => codeHit(c, ctx, c.args[0], true) },
       {
+        // Template engines compile the template text to JavaScript: a template from the request is
+        // server-side template injection (`_.template(req.query.t)`, `ejs.render(req.body.tpl)`).
+        kind: 'call',
+        names: ['template', 'compile', 'render', 'renderString', 'precompile'],
+        check: (c, ctx) => {
+          if (!/^(?:_|lodash|ejs|pug|jade|Handlebars|handlebars|nunjucks|doT|dot|Mustache|mustache|hbs|swig|eta|Eta)\.(?:template|compile|render|renderString|precompile)$/.test(c.callee) || !c.args[0] || !ctx.mayTaint() || !ctx.mayTaintExpr(c.args[0])) return undefined;
+          const t = taintFor(ctx.val(c.args[0]), San.Code);
+          return t ? { taint: t, sink: c.callee, node: c.args[0], severity: 'high', cwe: 'CWE-1336', message: `${c.callee} compiles a template taken from the request: template syntax runs code on the server (SSTI); pass user data as template variables, never as the template` } : undefined;
+        },
+      },
+      {
         // eslint-plugin-security detect-non-literal-require: code chosen at run time.
         kind: 'call',
         names: ['require'],
@@ -778,6 +789,8 @@ export const nosqlInjection = defineRule({
         names: MONGO_QUERY_METHODS,
         check: (c, ctx) => {
           const filter = c.args[0];
+          // `User.find(req.query)`: the whole parsed query/body is the filter (`?password[$ne]=x`).
+          if (c.receiver && filter && /^(?:req|request|ctx\.request)\.(?:query|body|params)$/.test(filter.text) && !NOSQL_GUARD.test(ctx.functionText())) return { node: filter, sink: c.callee, severity: 'high', message: `The whole request ${filter.text.replace(/^.*\./, '')} object is the MongoDB filter: a client sends operators ({"$ne": null}, {"$regex": ".*"}) instead of values; pick and cast the fields you query by` };
           if (!c.receiver || filter?.type !== 'object') return undefined;
           const guarded = NOSQL_GUARD.test(ctx.functionText());
           for (const p of filter.namedChildren) {

@@ -786,6 +786,8 @@ export const pathTraversal = defineRule({
     javascript: [
       pathSink(['readFile', 'readFileSync', 'writeFile', 'writeFileSync', 'createReadStream', 'createWriteStream', 'unlink', 'unlinkSync', 'readdir', 'readdirSync', 'appendFile', 'appendFileSync', 'rm', 'rmSync', 'open', 'openSync', 'access', 'stat', 'statSync', 'existsSync', 'mkdir', 'mkdirSync'], (c) => /^(?:fs|fsp|fse|fs\.promises|promises|fsPromises|fs-extra)$/.test(c.receiver?.text ?? '') || (!c.receiver && /^(?:readFile|readFileSync|writeFile|writeFileSync|createReadStream|unlink)$/.test(c.name)), undefined, undefined, JS_PATH_GUARD),
       pathSink(['sendFile', 'download', 'sendfile'], (c) => /^(?:res|response)$/.test(c.receiver?.text ?? ''), undefined, undefined, JS_PATH_GUARD),
+      // `res.render(req.query.page)`: the view name is a path under the views directory.
+      pathSink(['render'], (c) => /^(?:res|response)$/.test(c.receiver?.text ?? ''), undefined, undefined, JS_PATH_GUARD),
       // Upload handling: the destination of a rename/copy/move, and express-fileupload's file.mv(dest).
       pathSink(['rename', 'renameSync', 'copyFile', 'copyFileSync', 'move', 'moveSync', 'copy', 'copySync'], (c) => /^(?:fs|fsp|fse|fs\.promises|fsPromises|fs-extra)$/.test(c.receiver?.text ?? ''), (c) => c.args[1], undefined, JS_PATH_GUARD),
       {

@@ -121,8 +121,8 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
       neg: [`import ast\ndef f(s):\n    return ast.literal_eval(s)\n`, `eval("1 + 2")\nmodel.eval()\n`],
     },
     javascript: {
-      pos: [`app.post('/calc', (req, res) => { res.send(String(eval(req.body.expr))); });`, `function f(body) { return new Function("return " + body)(); }`, `function load(dir, name) { return require(dir + '/' + name); }`],
-      neg: [`const x = eval("2 + 2"); setTimeout(() => run(), 10); setTimeout(handler, 5); const fs = require('fs');`, `function arith(formula) {\n  const ok = new Set('0123456789.+-*/() ');\n  for (const c of formula) if (!ok.has(c)) throw new Error('bad');\n  return Function(\`return (\${formula});\`)();\n}`, `function arith(formula) { if (!/^[0-9.+\\-*\\/() ]+$/.test(formula)) return NaN; return eval(formula); }`],
+      pos: [`app.post('/preview', (req, res) => { const render = _.template(req.body.template); res.send(render({ user: req.user })); });`, `app.post('/calc', (req, res) => { res.send(String(eval(req.body.expr))); });`, `function f(body) { return new Function("return " + body)(); }`, `function load(dir, name) { return require(dir + '/' + name); }`],
+      neg: [`app.post('/preview', (req, res) => { const render = _.template(PAGE_TEMPLATE); res.send(render({ note: req.body.note })); });`, `const x = eval("2 + 2"); setTimeout(() => run(), 10); setTimeout(handler, 5); const fs = require('fs');`, `function arith(formula) {\n  const ok = new Set('0123456789.+-*/() ');\n  for (const c of formula) if (!ok.has(c)) throw new Error('bad');\n  return Function(\`return (\${formula});\`)();\n}`, `function arith(formula) { if (!/^[0-9.+\\-*\\/() ]+$/.test(formula)) return NaN; return eval(formula); }`],
     },
     php: {
       pos: [`<?php eval($_POST['code']);`, `<?php eval("return " . $expr . ";");`],
@@ -335,13 +335,13 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
   'path-traversal': {
     python: { pos: [`from flask import request, send_file\n@app.route("/f")\ndef f():\n    return send_file(os.path.join("/data", request.args["name"]))\n`, `import tarfile\nwith tarfile.open(p) as t:\n    t.extractall(dest)\n`], neg: [`from flask import request, send_file\nfrom werkzeug.utils import secure_filename\n@app.route("/f")\ndef f():\n    return send_file(os.path.join("/data", secure_filename(request.args["name"])))\n`, `from flask import request\n@app.route("/f")\ndef f():\n    p = os.path.realpath(os.path.join(BASE, request.args["n"]))\n    if not p.startswith(BASE):\n        abort(403)\n    return open(p).read()\n`, `import tarfile\nwith tarfile.open(p) as t:\n    t.extractall(dest, filter="data")\n`] },
     javascript: {
-      pos: [`function unpack(zipPath, dest) { new AdmZip(zipPath).getEntries().forEach((entry) => { fs.writeFileSync(path.join(dest, entry.entryName), entry.getData()); }); }`, `http.createServer((req, res) => { const p = decodeURI(url.parse(req.url).pathname); serveFile(res, p); });`, `app.get('/assets/*', (req, res) => { res.sendFile(path.normalize(__dirname + '/..' + req.path)); });`, `Server.prototype.sendAsset = function (req, res, file) { fs.createReadStream(file).pipe(res); };`,
+      pos: [`app.get('/page', (req, res) => { res.render(req.query.name, { user: req.user }); });`, `function unpack(zipPath, dest) { new AdmZip(zipPath).getEntries().forEach((entry) => { fs.writeFileSync(path.join(dest, entry.entryName), entry.getData()); }); }`, `http.createServer((req, res) => { const p = decodeURI(url.parse(req.url).pathname); serveFile(res, p); });`, `app.get('/assets/*', (req, res) => { res.sendFile(path.normalize(__dirname + '/..' + req.path)); });`, `Server.prototype.sendAsset = function (req, res, file) { fs.createReadStream(file).pipe(res); };`,
         `app.get('/f', (req, res) => { fs.readFile(path.join(__dirname, 'files', req.query.name), (e, d) => res.send(d)); });`,
         `function loadAttachment(uploadDir, fileName) { const full = path.resolve(uploadDir, fileName); return fs.readFileSync(full); }`,
         `app.post('/avatar', (req, res) => { const pic = req.files.avatar; pic.mv('./public/avatars/' + pic.name, () => res.sendStatus(201)); });`,
         `app.post('/doc', upload.single('doc'), (req, res) => { fs.renameSync(req.file.path, path.join('storage', req.file.originalname)); res.sendStatus(201); });`,
       ],
-      neg: [`function unpack(zipPath, dest) { new AdmZip(zipPath).getEntries().forEach((entry) => { const out = path.resolve(dest, entry.entryName); if (!out.startsWith(path.resolve(dest) + path.sep)) return; fs.writeFileSync(out, entry.getData()); }); }`, `http.createServer((req, res) => { const p = path.normalize(decodeURI(url.parse(req.url).pathname)).replace(/^(\\.\\.[\\/\\\\])+/, ''); serveFile(res, p); });`, `app.get('/assets/*', (req, res) => { const clean = req.path.replace(/\\./g, ''); res.sendFile(path.normalize(__dirname + '/..' + clean)); });`, `function sendAsset(req, res, file) { if (file.split('/').includes('..')) return res.end(); fs.createReadStream(file).pipe(res); }`,
+      neg: [`app.get('/page', (req, res) => { res.render('page', { name: req.query.name }); });`, `function unpack(zipPath, dest) { new AdmZip(zipPath).getEntries().forEach((entry) => { const out = path.resolve(dest, entry.entryName); if (!out.startsWith(path.resolve(dest) + path.sep)) return; fs.writeFileSync(out, entry.getData()); }); }`, `http.createServer((req, res) => { const p = path.normalize(decodeURI(url.parse(req.url).pathname)).replace(/^(\\.\\.[\\/\\\\])+/, ''); serveFile(res, p); });`, `app.get('/assets/*', (req, res) => { const clean = req.path.replace(/\\./g, ''); res.sendFile(path.normalize(__dirname + '/..' + clean)); });`, `function sendAsset(req, res, file) { if (file.split('/').includes('..')) return res.end(); fs.createReadStream(file).pipe(res); }`,
         `app.get('/f', (req, res) => { fs.readFile(path.join(__dirname, 'files', path.basename(req.query.name)), (e, d) => res.send(d)); });`,
         `function loadAttachment(uploadDir, fileName) { const full = path.resolve(uploadDir, fileName); if (!full.startsWith(path.resolve(uploadDir) + path.sep)) throw new Error('bad path'); return fs.readFileSync(full); }`,
         `function saveReport(outDir, name, body) { fs.writeFileSync(path.join(outDir, name), body); } function conf() { return fs.readFileSync(path.join(__dirname, 'config.json')); }`,
@@ -702,12 +702,12 @@ app.post('/transfer', (req, res) => { move(req.session.user, req.body.to); });`,
   },
   'nosql-injection': {
     javascript: {
-      pos: [
+      pos: [`router.get('/orders', async (req, res) => { res.json(await Order.find(req.query)); });`,
         `router.post('/signin', async (req, res) => { const account = await Account.findOne({ email: req.body.email, pass: req.body.pass }); res.json(!!account); });`,
         `app.post('/reset', async (req, res) => { const { token } = req.body; await db.collection('resets').deleteOne({ token }); });`,
         'app.get(\'/by-title\', async (req, res) => { res.json(await books.find({ $where: `this.title === "${req.query.t}"` }).toArray()); });',
       ],
-      neg: [
+      neg: [`router.get('/orders', async (req, res) => { res.json(await Order.find({ status: String(req.query.status) })); });`,
         `router.post('/signin', async (req, res) => { const account = await Account.findOne({ email: String(req.body.email) }); res.json(!!account); });`,
         `router.post('/signin', async (req, res) => { if (typeof req.body.email !== 'string') return res.sendStatus(400); res.json(await Account.findOne({ email: req.body.email })); });`,
         `app.get('/p/:id', (req, res) => { res.json(posts.find((p) => p.id === req.params.id)); const q = Post.find({ published: true }); });`,
