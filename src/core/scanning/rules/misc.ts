@@ -766,6 +766,24 @@ const goStubValidator: Matcher = {
   },
 };
 
+/**
+ * C/C++: `int is_path_safe(const char *path) { return true; }` - a validator named for a check
+ * (is…safe/valid/allowed, validate…, verify…, check…, authorize…) whose whole body accepts.
+ */
+const cStubValidator: Matcher = {
+  kind: 'node', trigger: /\breturn\s+(?:true|1|TRUE)\s*;\s*\}/, anchor: /\b(?:is_?|validate|verify|check|authori[sz]e|can_?)\w*\s*\(/i, types: ['function_definition'],
+  check: (n) => {
+    let d = n.childForFieldName('declarator');
+    while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator') ?? null;
+    const name = d?.childForFieldName('declarator')?.text.replace(/^.*::/, '') ?? '';
+    const params = d?.childForFieldName('parameters')?.namedChildren ?? [];
+    if (!params.length || !/^(?:is_?(?:\w*_)?(?:safe|valid|allowed|authori[sz]ed|permitted|trusted|secure)\w*|validate\w*|verify\w*|check_?\w*(?:path|input|perm|auth|access|token|signature|password|url|host)\w*|authori[sz]e\w*|can_?access\w*)$/i.test(name)) return undefined;
+    const body = (n.childForFieldName('body')?.text ?? '').replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+    if (!/^\{\s*(?:\(void\)\s*\w+\s*;\s*)*return\s+(?:true|1|TRUE)\s*;\s*\}$/.test(body)) return undefined;
+    return { node: d ?? n, message: `${name}() accepts every input (its body only returns true): callers trust a check that never happens; implement it or remove the call` };
+  },
+};
+
 export const stubValidator = defineRule({
   id: 'stub-validator',
   name: 'Validation function that accepts everything',
@@ -775,7 +793,7 @@ export const stubValidator = defineRule({
   message: 'A validation function ignores its input and always succeeds',
   why: 'OpenSSF AI code assistant guide: "user inputs should be checked for expected format"; assistants often leave placeholder validators (`return true`) that callers then trust.',
   description: 'Go: functions named like validators (isValid…, validate…, verify…, authorize…, check…Permission) whose body is only `return true` (bool) or `return nil` (error); no-op/mock receivers and test files are skipped.',
-  matchers: { go: [goStubValidator] },
+  matchers: { go: [goStubValidator], c: [cStubValidator] },
 });
 
 // ------------------------------------------------------------------ untrusted text in a system prompt

@@ -663,13 +663,23 @@ function cCode(text: string): string {
   return text.replace(/("(?:\\.|[^"\\\n])*")|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (_m, str: string | undefined) => str ?? ' ');
 }
 
-/** C path sinks: like pathSink, but the containment check must be in the code, not in a comment. */
+/**
+ * C code of the function for guard tests: no comments, and no calls of this file's stub checks
+ * (`int is_path_safe(const char *p) { return true; }` validates nothing).
+ */
+function cGuardCode(ctx: RuleContext): string {
+  let code = cCode(ctx.functionText());
+  for (const m of ctx.text.matchAll(/\b([A-Za-z_]\w*)\s*\([^()]*\)\s*\{\s*(?:\(void\)\s*\w+\s*;\s*)*return\s+(?:true|1|TRUE)\s*;\s*\}/g)) code = code.split(`${m[1]}(`).join('(');
+  return code;
+}
+
+/** C path sinks: like pathSink, but the containment check must be in the code (not a comment, not a stub). */
 const cPathSink = (names: string[], idx: (c: CallSite) => Node | undefined): Matcher => ({
   kind: 'call',
   names,
   check: (c, ctx) => {
     const hit = tainted(ctx, idx(c), San.Path, c.callee);
-    return hit && !PATH_GUARD.test(cCode(ctx.functionText())) ? hit : undefined;
+    return hit && !PATH_GUARD.test(cGuardCode(ctx)) ? hit : undefined;
   },
 });
 
@@ -921,7 +931,7 @@ export const pathTraversal = defineRule({
             if (a?.parent?.type === 'init_declarator' && a.parent.childForFieldName('declarator')?.id === a.id) a = a.parent.childForFieldName('value') ?? a;
           }
           const hit = a ? tainted(ctx, a, San.Path, 'std::fstream') : undefined;
-          return hit && !PATH_GUARD.test(cCode(ctx.functionText())) ? hit : undefined;
+          return hit && !PATH_GUARD.test(cGuardCode(ctx)) ? hit : undefined;
         },
       },
       {

@@ -653,6 +653,10 @@ app.post('/transfer', (req, res) => { move(req.session.user, req.body.to); });`,
       pos: [`package m\nfunc isValidUsername(name string) bool {\n\t// TODO: implement\n\treturn true\n}`, `package m\nfunc validateRedirect(target string) error { return nil }`],
       neg: [`package m\nvar usernameRe = regexp.MustCompile("^[a-z0-9_]{3,32}$")\nfunc isValidUsername(name string) bool { return usernameRe.MatchString(name) }`, `package m\ntype noopValidator struct{}\nfunc (noopValidator) Validate(v any) error { return nil }`, `package m\nfunc isReady() bool { return true }`],
     },
+    c: {
+      pos: [`/* TODO: reject "..", absolute paths */\nint is_path_safe(const char *path) {\n  return true;\n}`, `bool verify_signature(const std::string &payload, const std::string &sig) {\n  return 1;\n}`],
+      neg: [`int is_path_safe(const char *path) {\n  return path[0] != '/' && strstr(path, "..") == NULL;\n}`, `int is_ready(int fd) {\n  return 1;\n}`],
+    },
   },
   'integer-narrowing': {
     go: {
