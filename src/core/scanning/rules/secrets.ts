@@ -134,6 +134,17 @@ const jsKeyArg: Matcher = {
   },
 };
 
+/** A database/broker URL with a literal password (`mongodb://admin:S3cret@host/db`). */
+const jsUrlCredential: Matcher = {
+  kind: 'string',
+  trigger: /\b(?:mongodb(?:\+srv)?|postgres(?:ql)?|mysql|mariadb|mssql|redis|rediss|amqps?):\/\/[^:/\s'"`@]+:[^@/\s'"`]+@/,
+  check: (n, content) => {
+    const m = /^(?:mongodb(?:\+srv)?|postgres(?:ql)?|mysql|mariadb|mssql|redis|rediss|amqps?):\/\/[^:/\s@]+:([^@/\s]+)@/.exec(content);
+    if (!m || /\$\{|^(?:<[^>]*>|\*+|x+|password|pass|pwd|secret|changeme|your[-_]?\w*)$/i.test(m[1])) return undefined;
+    return { node: n, cwe: 'CWE-798', message: 'A database URL carries a literal password: it ships with every copy of the code; read the URL (or the password) from the environment' };
+  },
+};
+
 const ALL: RuleLanguage[] = ['python', 'javascript', 'java', 'go', 'c', 'ruby', 'php', 'rust', 'csharp'];
 
 export const hardcodedProviderKey = defineRule({
@@ -201,5 +212,5 @@ export const hardcodedPassword = defineRule({
   message: 'Hard-coded password or secret',
   why: 'OpenSSF AI code assistant guide: "Never include API keys, passwords, or secrets in code"; pyscg-0041. Secrets in source end up in every clone and in the model\'s next training set.',
   description: 'A literal string assigned to a variable/field/key named like a password, secret, token or API key, or passed as such an argument.',
-  matchers: Object.fromEntries(ALL.map((l) => [l, l === 'python' || l === 'ruby' || l === 'csharp' || l === 'php' ? [secretBinding, secretArg, connectPassword] : l === 'javascript' ? [secretBinding, connectPassword, jsKeyArg] : l === 'c' ? [secretBinding, connectPassword, ...cSecretCompare, cDefineSecret] : [secretBinding, connectPassword]])),
+  matchers: Object.fromEntries(ALL.map((l) => [l, l === 'python' || l === 'ruby' || l === 'csharp' || l === 'php' ? [secretBinding, secretArg, connectPassword] : l === 'javascript' ? [secretBinding, connectPassword, jsKeyArg, jsUrlCredential] : l === 'c' ? [secretBinding, connectPassword, ...cSecretCompare, cDefineSecret] : [secretBinding, connectPassword]])),
 });
