@@ -30,6 +30,13 @@ function allowListed(ctx: RuleContext, n: Node): boolean {
   return false;
 }
 
+/** Text of the right-hand side of the last `name = …` in the enclosing function ('' when none). */
+function lastAssigned(ctx: RuleContext, name: string): string {
+  if (!/^[A-Za-z_]\w*$/.test(name)) return '';
+  const defs = [...ctx.functionText().matchAll(new RegExp(`\\b${name}\\s*=(?![=~>])\\s*([^\\n]+)`, 'g'))];
+  return defs.length ? defs[defs.length - 1][1] : '';
+}
+
 /**
  * The request value itself was checked against an allow-list before it reached a variable
  * (`col = SORTABLE.include?(params[:sort]) ? params[:sort] : "name"`): `label` is the taint label,
@@ -63,7 +70,7 @@ function sqlArg(call: CallSite, ctx: RuleContext, idx = 0, conditionOk = false):
   // value passed whole is `ORDER BY <attacker SQL>`); where/find_by take hashes safely.
   const rawFragment = conditionOk && ctx.family === 'ruby' && RUBY_RAW_FRAGMENT.test(call.name) && !!taintFor(v, San.Sql) && !/^(?:hash|array|pair)$/.test(a.type);
   // Ruby: request data turned into SQL text inline (`params[:q].split.map { |t| "title LIKE '%#{t}%'" }.join(" OR ")`).
-  const rubyInline = conditionOk && ctx.family === 'ruby' && !v.str && !!taintFor(v, San.Sql) && /"[^"\n]*(?:[=<>]|\blike\b|\bin\s*\()[^"\n]*#\{[^}]*\}[^"\n]*"|"[^"\n]*#\{[^}]*\}[^"\n]*(?:[=<>]|\blike\b)[^"\n]*"/i.test(a.text);
+  const rubyInline = conditionOk && ctx.family === 'ruby' && !v.str && !!taintFor(v, San.Sql) && /"[^"\n]*(?:[=<>]|\blike\b|\bin\s*\()[^"\n]*#\{[^}]*\}[^"\n]*"|"[^"\n]*#\{[^}]*\}[^"\n]*(?:[=<>]|\blike\b)[^"\n]*"/i.test(a.type === 'identifier' ? lastAssigned(ctx, a.text) : a.text);
   const sqlish = rawSql || rawFragment || rubyInline || looksLikeSql(v.text) || (conditionOk && v.str && (/[=<>]|\blike\b|\bin\s*\(/i.test(v.text) || !!taintFor(v, San.Sql)));
   if (!sqlish) return undefined;
   const hit = flowHit(v, San.Sql, call.callee, a);
