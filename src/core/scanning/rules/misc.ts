@@ -681,7 +681,7 @@ export const jsLogInjection: Matcher[] = [
       const logFn = /(?:^|_)log(?:_|$)|[a-z]Log(?:[A-Z]|$)|^log(?:[A-Z]|$)/.test(fname) && !/^(?:is)?[lL]ogged|[lL]ogin|[lL]ogout|[cC]atalog|[dD]ialog/.test(fname);
       if (!logVar && !logFn) return undefined;
       const fn = ctx.functionNode();
-      const params = (fn?.childForFieldName('parameters')?.text ?? fn?.childForFieldName('parameter')?.text ?? '').replace(/[()\s]/g, '').split(',').map((x) => x.replace(/=.*$/, ''));
+      const params = (fn?.childForFieldName('parameters')?.text ?? fn?.childForFieldName('parameter')?.text ?? '').replace(/[()\s]/g, '').split(',').map((x) => x.replace(/[?]?[:=].*$/, ''));
       const code = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
       if (JS_LOG_GUARD.test(code)) return undefined;
       for (const sub of n.namedChildren) {

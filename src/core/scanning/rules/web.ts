@@ -819,7 +819,8 @@ export const pathTraversal = defineRule({
           const recv = c.receiver?.text ?? '';
           if (!a || a.type !== 'identifier' || !(/^(?:fs|fsp|fs\.promises|fsPromises)$/.test(recv) || /^(?:res|response)$/.test(recv))) return undefined;
           const fn = ctx.functionNode();
-          const params = (fn?.childForFieldName('parameters')?.text ?? '').replace(/[()\s]/g, '').split(',');
+          // Names only: TS annotations and defaults (`req: Request`, `file = ''`) dropped.
+          const params = (fn?.childForFieldName('parameters')?.text ?? '').replace(/[()\s]/g, '').split(',').map((x) => x.replace(/[?]?[:=].*$/, ''));
           if (!params.includes(a.text) || !params.some((p) => /^(?:req|request)$/.test(p)) || !params.some((p) => /^(?:res|response)$/.test(p))) return undefined;
           if (JS_PATH_GUARD.test(ctx.functionText()) || ctx.val(a).c) return undefined;
           return { node: a, sink: c.callee, severity: 'medium', message: `\`${a.text}\` is opened by a request handler helper with no check that it stays inside the served directory (path traversal); resolve it and check the prefix` };
