@@ -9,6 +9,7 @@ import { codeInjection, commandInjection, nosqlInjection, sqlInjection } from '.
 import { allocOverflow, cDangerousFunction, cppAutoPtr, cUncheckedIndex, formatString, rustUnsafe, uncheckedAlloc, useAfterFree } from './memory';
 import { incompleteSanitization, incompleteUrlValidation, insecureTempFile, integerNarrowing, massAssignment, postMessageOrigin, prototypePollution, reverseTabnabbing, permissiveFilePermissions, regexDos, sensitiveLogging, stubValidator, untrustedSystemPrompt, xpathInjection } from './misc';
 import { logInjection } from './logInjection';
+import { privilegeDrop, toctouRace } from './privilege';
 import { hfUnpinned, llmCodeTools, trustRemoteCode } from './ml';
 import { hardcodedPassword, hardcodedProviderKey } from './secrets';
 import { tlsVerificationDisabled } from './tls';
@@ -72,6 +73,8 @@ const ALL: Rule[] = [
   logInjection,
   stubValidator,
   cppAutoPtr,
+  privilegeDrop,
+  toctouRace,
 ];
 
 function validate(rules: Rule[]): Rule[] {

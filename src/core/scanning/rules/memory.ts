@@ -373,6 +373,22 @@ function sizeHit(size: Node, fn: string, ctx: RuleContext): Hit | undefined {
   return { node: size, severity: /->|\.\s*[A-Za-z_]\w*\s*\)?$/.test(n.text) || derived || /alloca$/.test(fn) ? 'low' : 'info' };
 }
 
+/**
+ * `size_t bytes = width * height * 4; malloc(bytes)`: the size was multiplied into a variable
+ * first. Reported like the inline product when two factors are non-constant variables and the
+ * function has no overflow check.
+ */
+function computedSizeHit(size: Node, fn: string, ctx: RuleContext): Hit | undefined {
+  const fnText = ctx.functionText();
+  const defs = [...fnText.matchAll(new RegExp(`\\b${size.text}\\s*=(?!=)\\s*([^;]+);`, 'g'))];
+  const expr = defs[defs.length - 1]?.[1] ?? '';
+  if (!expr.includes('*') || /SIZE_MAX|INT_MAX|UINT_MAX|__builtin_mul_overflow|ckd_mul|overflow|numeric_limits/.test(fnText)) return undefined;
+  const factors = expr.split('*').map((f) => f.trim());
+  const vars = factors.filter((f) => !/^\(?\s*(?:\d+[uUlL]*|sizeof\s*\(?[^)]*\)?|[A-Z_][A-Z0-9_]*)\s*\)?$/.test(f));
+  if (vars.length < 2 || vars.some((f) => !/^\(?\s*(?:\([\w\s]+\)\s*)?[A-Za-z_][\w.>-]*\s*\)?$/.test(f))) return undefined;
+  return { node: size, message: `\`${size.text}\` = ${expr.trim()} is a product of non-constant values with no overflow check; ${fn}() can get a wrapped, too small size (CWE-680)` };
+}
+
 export const allocOverflow = defineRule({
   id: 'c-alloc-size-overflow',
   name: 'Allocation size multiplication can overflow',
@@ -390,6 +406,7 @@ export const allocOverflow = defineRule({
         check: (c, ctx) => {
           // calloc checks count * size itself, unless the caller multiplies inside one argument.
           const size = c.name === 'calloc' ? c.args.find((a) => isMultiplication(a)) : c.args[/realloc$/.test(c.name) ? 1 : c.name === 'HeapAlloc' ? 2 : 0];
+          if (size?.type === 'identifier') return computedSizeHit(size, c.name, ctx);
           return size ? sizeHit(size, c.name, ctx) : undefined;
         },
       },
@@ -458,30 +475,36 @@ export const useAfterFree = defineRule({
       {
         kind: 'call',
         names: ['free', 'kfree', 'g_free'],
-        check: (c) => {
-          const p = c.args[0];
-          if (!p || !/^[A-Za-z_][\w.>-]*$/.test(p.text)) return undefined;
-          const stmt = c.node.parent;
-          if (!stmt || stmt.type !== 'expression_statement') return undefined;
-          const esc = p.text.replace(/[.>-]/g, (ch) => `\\${ch}`);
-          const reassigned = new RegExp(`^\\s*${esc}\\s*=[^=]`);
-          const use = new RegExp(`(?<![\\w.>])${esc}(?![\\w])`);
-          for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) {
-            const t = s.text;
-            if (reassigned.test(t)) return undefined;
-            if (/^(?:return|break|continue|goto)\b/.test(t) && !use.test(t)) return undefined;
-            if (use.test(t)) {
-              if (new RegExp(`${esc}\\s*=[^=]`).test(t) && !new RegExp(`${esc}\\s*(?:->|\\[)`).test(t)) return undefined;
-              const dbl = new RegExp(`\\bfree\\s*\\(\\s*${esc}\\s*\\)`).test(t);
-              return { node: s, cwe: dbl ? 'CWE-415' : 'CWE-416', message: dbl ? `\`${p.text}\` is freed twice` : `\`${p.text}\` is used after free()` };
-            }
-          }
-          return undefined;
-        },
+        check: (c) => usedAfterRelease(c.args[0], c.node.parent),
+      },
+      {
+        // C++ `delete p;` / `delete[] p;` followed by a use of p.
+        kind: 'node', trigger: /\bdelete\s*(?:\[\s*\])?\s*[A-Za-z_]/, types: ['delete_expression'],
+        check: (n) => usedAfterRelease(n.namedChildren[n.namedChildren.length - 1], n.parent, 'delete'),
       },
     ],
   },
 });
+
+/** `free(p)` / `delete p` as a statement, then a use of p in a later statement of the block before p is reassigned. */
+function usedAfterRelease(p: Node | undefined, stmt: Node | null, how = 'free'): Hit | undefined {
+  if (!p || !/^[A-Za-z_][\w.>-]*$/.test(p.text)) return undefined;
+  if (!stmt || stmt.type !== 'expression_statement') return undefined;
+  const esc = p.text.replace(/[.>-]/g, (ch) => `\\${ch}`);
+  const reassigned = new RegExp(`^\\s*${esc}\\s*=[^=]`);
+  const use = new RegExp(`(?<![\\w.>])${esc}(?![\\w])`);
+  for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) {
+    const t = s.text;
+    if (reassigned.test(t)) return undefined;
+    if (/^(?:return|break|continue|goto)\b/.test(t) && !use.test(t)) return undefined;
+    if (use.test(t)) {
+      if (new RegExp(`${esc}\\s*=[^=]`).test(t) && !new RegExp(`${esc}\\s*(?:->|\\[)`).test(t)) return undefined;
+      const dbl = new RegExp(`\\bfree\\s*\\(\\s*${esc}\\s*\\)|\\bdelete\\s*(?:\\[\\s*\\])?\\s*${esc}\\s*;`).test(t);
+      return { node: s, cwe: dbl ? 'CWE-415' : 'CWE-416', message: dbl ? `\`${p.text}\` is released twice` : `\`${p.text}\` is used after ${how === 'free' ? 'free()' : 'delete'}` };
+    }
+  }
+  return undefined;
+}
 
 /** Comparison of `name` against something anywhere in the code (a bounds check). */
 function compared(name: string, code: string): boolean {
