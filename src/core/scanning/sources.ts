@@ -55,7 +55,7 @@ const JS: SourcePattern[] = [
   // DOM text read back (CodeQL xss-through-dom): what a user typed or the page shows as text
   // becomes markup again when written to innerHTML/$.html/append.
   { kind: 'request', re: /^(?:\$|jQuery)[\w$]*(?:\(\))?(?:\.\w+\(\))*\.(?:val|text)\(\)$/, label: 'DOM text (jQuery .val()/.text())' },
-  { kind: 'request', re: /^(?:document\.(?:getElementById|querySelector)\(\)|(?:e|evt|event)\.(?:target|currentTarget)|[\w$]*(?:[iI]nput|[fF]ield|[tT]extarea|[tT]ext[bB]ox)[\w$]*)\.value$|\.(?:textContent|innerText)$/, label: 'DOM text (input value / textContent)' },
+  { kind: 'request', re: /^(?:document\.(?:getElementById|querySelector)\(\)|(?:e|evt|event)\.(?:target|currentTarget)|[\w$]*(?:[iI]nput|[fF]ield|[tT]extarea|[tT]ext[bB]ox)[\w$]*(?:\.current)?)\.value$|\.(?:textContent|innerText)$/, label: 'DOM text (input value / textContent)' },
   ...LLM_COMMON,
 ];
 
