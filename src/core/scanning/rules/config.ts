@@ -326,7 +326,25 @@ export const jwtUnverified = defineRule({
       { kind: 'call', names: ['decode'], check: (c, ctx) => (c.receiver?.text === 'JWT' && !ctx.fileHas(/JWT\.require\s*\(|\.verify\s*\(/) ? { message: 'JWT.decode does not verify the signature; use JWT.require(algorithm).build().verify(token)' } : undefined) },
       { kind: 'call', names: ['parse', 'parseClaimsJwt', 'parseUnsecuredClaims'], check: (c) => (/Jwts\.parser/.test(c.receiver?.text ?? '') && c.name !== 'parse' ? { message: `${c.name} accepts unsigned tokens` } : undefined) },
     ],
-    go: [{ kind: 'call', names: ['ParseUnverified'], check: () => ({ message: 'ParseUnverified does not check the signature' }) }],
+    go: [
+      { kind: 'call', names: ['ParseUnverified'], check: () => ({ message: 'ParseUnverified does not check the signature' }) },
+      {
+        // `tok, _ := jwt.Parse(s, keyFunc)` and then its claims with no `tok.Valid` check: jwt-go returns
+        // the parsed claims together with the signature error, so a forged token's claims get used.
+        kind: 'call',
+        names: ['Parse', 'ParseWithClaims'],
+        before: /\bjwt\.$|\bparser\.$|\bParser\(\)\.$/,
+        check: (c, ctx) => {
+          const asg = c.node.parent?.type === 'expression_list' ? c.node.parent.parent : null;
+          const left = asg && /^(?:short_var_declaration|assignment_statement)$/.test(asg.type) ? asg.childForFieldName('left') : null;
+          const names = left?.namedChildren ?? [];
+          if (names.length !== 2 || names[1].text !== '_' || names[0].text === '_') return undefined;
+          const fn = ctx.functionText();
+          if (!new RegExp(`\\b${names[0].text}\\.Claims\\b`).test(fn) || new RegExp(`\\b${names[0].text}\\.Valid\\b`).test(fn)) return undefined;
+          return { message: `The error from ${c.callee} is discarded and \`${names[0].text}.Valid\` is never checked: a token with a bad signature still yields its claims; check the error (and Valid) before using them` };
+        },
+      },
+    ],
     ruby: [{ kind: 'call', names: ['decode'], check: (c) => (c.receiver?.text === 'JWT' && (isFalse(c.args[2]) || /["']none["']/i.test(c.node.text)) ? {} : undefined) }],
     csharp: [{ kind: 'binding', trigger: /RequireSignedTokens|ValidateIssuerSigningKey/, check: (b) => (/(?:^|\.)(?:RequireSignedTokens|ValidateIssuerSigningKey|RequireExpirationTime)$/.test(b.targetText) && isFalse(b.value) && /RequireSignedTokens|ValidateIssuerSigningKey/.test(b.targetText) ? { node: b.value ?? undefined } : undefined) }],
     c: [

@@ -554,8 +554,11 @@ function goLiteralBuffer(n: Node | undefined, ctx: RuleContext): boolean {
   if (!n || n.type !== 'identifier') return false;
   const fn = ctx.functionText().replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
   const v = n.text;
-  if (!new RegExp(`\\b${v}\\s*:?=\\s*(?:\\[\\d*\\]byte\\s*\\{|\\[\\]byte\\s*\\(\\s*["\`])`).test(fn)) return false;
-  return !new RegExp(`\\b(?:rand\\.Read|ReadFull\\s*\\([^,()]+,)\\s*\\(?\\s*${v}\\b`).test(fn);
+  if (new RegExp(`\\b${v}\\s*:?=\\s*(?:\\[\\d*\\]byte\\s*\\{|\\[\\]byte\\s*\\(\\s*["\`])`).test(fn)) return !new RegExp(`\\b(?:rand\\.Read|ReadFull\\s*\\([^,()]+,)\\s*\\(?\\s*${v}\\b`).test(fn);
+  // `iv := make([]byte, aes.BlockSize)` that nothing fills afterwards: an all-zero IV/salt. Any
+  // read/copy into it, an element write or a reassignment counts as filling it.
+  if (!new RegExp(`\\b${v}\\s*:=\\s*make\\(\\s*\\[\\]byte\\s*,`).test(fn)) return false;
+  return !new RegExp(`\\b(?:Read\\w*|copy|Fill\\w*|[rR]and\\w*|[gG]enerate\\w*)\\s*\\([^;\\n]*\\b${v}\\b|\\b${v}\\s*\\[[^\\]]*\\]\\s*=[^=]|\\b${v}\\s*=[^=]|&${v}\\b`).test(fn);
 }
 
 export const staticIv = defineRule({
