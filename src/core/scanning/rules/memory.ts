@@ -141,6 +141,21 @@ function sizeVisible(dst: Node, ctx: RuleContext): boolean {
   return new RegExp(`\\b${base}\\s*\\[[^\\]]*\\]\\s*(?:\\[[^\\]]*\\]\\s*)*[;=,)]|\\b${base}\\s*=\\s*(?:\\([^)]*\\)\\s*)?(?:\\w+_)?(?:malloc|calloc|realloc|alloca|_alloca|new)\\b|\\b(?:std::)?(?:array|vector)\\s*<[^;]*\\b${base}\\b`).test(ctx.text);
 }
 
+/**
+ * `buf[n < SIZE ? n : SIZE - 1] = '\\0'; strcpy(out, buf);` into a pointer parameter: the source
+ * was terminated just before within a size bound, so the copy is bounded by that size; the
+ * destination's capacity is the caller's contract (a parameter sized like the source).
+ */
+function boundedSourceIntoParam(dst: Node, src: Node, c: CallSite, ctx: RuleContext): boolean {
+  if (dst.type !== 'identifier' || src.type !== 'identifier') return false;
+  const fn = ctx.functionNode();
+  const params = fn?.childForFieldName('declarator')?.childForFieldName('parameters')?.text ?? '';
+  if (!new RegExp(`\\*\\s*${dst.text}\\s*[,)]|\\b${dst.text}\\s*\\[\\s*\\]`).test(params)) return false;
+  const before = ctx.functionText().slice(0, Math.max(0, c.node.startIndex - (fn?.startIndex ?? 0)));
+  const term = new RegExp(`\\b${src.text}\\s*\\[([^\\]]*)\\]\\s*=\\s*(?:'\\\\0'|0)\\s*;`).exec(before);
+  return !!term && /\bsizeof\b|[A-Z_]{3,}\s*-\s*1|\w*(?:size|len|cap)\w*\s*-\s*1/i.test(term[1]);
+}
+
 /** `dst[...] = '\\0'` / `= 0` after the call in the function (explicit termination). */
 function terminatedAfter(dst: string, c: CallSite, ctx: RuleContext): boolean {
   const fn = ctx.functionNode();
@@ -197,6 +212,7 @@ export const cDangerousFunction = defineRule({
           if (!dst || !src || (isLiteral(src) && src.text.length < 16)) return undefined;
           // Destination allocated in this function from string lengths: sized to fit.
           if (sizedFromLengths(dst.text, ctx.functionText())) return undefined;
+          if (/cpy$/i.test(c.name) && boundedSourceIntoParam(dst, src, c, ctx)) return undefined;
           return { message: `${c.name}() copies without a bound; use strlcpy/snprintf (or strncpy + explicit termination) with sizeof the destination` };
         },
       },
