@@ -45,6 +45,10 @@ function urlAttrHit(ctx: RuleContext, n: Node | undefined, sink: string): Hit | 
   const v = ctx.val(n);
   const t = taintFor(v, San.Url | San.Html);
   if (!t || (v.str && /^(?:\/|\.|#|\?|https?:|mailto:|tel:)/i.test(v.text))) return undefined;
+  // The scheme comes from the leftmost piece: untrusted data after other code-chosen text cannot make it javascript:.
+  let left: Node = n;
+  while (left.type === 'binary_expression' && left.childForFieldName('operator')?.text === '+') left = left.childForFieldName('left') ?? left;
+  if (left !== n && !taintFor(ctx.val(left), San.Url | San.Html)) return undefined;
   return { taint: t, sink, node: n, severity: 'high', message: 'A link/frame URL comes from untrusted input with no fixed scheme: a "javascript:" URL runs script in the page; allow only http(s) URLs' };
 }
 
@@ -186,6 +190,12 @@ const jsXss: Matcher[] = [
       if (m[1] === 'srcdoc') return htmlHit(ctx, b.value, 'iframe.srcdoc', false);
       return urlAttrHit(ctx, b.value, b.targetText.replace(/^.*\./, '.'));
     },
+  },
+  {
+    // jQuery `$(a).attr('href', url)` / `.prop('href', url)`.
+    kind: 'call',
+    names: ['attr', 'prop'],
+    check: (c, ctx) => (c.args.length === 2 && /^["'`](?:href|action|formaction)["'`]$/i.test(c.args[0].text) && jqReceiver(c.receiver?.text ?? '', ctx) ? urlAttrHit(ctx, c.args[1], `$.${c.name}('href')`) : undefined),
   },
   {
     kind: 'call',
