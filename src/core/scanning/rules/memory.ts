@@ -477,6 +477,24 @@ export const uncheckedAlloc = defineRule({
   },
 });
 
+/**
+ * C++: `const char *p = ss.str().c_str();` keeps a pointer into a temporary std::string that is
+ * destroyed at the end of the statement (`str()`, `substr()`, `std::to_string()`, `std::string(...)`,
+ * `(a + b)` all return by value): every later use of p reads freed memory.
+ */
+const danglingCStr: Matcher = {
+  kind: 'binding', trigger: /\.(?:c_str|data)\s*\(\s*\)\s*;/, anchor: /\b(?:c_str|data)(?=\s*\(\s*\)\s*;)/,
+  check: (b) => {
+    const v = b.value?.text.replace(/\s+/g, '') ?? '';
+    if (b.pair || b.loop || !/\.(?:c_str|data)\(\)$/.test(v)) return undefined;
+    const recv = v.replace(/\.(?:c_str|data)\(\)$/, '');
+    const temporary = /\.(?:str|substr)\([^()]*\)$|^(?:std::)?to_string\([^()]*\)$|^std::string\(.*\)$|^\(.*\+.*\)$/.test(recv);
+    const decl = b.node.parent?.type === 'declaration' ? b.node.parent.text : b.node.text;
+    if (!temporary || !/\bchar\s*(?:const\s*)?\*|\bauto\b/.test(decl)) return undefined;
+    return { node: b.value ?? undefined, cwe: 'CWE-416', message: `\`${b.targetText}\` points into a temporary std::string (${recv}) destroyed at the end of this statement: later uses read freed memory; keep the std::string in a variable` };
+  },
+};
+
 export const useAfterFree = defineRule({
   id: 'c-use-after-free',
   name: 'Use after free',
@@ -498,6 +516,7 @@ export const useAfterFree = defineRule({
         kind: 'node', trigger: /\bdelete\s*(?:\[\s*\])?\s*[A-Za-z_]/, types: ['delete_expression'],
         check: (n) => usedAfterRelease(n.namedChildren[n.namedChildren.length - 1], n.parent, 'delete'),
       },
+      danglingCStr,
     ],
   },
 });
