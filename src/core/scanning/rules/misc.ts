@@ -109,7 +109,22 @@ export const permissiveFilePermissions = defineRule({
       },
     ],
     javascript: [perm(['chmod', 'chmodSync', 'mkdir', 'mkdirSync', 'writeFile', 'writeFileSync', 'open', 'openSync'], (c) => /^(?:fs|fsp|fs\.promises|promises)$/.test(c.receiver?.text ?? ''), (c) => (c.name.startsWith('chmod') ? c.args[1] : (optionFromArgs(c) ?? (c.name.startsWith('open') ? c.args[2] : undefined))))],
-    go: [perm(['Chmod', 'WriteFile', 'OpenFile', 'Mkdir', 'MkdirAll'], (c) => /^(?:os|ioutil)\./.test(c.callee), (c) => c.args[c.args.length - 1])],
+    go: [
+      perm(['Chmod', 'WriteFile', 'OpenFile', 'Mkdir', 'MkdirAll'], (c) => /^(?:os|ioutil)\./.test(c.callee), (c) => c.args[c.args.length - 1]),
+      {
+        // os.Create makes the file 0666 before the umask (0644 with the usual 022): a secret file it
+        // writes is readable by other users.
+        kind: 'call',
+        names: ['Create'],
+        before: /\bos\.$/,
+        check: (c, ctx) => {
+          // The path or the function names the secret (not any word in a long function).
+          if (c.callee !== 'os.Create' || !/secret|key|token|passw|credential|private|\.pem/i.test(`${c.node.text} ${ctx.functionName()}`)) return undefined;
+          const h = permHit(0o644, c, ctx);
+          return h ? { ...h, message: 'os.Create makes the file 0666 minus the umask (usually 0644): other users can read this secret file; use os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)' } : undefined;
+        },
+      },
+    ],
     java: [
       { kind: 'call', names: ['fromString'], check: (c) => (/PosixFilePermissions/.test(c.receiver?.text ?? '') && /"[r-][w-][x-][r-][w-][x-][r-]w[x-]"/.test(c.args[0]?.text ?? '') ? { message: 'World-writable POSIX permissions' } : undefined) },
       { kind: 'call', names: ['setWritable', 'setReadable', 'setExecutable'], check: (c) => (c.args.length === 2 && /^true$/.test(c.args[0].text) && /^false$/.test(c.args[1].text) && c.name === 'setWritable' ? { message: 'setWritable(true, false) makes the file writable by everyone' } : undefined) },
