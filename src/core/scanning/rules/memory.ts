@@ -413,7 +413,7 @@ export const allocOverflow = defineRule({
   pattern: 19,
   message: 'The allocation size is a multiplication of non-constant values with no overflow check: it can wrap and allocate too little (CWE-680)',
   why: 'OpenSSF ML-driven guide on LLM root causes: "incorrect memory allocation (19.5%)"; check n <= SIZE_MAX / size or use calloc/reallocarray.',
-  description: 'malloc/realloc/alloca/new[] sized by a*b where both factors are non-constant and the function has no SIZE_MAX/overflow check.',
+  description: 'malloc/realloc/alloca/new[] sized by a*b where both factors are non-constant (inline or multiplied into a variable first) and the function has no SIZE_MAX/overflow check; counts read from structures or summed from data; variable-length arrays sized by data with no limit (CWE-770).',
   matchers: {
     c: [
       {
@@ -426,6 +426,8 @@ export const allocOverflow = defineRule({
           return size ? sizeHit(size, c.name, ctx) : undefined;
         },
       },
+      // `T buf[n]` sized at run time (C99 VLA / GNU extension).
+      { kind: 'node', trigger: /\b[A-Za-z_]\w*\s*\[\s*[a-z_][^\]]*\]\s*[;=,]/, anchor: /\b[A-Za-z_]\w*(?=\s*\[\s*[a-z_][^\]]*\]\s*[;=,])/, types: ['array_declarator'], check: (n, ctx) => vlaHit(n, ctx) },
       {
         // C++ `new T[a * b]`.
         kind: 'node',
@@ -503,13 +505,13 @@ export const useAfterFree = defineRule({
   pattern: 19,
   message: 'The pointer is used after it was freed',
   why: 'OpenSSF AI code assistant guide (C/C++): prefer memory-safe patterns; set pointers to NULL after free and do not touch freed memory.',
-  description: 'free(p) followed, in the same block, by a use of p (dereference, call argument, free again) before p is reassigned.',
+  description: 'free(p)/delete p followed, in the same block, by a use of p (dereference, call argument, release again) before p is reassigned; pointers kept into temporary std::strings; free() of a stack array or a local\'s address (CWE-590).',
   matchers: {
     c: [
       {
         kind: 'call',
         names: ['free', 'kfree', 'g_free'],
-        check: (c) => usedAfterRelease(c.args[0], c.node.parent),
+        check: (c, ctx) => usedAfterRelease(c.args[0], c.node.parent) ?? (c.name === 'free' ? freeOfStackHit(c, ctx) : undefined),
       },
       {
         // C++ `delete p;` / `delete[] p;` followed by a use of p.
@@ -520,6 +522,43 @@ export const useAfterFree = defineRule({
     ],
   },
 });
+
+/** `free(buf)` of an array declared in this function, or `free(&local)`: not heap memory (CWE-590). */
+function freeOfStackHit(c: CallSite, ctx: RuleContext): Hit | undefined {
+  const a = c.args[0]?.text.trim() ?? '';
+  const name = /^&\s*([A-Za-z_]\w*)$/.exec(a)?.[1] ?? (/^[A-Za-z_]\w*$/.test(a) ? a : '');
+  if (!name) return undefined;
+  const fn = ctx.functionText();
+  const array = new RegExp(`\\b(?:char|int|unsigned|short|long|float|double|bool|uint8_t|int\\w*_t|struct\\s+\\w+|[A-Z]\\w*)\\s+(?:\\w+\\s*\\[[^\\]]*\\]\\s*,\\s*)*${name}\\s*\\[[^\\]]*\\]\\s*[;=,]`).test(fn);
+  const local = a.startsWith('&') && new RegExp(`(?:^|[;{}])\\s*(?:struct\\s+)?[A-Za-z_][\\w:<>]*\\s+${name}\\s*[;=]`, 'm').test(fn);
+  if (!array && !local) return undefined;
+  // The same name may also be a heap pointer on another preprocessor branch or path.
+  if (new RegExp(`\\b${name}\\s*=\\s*(?:\\([^)]*\\)\\s*)?(?:malloc|calloc|realloc|strdup)\\s*\\(`).test(fn)) return undefined;
+  return { cwe: 'CWE-590', message: `free() of \`${name}\`, which is ${array ? 'an array on the stack' : 'a local variable'}, not memory from malloc: the heap is corrupted` };
+}
+
+/**
+ * A variable-length array sized by a parameter, a structure field or a string length
+ * (`char buf[len + 1]`, `bool mask[src->n]`) with no check of that size in the function: a large
+ * value overflows the stack (CWE-770/789).
+ */
+function vlaHit(n: Node, ctx: RuleContext): Hit | undefined {
+  if (n.parent?.type !== 'declaration' && n.parent?.type !== 'init_declarator') return undefined;
+  const decl = n.parent.type === 'declaration' ? n.parent : n.parent.parent;
+  // A local (a block statement, also inside #ifdef branches), not a file-level or static array.
+  if (!decl || !/^(?:compound_statement|preproc_(?:ifdef|if|else|elif))$/.test(decl.parent?.type ?? '') || /^\s*static\b/.test(decl.text)) return undefined;
+  const size = n.childForFieldName('size')?.text.trim() ?? '';
+  if (!size || /^(?:\d+[uUlL]*|[A-Z_][A-Z0-9_]*|sizeof\b.*|[A-Z_][A-Z0-9_]*\s*[-+*]\s*\d+)$/.test(size)) return undefined;
+  const ids = (size.replace(/\bsizeof\s*\([^)]*\)/g, '').match(/[A-Za-z_]\w*/g) ?? []).filter((x) => !/^[A-Z_][A-Z0-9_]*$/.test(x));
+  // C++ `const int n = 64; int a[n];` / constexpr / enumerators are compile-time constants.
+  const constant = (x: string) => new RegExp(`\\b(?:const|constexpr)\\b[^;=(){}]*\\b${x}\\s*(?:=|\\{)\\s*[\\d(]|\\benum\\b[^;]*\\b${x}\\b`).test(ctx.text);
+  if (!ids.length || ids.every((x) => constant(x))) return undefined;
+  // A limit on the size: `len > 255`, `n >= MAX`, `MAX < n` (not a loop's `i < n`).
+  const code = ctx.functionText();
+  const terms = [size.replace(/\s*[-+]\s*\d+$/, ''), ...ids.filter((x) => x !== 'strlen')].map((x) => x.replace(/[.*+?^${}()|[\]\\>-]/g, '\\$&'));
+  if (terms.some((x) => new RegExp(`(?:^|[^\\w.>])${x}\\s*(?:>|>=|<|<=)\\s*\\w|\\b(?:[A-Z_][A-Z0-9_]*|\\d+)\\s*(?:<|<=|>|>=)\\s*${x}(?![\\w])|\\b(?:MIN|min|std::min)\\s*\\(`).test(code))) return undefined;
+  return { cwe: 'CWE-770', severity: 'low', message: `A variable-length array sized by \`${size}\` with no limit on it: a large value overflows the stack; check the size against a maximum or allocate on the heap` };
+}
 
 /** `free(p)` / `delete p` as a statement, then a use of p in a later statement of the block before p is reassigned. */
 function usedAfterRelease(p: Node | undefined, stmt: Node | null, how = 'free'): Hit | undefined {
