@@ -366,6 +366,11 @@ function isMultiplication(n: Node | undefined): n is Node {
   return !!n && n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '*';
 }
 
+/** An upper/lower limit on `name` (`n > 1000`, `n <= 0`, `MAX < n`, min(...)), not a loop's `i < n`. */
+function limited(name: string, code: string): boolean {
+  return new RegExp(`(?:^|[^\\w.>])${name}\\s*(?:>|>=|<|<=)\\s*[\\w(-]|\\b(?:[A-Z_][A-Z0-9_]*|\\d+)\\s*(?:<|<=|>|>=)\\s*${name}\\b|\\b(?:MIN|min|std::min)\\s*\\(`).test(code);
+}
+
 /** Decide on an allocation size `a * b`: overflow-prone when a factor is not a constant. */
 function sizeHit(size: Node, fn: string, ctx: RuleContext): Hit | undefined {
   if (!isMultiplication(size)) return undefined;
@@ -386,6 +391,10 @@ function sizeHit(size: Node, fn: string, ctx: RuleContext): Hit | undefined {
   // (`len = req->nHeaders * 5 + 10`, `n = src.count`) or summed up from data (`total += len[i]`).
   const local = /^\(?\s*([A-Za-z_]\w*)\s*\)?$/.exec(n.text)?.[1];
   const derived = !!local && new RegExp(`\\b${local}\\s*(?:\\+=|=(?!=)[^;]*(?:->\\s*[A-Za-z_]\\w*|\\b[A-Za-z_]\\w*\\s*\\.\\s*[A-Za-z_]\\w*)(?!\\s*[\\w(]))`).test(ctx.functionText());
+  // A count checked against a limit in the function cannot make the product wrap.
+  if (local && limited(local, ctx.functionText())) return undefined;
+  // A count the user typed (`scanf("%d", &n)`): negative or huge values wrap the product.
+  if (local && new RegExp(`\\b(?:f|s)?scanf\\s*\\([^;]*&\\s*${local}\\b`).test(ctx.functionText())) return { node: size, severity: 'medium', message: `The element count \`${local}\` is read with scanf() and multiplied into the allocation size unchecked: a negative or huge count wraps it (CWE-680); check 0 < ${local} <= SIZE_MAX / size` };
   return { node: size, severity: /->|\.\s*[A-Za-z_]\w*\s*\)?$/.test(n.text) || derived || /alloca$/.test(fn) ? 'low' : 'info' };
 }
 
@@ -551,7 +560,10 @@ function vlaHit(n: Node, ctx: RuleContext): Hit | undefined {
   if (!size || /^(?:\d+[uUlL]*|[A-Z_][A-Z0-9_]*|sizeof\b.*|[A-Z_][A-Z0-9_]*\s*[-+*]\s*\d+)$/.test(size)) return undefined;
   const ids = (size.replace(/\bsizeof\s*\([^)]*\)/g, '').match(/[A-Za-z_]\w*/g) ?? []).filter((x) => !/^[A-Z_][A-Z0-9_]*$/.test(x));
   // C++ `const int n = 64; int a[n];` / constexpr / enumerators are compile-time constants.
-  const constant = (x: string) => new RegExp(`\\b(?:const|constexpr)\\b[^;=(){}]*\\b${x}\\s*(?:=|\\{)\\s*[\\d(]|\\benum\\b[^;]*\\b${x}\\b`).test(ctx.text);
+  // So is a local set once from a literal (`size_t cap = 8192; char buf[cap];`).
+  const fnText = ctx.functionText();
+  const literalOnce = (x: string) => (fnText.match(new RegExp(`\\b${x}\\s*(?:[-+*/%|&^]?=(?!=)|\\+\\+|--)`, 'g')) ?? []).length === 1 && new RegExp(`\\b${x}\\s*=\\s*[\\d\\sA-Z_*+()-]+;`).test(fnText);
+  const constant = (x: string) => literalOnce(x) || new RegExp(`\\b(?:const|constexpr)\\b[^;=(){}]*\\b${x}\\s*(?:=|\\{)\\s*[\\d(]|\\benum\\b[^;]*\\b${x}\\b`).test(ctx.text);
   if (!ids.length || ids.every((x) => constant(x))) return undefined;
   // A limit on the size: `len > 255`, `n >= MAX`, `MAX < n` (not a loop's `i < n`).
   const code = ctx.functionText();
