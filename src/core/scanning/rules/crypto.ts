@@ -382,6 +382,13 @@ export const weakCipher = defineRule({
 
 // ------------------------------------------------------------------ short keys
 
+/** `gen = KeyPairGenerator.getInstance("EC")`: sizes of EC/EdDSA/XDH keys are not RSA modulus sizes (256-bit EC is strong). */
+function javaNonRsaGenerator(recv: string, ctx: RuleContext): boolean {
+  if (!/^[A-Za-z_]\w*$/.test(recv)) return false;
+  const alg = new RegExp(`\\b${recv}\\s*=\\s*(?:KeyPairGenerator|KeyGenerator)\\.getInstance\\(\\s*"([^"]+)"`).exec(ctx.functionText() + ctx.text)?.[1];
+  return !!alg && !/^(?:RSA|DSA|DH|DiffieHellman|RSASSA-PSS)$/i.test(alg);
+}
+
 function smallKey(n: Node | undefined, ctx: RuleContext): number | undefined {
   if (!n) return undefined;
   const t = n.text.replace(/_/g, '');
@@ -445,7 +452,7 @@ export const weakKeySize = defineRule({
         },
       },
     ],
-    java: [{ kind: 'call', names: ['initialize'], check: (c, ctx) => (/[Gg]en|kpg|generator/.test(c.receiver?.text ?? '') ? keyHit(smallKey(c.args[0], ctx)) : undefined) }, opensslCliMatcher],
+    java: [{ kind: 'call', names: ['initialize'], check: (c, ctx) => (/[Gg]en|kpg|generator/.test(c.receiver?.text ?? '') && !javaNonRsaGenerator(c.receiver!.text, ctx) ? keyHit(smallKey(c.args[0], ctx)) : undefined) }, opensslCliMatcher],
     go: [
       { kind: 'call', names: ['GenerateKey', 'GenerateMultiPrimeKey'], check: (c, ctx) => (/^rsa\./.test(c.callee) ? (keyHit(smallKey(c.args[c.args.length - 1], ctx)) ?? goUncheckedKeyBits(c, ctx)) : undefined) },
       { kind: 'call', names: ['GenerateParameters'], check: (c) => (/^dsa\./.test(c.callee) && /L1024N160/.test(c.args[2]?.text ?? '') ? keyHit(1024, 'DSA') : undefined) },

@@ -27,7 +27,8 @@ const TOKENS: Array<[RegExp, string]> = [
   [/\blsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}\b/, 'LangSmith key'],
   [/\br8_[A-Za-z0-9]{37}\b/, 'Replicate token'],
   [/\bpplx-[A-Za-z0-9]{48}\b/, 'Perplexity key'],
-  [/-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----/, 'private key'],
+  // The header alone (a PEM being assembled from a generated key) is not a key: require key material after it.
+  [/-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\\[rn]|\s|[A-Za-z-]+:[^\n]*)*[A-Za-z0-9+/]{40}/, 'private key'],
 ];
 const TOKEN_PREFILTER = /sk-|hf_|api_org_|gh[pousr]_|github_pat_|A[KSBC][IC]A|xox|hooks\.slack|_live_|AIza|glpat-|npm_|SG\.|gsk_|lsv2_|r8_|pplx-|PRIVATE KEY/;
 

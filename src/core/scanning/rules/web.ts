@@ -387,6 +387,8 @@ const goXss: Matcher[] = [
       const w = isFmt ? c.args[0]?.text : c.receiver?.text;
       // net/http writers, and Gin's c.Writer (a ResponseWriter too).
       if (!w || !((/^(?:w|rw|writer|resp|res|response|wr)$/.test(w) && ctx.fileHas(/http\.ResponseWriter/)) || (/^(?:c|ctx)\.Writer$/.test(w) && ctx.fileHas(/gin\.Context/)))) return undefined;
+      // A response declared text/plain or JSON is not parsed as HTML (Go also sends nosniff with http.Error only).
+      if (/"Content-Type"\s*,\s*"(?:text\/plain|application\/json)/i.test(ctx.functionText())) return undefined;
       for (const a of isFmt ? c.args.slice(1) : c.args) {
         if (goOpaqueCall(a, ctx)) continue;
         const h = htmlHit(ctx, a, `${c.callee} to http.ResponseWriter`, true);
@@ -747,6 +749,8 @@ function paramJoinHit(ctx: RuleContext, parts: readonly Node[], sink: string, fi
 // usually a save-to-this-folder utility (as in the JS matcher above).
 const GO_FILE_API = /\b(?:os|ioutil)\.(?:Open|ReadFile|Remove|RemoveAll|ReadDir)\s*\(|http\.ServeFile\s*\(/;
 const GO_PATH_GUARD = /filepath\.(?:Base|Rel|IsLocal)\s*\(|\bIsLocal\s*\(|securejoin|SecureJoin|os\.Root|OpenInRoot/;
+/** Go file sinks: the generic checks plus filepath.IsLocal/Rel and os.Root (filepath.Base counts only on the value itself, via data flow). */
+const GO_SINK_GUARD = new RegExp(`${PATH_GUARD.source}|filepath\\.(?:Rel|IsLocal)\\s*\\(|\\bIsLocal\\s*\\(|securejoin|SecureJoin|os\\.Root|OpenInRoot`);
 const JAVA_FILE_API = /new\s+(?:FileInputStream|FileReader|Scanner)\s*\(|Files\.(?:readAllBytes|readAllLines|readString|newInputStream|newBufferedReader|lines|delete|deleteIfExists)\s*\(|\.delete\s*\(\s*\)/;
 const JAVA_PATH_GUARD = /getCanonical(?:Path|File)\s*\(|toRealPath\s*\(|normalize\s*\(\s*\)\s*\.\s*startsWith|FilenameUtils\.getName\s*\(|\.getFileName\s*\(\s*\)/;
 /**
@@ -904,9 +908,9 @@ export const pathTraversal = defineRule({
       },
     ],
     go: [
-      pathSink(['Open', 'OpenFile', 'ReadFile', 'Create', 'Remove', 'RemoveAll', 'WriteFile', 'ReadDir', 'Stat', 'Mkdir', 'MkdirAll'], (c) => /^(?:os|ioutil)\./.test(c.callee)),
-      pathSink(['ServeFile'], (c) => /^http\./.test(c.callee), (c) => c.args[2]),
-      pathSink(['File', 'FileAttachment'], (c) => /^(?:c|ctx)$/.test(c.receiver?.text ?? '')),
+      pathSink(['Open', 'OpenFile', 'ReadFile', 'Create', 'Remove', 'RemoveAll', 'WriteFile', 'ReadDir', 'Stat', 'Mkdir', 'MkdirAll'], (c) => /^(?:os|ioutil)\./.test(c.callee), undefined, undefined, GO_SINK_GUARD),
+      pathSink(['ServeFile'], (c) => /^http\./.test(c.callee), (c) => c.args[2], undefined, GO_SINK_GUARD),
+      pathSink(['File', 'FileAttachment'], (c) => /^(?:c|ctx)$/.test(c.receiver?.text ?? ''), undefined, undefined, GO_SINK_GUARD),
       { kind: 'call', names: ['Join'], before: /\b(?:filepath|path)\.$/, check: (c, ctx) => (/^(?:filepath|path)\.Join$/.test(c.callee) ? paramJoinHit(ctx, c.args.slice(1), c.callee, GO_FILE_API, GO_PATH_GUARD) : undefined) },
       // `fmt.Sprintf("%s/%s", dir, name)` and `dir + "/" + name`: the same join spelled by hand.
       { kind: 'call', names: ['Sprintf'], before: /\bfmt\.$/, check: (c, ctx) => (c.callee === 'fmt.Sprintf' && /^["`]%[sv]\/%[sv]["`]$/.test(c.args[0]?.text ?? '') ? paramJoinHit(ctx, c.args.slice(2, 3), c.callee, GO_FILE_API, GO_PATH_GUARD) : undefined) },
@@ -1006,6 +1010,11 @@ export const pathTraversal = defineRule({
 
 const URL_GUARD = /allow(?:ed)?_?(?:hosts?|domains?|list|urls?)|ALLOW(?:ED)?_(?:HOSTS?|DOMAINS?|LIST|URLS?)|allowlist|whitelist|WHITELIST|ALLOWLIST|AllowedHosts|allowedHosts|\.netloc\s*(?:not\s+)?in\b|\.hostname\s*(?:not\s+)?in\b|\.host\s*(?:not\s+)?in\b|url_has_allowed_host/;
 
+/** Checks of an address against private, loopback, link-local or blocked ranges. */
+const IP_RANGE_CHECK = /\.is_(?:private|global|loopback|reserved|link_local)\b|\bIs(?:Private|Loopback|LinkLocal\w*|Unspecified)\s*\(|\bis(?:SiteLocal|Loopback|AnyLocal|LinkLocal)Address\s*\(|\b(?:private|loopback|link_local)\?|\b(?:BLOCKED|PRIVATE|DENIED|FORBIDDEN|DISALLOWED)_(?:RANGES|NETWORKS|CIDRS|IPS|NETS)\b|\bisPrivate(?:IP|Ip|Address)?\s*\(/;
+/** A hook that sees the connection's resolved address: Go Dialer.Control/DialContext, Ruby http.ipaddr=, a custom resolver/adapter. */
+const DIAL_HOOK = /\bControl\s*:\s*func\b|\.Control\s*=|DialContext\s*:|\.ipaddr\s*=|\bHTTPAdapter\b|\blookup\s*:|dnsLookup|\bresolver\b/i;
+
 /** A PHP file-API argument that is a URL (by its name or an http(s) prefix), not a file path. */
 const PHP_URL_ARG = /url|uri\b|link|href|endpoint|^["']https?:/i;
 
@@ -1018,6 +1027,9 @@ const ssrfSink = (names: string[], test: (c: CallSite, ctx: RuleContext) => bool
     const a = idx(c);
     // A constant scheme://host/ prefix pins the destination: data after it cannot change the host.
     if (a && /^https?:\/\/[^/{}%]+\//i.test(ctx.val(a).text)) return undefined;
+    // The resolved address is checked against private/loopback ranges, here or in a dial hook of
+    // the file's HTTP client (Go Dialer.Control, a pinned ipaddr): the SSRF defence itself.
+    if (IP_RANGE_CHECK.test(ctx.functionText()) || (IP_RANGE_CHECK.test(ctx.text) && DIAL_HOOK.test(ctx.text))) return undefined;
     return tainted(ctx, a, San.Url, c.callee, URL_GUARD);
   },
 });
