@@ -43,6 +43,16 @@ const C_WRITERS: Record<string, { from: number; to?: number; append?: boolean; d
   recv: { from: -1, dst: 1 },
 };
 
+/** `id` appears as a callee in `code` (`id(`, `id (`): only then can it be a local helper's call. */
+function isCalled(code: string, id: string): boolean {
+  for (let i = code.indexOf(id); i >= 0; i = code.indexOf(id, i + 1)) {
+    let k = i + id.length;
+    while (code.charCodeAt(k) === 32) k++;
+    if (code.charCodeAt(k) === 40 && (i === 0 || !nameChar(code.charCodeAt(i - 1), true))) return true;
+  }
+  return false;
+}
+
 /** [A-Za-z0-9_$] (and `@` when `at` is set): characters that continue a name. */
 function nameChar(code: number, at: boolean): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36 || (at && code === 64);
@@ -138,7 +148,7 @@ export class DemandEnv implements Env {
         }
       }
       // A same-file helper: what it returns may read a source (`q = build_query()`).
-      if (this.hops < MAX_HOPS) {
+      if (this.hops < MAX_HOPS && isCalled(code, id)) {
         for (const def of this.functions.definitionsOf(id)) {
           for (const r of this.functions.returnsOf(def, (x) => this.functionOf(x))) {
             if (this.mayTaintText(r.text, r.startIndex, def, depth + 1, seen)) return true;

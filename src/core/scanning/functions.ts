@@ -76,6 +76,8 @@ export class FunctionIndex {
     if (NAME.test(name)) {
       for (const off of words(this.text, name)) {
         if (list.length >= 4) break;
+        // `os.path.join(…)`: a member access is a use, unless assigned (`exports.f = …`).
+        if (this.text.charCodeAt(off - 1) === 46 && !/^\s*=[^=]/.test(this.text.slice(off + name.length, off + name.length + 8))) continue;
         const def = this.definitionAt(name, off);
         if (def && !list.some((d) => d.id === def.id)) list.push(def);
       }
