@@ -58,6 +58,8 @@ function sourceSizedBound(c: CallSite, ctx: RuleContext): Hit | undefined {
   if (!src) return undefined;
   const fn = ctx.functionText();
   if (new RegExp(`\\b${dst}\\s*=\\s*(?:\\([^)]*\\)\\s*)?(?:malloc|calloc|realloc|alloca|strdup|new\\b)`).test(fn)) return undefined;
+  // The source's length was checked against the destination's size first (`if (strlen(src) >= sizeof(d->name)) return -1;`).
+  if (new RegExp(`\\bstrn?len\\s*\\(\\s*${src}\\b[^;]*?\\)\\s*(?:\\+\\s*1\\s*)?(?:>=?|<=?)\\s*(?:sizeof|[A-Z_][A-Z0-9_]*\\b)|(?:sizeof\\s*\\(?[^;]*?|[A-Z_][A-Z0-9_]*\\s*)(?:<=?|>=?)\\s*strn?len\\s*\\(\\s*${src}\\b`).test(fn)) return undefined;
   return { node: bound, cwe: 'CWE-120', message: `The bound of ${c.name}() is the length of the source \`${src}\`, not the size of the destination \`${dst}\`: a longer source overflows it; bound by the destination's size` };
 }
 
