@@ -252,6 +252,9 @@ export class DemandEnv implements Env {
     }
     const guard = new RegExp(`\\bif\\b\\s*\\(?\\s*(?:not\\s+|!\\s*)?(?:[\\w.]+\\.)?([A-Za-z_]\\w*)\\s*\\(\\s*${esc}\\b[^\\n]*(?:\\n[^\\n]*)?\\b(?:return|raise|throw|abort|redirect|halt|panic)\\b`, 'g');
     for (const m of text.matchAll(guard)) if (VALIDATOR_NAME.test(m[1])) return true;
+    // `if (!"https".equals(u.getScheme()) || !isPublic(u.getHost())) return …`: a negated validator anywhere in the condition.
+    const negated = new RegExp(`\\bif\\b[^\\n{]*?(?:\\bnot\\s+|!\\s*)(?:[\\w.]+\\.)?([A-Za-z_]\\w*)\\s*\\(\\s*${esc}\\b[^\\n]*(?:\\n[^\\n]*)?\\b(?:return|raise|throw|abort|redirect|halt|panic)\\b`, 'g');
+    for (const m of text.matchAll(negated)) if (VALIDATOR_NAME.test(m[1])) return true;
     return false;
   }
 
@@ -306,7 +309,14 @@ export class DemandEnv implements Env {
       // `x = f(x)`: the use sits inside this binding; the value comes from an earlier one.
       if (node.startIndex <= before && before < node.endIndex && node.type !== 'for_statement' && node.type !== 'for_in_clause') continue;
       const v = this.valueOfBinding(name, node, fn);
-      if (v) return v;
+      if (!v) continue;
+      // `x = req.q; if (!x) { x = "/app" }`: a binding in a branch the use is not in may not have
+      // run, so the value before it still reaches the use.
+      if (this.conditional(node, before, fn)) {
+        const earlier = this.lookupIn(name, node.startIndex, fn);
+        return earlier ? joinValues(v, earlier) : v;
+      }
+      return v;
     }
     if (this.family === 'ruby') {
       const b = this.rubyBlockParam(name, before);
@@ -319,6 +329,15 @@ export class DemandEnv implements Env {
       return this.lookupIn(name, fn.startIndex, this.functionOf(fn));
     }
     return undefined;
+  }
+
+  /** The binding sits in a branch or loop body that does not contain the use at `use`. */
+  private conditional(binding: Node, use: number, fn: Node | null): boolean {
+    let p: Node | null = binding.parent;
+    for (let i = 0; p && i < 40 && p.id !== fn?.id; i++, p = p.parent) {
+      if (BRANCHES.has(p.type)) return !(p.startIndex <= use && use < p.endIndex);
+    }
+    return false;
   }
 
   /**
@@ -454,11 +473,9 @@ export class DemandEnv implements Env {
     const ptext = params.text;
     const pos = wordAt(ptext, name, 0, false);
     if (pos < 0) return undefined;
-    // The declaration of this one parameter: text between the separators around it.
-    const from = Math.max(ptext.lastIndexOf(',', pos), ptext.lastIndexOf('(', pos));
-    let to = ptext.indexOf(',', pos);
-    if (to < 0) to = ptext.length;
-    const decl = ptext.slice(from + 1, to);
+    // The declaration of this one parameter: text between the top-level separators around it
+    // (an annotation's own parentheses, `@RequestParam(defaultValue = "/") String next`, stay in).
+    const decl = ptext.slice(paramStart(ptext, pos), paramEnd(ptext, pos));
     const annotated = /@(?:RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam|ModelAttribute|RequestPart)\b|\[\s*From(?:Query|Body|Route|Form|Header)\b/.test(decl);
     const fastapi = this.family === 'python' && /=\s*(?:fastapi\.)?(?:Query|Body|Form|Path|Header|Cookie|File)\(/.test(decl);
     const route = this.family === 'python' && isRouteHandler(fn);
@@ -537,6 +554,49 @@ export class DemandEnv implements Env {
     if (complete) this.summaries.set(def.id, v);
     return v;
   }
+}
+
+/** Statements whose body may not run: a binding inside one does not replace the value before it. */
+const BRANCHES = new Set([
+  'if_statement', 'elif_clause', 'else_clause', 'else', 'if', 'unless', 'if_modifier', 'unless_modifier', 'when', 'case', 'switch_case', 'switch_default',
+  'expression_case', 'default_case', 'type_case', 'case_clause', 'catch_clause', 'except_clause', 'rescue', 'while_statement', 'while', 'until',
+  'for_statement', 'for_in_statement', 'enhanced_for_statement', 'for_range_loop', 'foreach_statement', 'do_statement', 'try_statement',
+]);
+
+/** Either value may reach the use: untrusted if either is, constant only if both are. */
+function joinValues(a: Val, b: Val): Val {
+  const c = a.c && b.c;
+  const taint = a.taint ?? b.taint;
+  const san = c ? a.san & b.san : a.c ? b.san : b.c ? a.san : a.san & b.san;
+  return { c, taint, san, text: a.str && !a.c ? a.text : b.str ? b.text : a.text, str: a.str || b.str, dyn: a.dyn || b.dyn || !c };
+}
+
+/** Start of the parameter declaration around `pos` in a parameter list's text: after the previous top-level `,` or the list's `(`. */
+function paramStart(ptext: string, pos: number): number {
+  let depth = 0;
+  for (let i = pos - 1; i >= 0; i--) {
+    const ch = ptext[i];
+    if (ch === ')' || ch === ']' || ch === '>') depth++;
+    else if (ch === '(' || ch === '[' || ch === '<') {
+      if (depth === 0) return i + 1;
+      depth--;
+    } else if (ch === ',' && depth === 0) return i + 1;
+  }
+  return 0;
+}
+
+/** End of the parameter declaration around `pos`: the next top-level `,` or the list's `)`. */
+function paramEnd(ptext: string, pos: number): number {
+  let depth = 0;
+  for (let i = pos; i < ptext.length; i++) {
+    const ch = ptext[i];
+    if (ch === '(' || ch === '[' || ch === '<') depth++;
+    else if (ch === ')' || ch === ']' || ch === '>') {
+      if (depth === 0) return i;
+      depth--;
+    } else if (ch === ',' && depth === 0) return i;
+  }
+  return ptext.length;
 }
 
 /** Python function decorated as a web route (Flask/FastAPI/Django-ninja style). */

@@ -413,6 +413,8 @@ function computedSizeHit(size: Node, fn: string, ctx: RuleContext): Hit | undefi
   const factors = expr.split('*').map((f) => f.trim());
   const vars = factors.filter((f) => !/^\(?\s*(?:\d+[uUlL]*|sizeof\s*\(?[^)]*\)?|[A-Z_][A-Z0-9_]*)\s*\)?$/.test(f));
   if (vars.length < 2 || vars.some((f) => !/^\(?\s*(?:\([\w\s]+\)\s*)?[A-Za-z_][\w.>-]*\s*\)?$/.test(f))) return undefined;
+  // Every variable factor checked against a limit first (`if (w > MAX_DIM || h > MAX_DIM) return -1;`).
+  if (vars.every((f) => limited(/([A-Za-z_]\w*)\s*\)?$/.exec(f)?.[1] ?? '\0', fnText))) return undefined;
   return { node: size, message: `\`${size.text}\` = ${expr.trim()} is a product of non-constant values with no overflow check; ${fn}() can get a wrapped, too small size (CWE-680)` };
 }
 

@@ -568,21 +568,27 @@ export const reverseTabnabbing = defineRule({
 
 // ------------------------------------------------------------------ sensitive data in logs
 
-const SENSITIVE_ID = /\b[A-Za-z_]*(?:password|passwd|passphrase|secret|api_?key|apikey|access_?token|auth_?token|private_?key|credit_?card|card_?number|\bssn\b|\bcvv\b)[A-Za-z_]*\b/i;
+const SENSITIVE_ID = /\b[A-Za-z_]*(?:password|passwd|passphrase|secret|api_?key|apikey|access_?token|auth_?token|refresh_?token|id_?token|session_?token|bearer_?token|private_?key|credit_?card|card_?number|\bssn\b|\bcvv\b)[A-Za-z_]*\b/i;
+/** A variable named just `token`/`authorization`/`bearer`: a credential in code that handles auth headers or OAuth. */
+const BARE_TOKEN = /\b(?:token|authorization|bearer|authHeader|auth_header)\b/i;
+const AUTH_CONTEXT = /Authorization|Bearer|\bjwt\b|oauth|OAuth|access_token|accessToken|verifyToken|VerifyToken|\.Verify\s*\(/;
+/** Calls that act on a secret rather than return it (`create_private_key()`, `hashPassword(pw)`). */
+const ACTION_CALL = /\b(?:[\w$]+\.)*(?:create|generate|make|new|validate|verify|check|hash|mask|redact|encrypt|is|has|load|read|fetch|refresh|rotate|revoke|set|update|delete|remove|store|save|len|count|size)[\w$]*\s*\(/gi;
 
-function logArgs(c: CallSite): Hit | undefined {
+function logArgs(c: CallSite, ctx?: RuleContext): Hit | undefined {
   for (const a of c.args) {
     // Identifiers only: strip string literals so "Invalid password" messages do not count,
     // but keep what is interpolated into them (#{x}, ${x}).
     const interp = (a.text.match(/#\{[^}]*\}|\$\{[^}]*\}/g) ?? []).join(' ');
     // Function names (`create_private_key()`) are not data.
-    const code = (a.text.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '""') + ' ' + interp).replace(/[\w$.]+\s*\(/g, '(');
+    const code = (a.text.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '""') + ' ' + interp).replace(ACTION_CALL, '(');
     if (/^f["']/.test(a.text)) {
       const holes = a.text.match(/\{[^{}]*\}/g)?.join(' ') ?? '';
       if (SENSITIVE_ID.test(holes)) return { node: a };
       continue;
     }
     if (SENSITIVE_ID.test(code) && !/(?:len|length|size|count|is_?valid|hash|_?hashed|mask|redact)/i.test(code)) return { node: a };
+    if (ctx && BARE_TOKEN.test(code) && !/(?:len|length|size|count|valid|hash|mask|redact|type|kind)/i.test(code) && AUTH_CONTEXT.test(ctx.text)) return { node: a };
   }
   return undefined;
 }
@@ -593,7 +599,7 @@ const logMatcher: Matcher = {
   kind: 'call',
   names: ['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'log', 'trace', 'fatal', 'Printf', 'Println', 'Print', 'Infof', 'Debugf', 'Warnf', 'Errorf', 'println', 'printf', 'print', 'LogInformation', 'LogDebug', 'LogWarning', 'LogError'],
   before: /\b(?:logging|logger|log|_log|_logger|LOG|LOGGER|console|Log|Logger|slog|zap|logrus|Rails\.logger|System\.(?:out|err))\s*\.\s*$/,
-  check: (c) => (c.receiver && LOGGER.test(c.receiver.text) ? logArgs(c) : undefined),
+  check: (c, ctx) => (c.receiver && LOGGER.test(c.receiver.text) ? logArgs(c, ctx) : undefined),
 };
 
 export const sensitiveLogging = defineRule({

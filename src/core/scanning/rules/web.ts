@@ -1226,7 +1226,7 @@ export const ssrf = defineRule({
       ssrfSink(['URL', 'HttpGet', 'HttpPost', 'HttpPut', 'HttpDelete', 'HttpHead'], (c) => c.isNew),
       // Raw sockets to a host the request names (port scanning, internal services).
       ssrfSink(['Socket', 'InetSocketAddress'], (c) => c.isNew && c.args.length >= 2),
-      ssrfSink(['create'], (c) => /^(?:URI|java\.net\.URI)$/.test(c.receiver?.text ?? '')),
+      // URI.create only parses: the request is made by the client call that receives it.
       ssrfSink(['getForObject', 'getForEntity', 'postForObject', 'postForEntity', 'exchange', 'execute', 'connect', 'uri'], (c) => /restTemplate|RestTemplate|Jsoup|webClient|WebClient|template/.test(c.receiver?.text ?? '') || /\.uri$/.test(c.callee)),
       // Any receiver declared as an HTTP client type (`private final RestTemplate rest`), and OkHttp `new Request.Builder().url(u)`.
       ssrfSink(['getForObject', 'getForEntity', 'postForObject', 'postForEntity', 'exchange', 'url'], (c, ctx) => (c.name === 'url' ? /Builder\(\)$/.test(c.receiver?.text ?? '') : !!c.receiver && /^\w+$/.test(c.receiver.text) && ctx.fileHas(new RegExp(`\\b(?:RestTemplate|RestOperations|WebClient|RestClient|TestRestTemplate)\\s+${c.receiver.text}\\b`)))),

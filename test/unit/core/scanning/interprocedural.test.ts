@@ -191,4 +191,19 @@ describe('scanning data flow across functions', () => {
     const headers = only(await scan(code, 'javascript'), 'header-injection');
     assert.deepEqual(headers.map((f) => f.range.startLine), [4]);
   });
+
+  it('a binding in a branch the use is not in does not hide the value before it', async () => {
+    const code = (body: string) =>
+      ['package m', 'func cb(w http.ResponseWriter, r *http.Request) {', '\tnext := r.URL.Query().Get("next")', body, '\thttp.Redirect(w, r, next, http.StatusFound)', '}'].join('\n');
+    assert.equal(only(await scan(code('\tif next == "" {\n\t\tnext = "/app"\n\t}'), 'go'), 'open-redirect').length, 1);
+    // Reassigned unconditionally: the constant is what reaches the redirect.
+    assert.deepEqual(only(await scan(code('\tnext = "/app"'), 'go'), 'open-redirect'), []);
+  });
+
+  it('a negated validator anywhere in an if condition that leaves the function guards the value', async () => {
+    const code = (cond: string) =>
+      ['from flask import request, abort', '@app.route("/f")', 'def f():', '    url = request.args["u"]', `    if ${cond}:`, '        abort(400)', '    return requests.get(url).text', ''].join('\n');
+    assert.deepEqual(only(await scan(code('not url.startswith("https://") or not is_public_host(url)'), 'python'), 'ssrf'), []);
+    assert.equal(only(await scan(code('not url.startswith("https://") or not has_content(url)'), 'python'), 'ssrf').length, 1);
+  });
 });
