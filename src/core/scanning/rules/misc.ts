@@ -892,6 +892,22 @@ export const massAssignment = defineRule({
   why: 'OpenSSF AI code assistant guide: validate input; bind only the fields a form is meant to change (OWASP Mass Assignment cheat sheet).',
   description: 'JS/TS: new Model(req.body), Model.create/update/findByIdAndUpdate(…, req.body), doc.set(req.body), Object.assign(doc, req.body), Prisma data: req.body, lodash/jQuery deep merges of the body. Ruby: params.permit! / to_unsafe_h. PHP/Laravel: create/fill/update($request->all()).',
   matchers: {
+    python: [
+      {
+        // `for key, value in request.get_json().items(): setattr(user, key, value)`: the client picks the attribute names.
+        kind: 'call',
+        names: ['setattr'],
+        check: (c, ctx) => {
+          const [obj, key] = c.args;
+          if (c.receiver || !obj || !key || key.type === 'string') return undefined;
+          const t = taintFor(ctx.val(key), San.None);
+          if (!t || t.kind !== 'request') return undefined;
+          // An allow-list on the key (`if key in ALLOWED`, `if key not in EDITABLE: continue`) is the fix.
+          if (new RegExp(`\\b${key.text.replace(/\W/g, '')}\\s+(?:not\\s+)?in\\s+[A-Za-z_][\\w.]*|hasattr\\s*\\(`).test(ctx.functionText())) return undefined;
+          return { node: key, taint: t, sink: 'setattr', message: `Attribute names from the request are set on \`${obj.text}\` (mass assignment): a client can set any field (is_admin, role, owner); allow-list the editable fields` };
+        },
+      },
+    ],
     javascript: [
       {
         kind: 'call',

@@ -117,7 +117,7 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
       ],
     },
     python: {
-      pos: [`from flask import request\ndef f():\n    return eval(request.args["expr"])\n`, `resp = client.chat.completions.create(model="m", messages=[])\ncode = resp.choices[0].message.content\nexec(code)\n`],
+      pos: [`import json\nfrom flask import request\n@app.post("/calc")\ndef calc():\n    return str(eval(json.loads(request.data)["expression"]))\n`, `from flask import request\ndef f():\n    return eval(request.args["expr"])\n`, `resp = client.chat.completions.create(model="m", messages=[])\ncode = resp.choices[0].message.content\nexec(code)\n`],
       neg: [`import ast\ndef f(s):\n    return ast.literal_eval(s)\n`, `eval("1 + 2")\nmodel.eval()\n`],
     },
     javascript: {
@@ -129,7 +129,7 @@ export const FIXTURES: Record<string, Partial<Record<RuleLanguage, RuleFixtures>
       neg: [`<?php eval('return 1;');`],
     },
     ruby: {
-      pos: [`def f\n  eval(params[:code])\nend`, `def g\n  params[:m].constantize\nend`, `def define_reader(name)\n  class_eval <<-RUBY, __FILE__, __LINE__ + 1\n    def #{name}; @#{name}; end\n  RUBY\nend`, `def preview\n  ERB.new("Dear #{params[:name]}, thanks").result(binding)\nend`],
+      pos: [`post "/calc" do\n  expr = JSON.parse(request.body.read)["expression"]\n  eval(expr).to_s\nend`, `def f\n  eval(params[:code])\nend`, `def g\n  params[:m].constantize\nend`, `def define_reader(name)\n  class_eval <<-RUBY, __FILE__, __LINE__ + 1\n    def #{name}; @#{name}; end\n  RUBY\nend`, `def preview\n  ERB.new("Dear #{params[:name]}, thanks").result(binding)\nend`],
       neg: [`def f\n  eval("1 + 1")\n  instance_eval { x }\nend`, `def setup\n  eval <<-CODE, binding\n    class Widget < Base; end\n  CODE\nend`, `def preview\n  ERB.new(File.read("templates/mail.erb")).result_with_hash(name: params[:name])\nend`],
     },
   },
@@ -682,6 +682,7 @@ app.post('/transfer', (req, res) => { move(req.session.user, req.body.to); });`,
     rust: { pos: [`fn f(p: *const u8) -> u8 { unsafe { *p } }`], neg: [`fn f(p: *const u8) -> u8 {\n    // SAFETY: p is non-null and aligned; checked by the caller.\n    unsafe { *p }\n}`] },
   },
   'mass-assignment': {
+    python: { pos: [`from flask import request\n@app.patch("/me")\ndef me():\n    for k, v in (request.get_json() or {}).items():\n        setattr(current_user, k, v)\n`], neg: [`from flask import request\nEDITABLE = {"name", "bio"}\n@app.patch("/me")\ndef me():\n    for k, v in (request.get_json() or {}).items():\n        if k in EDITABLE:\n            setattr(current_user, k, v)\n`, `def copy(dst, src):\n    for k, v in src.items():\n        setattr(dst, k, v)\n`] },
     javascript: {
       pos: [
         `const mongoose = require('mongoose');\nrouter.post('/accounts', async (req, res) => { const acct = new Account(req.body); await acct.save(); res.status(201).json(acct); });`,
