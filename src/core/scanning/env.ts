@@ -241,8 +241,10 @@ export class DemandEnv implements Env {
   private validatedBefore(name: string, before: number, fn: Node): boolean {
     const body = fn.childForFieldName('body') ?? fn;
     if (before <= body.startIndex) return false;
-    const text = this.text.slice(body.startIndex, before);
-    if (!text.includes(name)) return false;
+    // The statements just before the use; minified code (very long lines) is not searched, so
+    // these regexes stay linear.
+    const text = this.text.slice(Math.max(body.startIndex, before - 8000), before);
+    if (!text.includes(name) || /[^\n]{2000}/.test(text)) return false;
     const esc = name.replace(/\$/g, '\\$');
     const stmt = new RegExp(`(?:^|[\\n;{])\\s*(?:await\\s+|try\\s*!?\\s*|_\\s*=\\s*)?(?:(?:self|this)\\.)?([A-Za-z_]\\w*)\\s*\\(\\s*${esc}\\s*[,)]`, 'g');
     for (const m of text.matchAll(stmt)) {
