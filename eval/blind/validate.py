@@ -24,9 +24,9 @@ with open(PATH, encoding="utf-8") as fh:
             errors.append(f"line {n}: bad language {o['language']}")
         if not re.fullmatch(r"CWE-\d+", o["cwe"]):
             errors.append(f"line {n}: bad cwe {o['cwe']}")
-        if not isinstance(o["vulnerable"], bool) or o["ai_generated"] is not False:
+        if not isinstance(o["vulnerable"], bool) or o["ai_generated"] is not True:
             errors.append(f"line {n}: bad vulnerable/ai_generated")
-        if o["generator"] != "hand-written" or o["origin"] != "eval/blind":
+        if not o["generator"].startswith("LLM-written") or o["origin"] != "eval/blind":
             errors.append(f"line {n}: bad generator/origin")
         if not o["code"].strip():
             errors.append(f"line {n}: empty code")

@@ -24,6 +24,8 @@ const VALIDATOR_NAME = /valid|safe|allow|permit|trusted|whitelist|public|^(?:_*)
 /** Path canonicalisation and prefix checks: together, the containment idiom. */
 const PATH_RESOLVE = /\b(?:resolve|realpath|abspath|normpath|normalize|Clean|canonical|weakly_canonical|getCanonicalPath|getCanonicalFile|toRealPath|expand_path|Abs)\s*\(/;
 const PATH_PREFIX_CHECK = /\b(?:startsWith|startswith|HasPrefix|starts_with|start_with\?|is_relative_to|relative_to|commonpath|indexOf)\s*\(/;
+/** `x.startsWith("/")`, `strings.HasPrefix(x, "/")`, `x.start_with?("/")`, `x.startswith("/")`. */
+const LOCAL_PATH_CHECK = /\b(?:startsWith|startswith|start_with\?|starts_with)\s*\(\s*["'`]\/["'`]\s*\)|\bHasPrefix\s*\([^,()]+,\s*["`]\/["`]\s*\)/;
 /** Calls followed from a parameter to its callers (or into a helper's returns) in one chain. */
 const MAX_HOPS = 3;
 
@@ -548,6 +550,8 @@ export class DemandEnv implements Env {
         // is a containment check: what it returns is safe for file APIs.
         const body = this.fnText(def);
         if (PATH_RESOLVE.test(body) && PATH_PREFIX_CHECK.test(body)) v = { ...v, san: v.san | San.Path, taint: v.taint ? { ...v.taint, san: (v.taint.san ?? 0) | San.Path } : undefined };
+        // A helper that only lets through local paths (starts with "/" but not "//") returns a safe redirect target.
+        if (LOCAL_PATH_CHECK.test(body) && /["'`]\/\/["'`]/.test(body)) v = { ...v, san: v.san | San.Url, taint: v.taint ? { ...v.taint, san: (v.taint.san ?? 0) | San.Url } : undefined };
       }
     } finally {
       this.hops--;

@@ -112,7 +112,11 @@ const PHP: SourcePattern[] = [
   { kind: 'cli', re: /^\$argv\b/, label: '$argv' },
 ];
 
-const RUST: SourcePattern[] = [{ kind: 'cli', re: /^(?:std\.)?env\.args\(\)/, label: 'env::args()' }];
+const RUST: SourcePattern[] = [
+  { kind: 'cli', re: /^(?:std\.)?env\.args\(\)/, label: 'env::args()' },
+  // actix-web HttpRequest accessors.
+  { kind: 'request', re: /^(?:req|request)\.(?:match_info|query_string|uri|headers|path)\(\)/, label: 'HTTP request data' },
+];
 
 const CSHARP: SourcePattern[] = [
   { kind: 'archive', re: /^\w*[eE]ntry\.(?:FullName|Name)$/, label: ARCHIVE },
@@ -148,7 +152,7 @@ export const SOURCE_HINT: Record<RuleLanguage, RegExp> = {
   c: /argv|getenv|archive_entry_pathname|\breq(?:uest)?\s*(?:\.|->)|\bf?gets\s*\(|\brecv\s*\(|\bread\s*\(\s*(?:0|STDIN_FILENO)\b/,
   ruby: /entry|\be\.(?:name|full_name)|params|request|cookies|ARGV|gets/,
   php: /\$_(?:GET|POST|REQUEST|COOKIE|FILES|SERVER)|\$request|file_get_contents|filter_input|\$argv/,
-  rust: /env::args|env\.args|args\(\)/,
+  rust: /env::args|env\.args|args\(\)|match_info|query_string|\breq\b|\brequest\b/,
   csharp: /[eE]ntry|Request|HttpContext|context\.|args\[|ReadLine|\[\s*From(?:Query|Body|Route|Form|Header)/,
 };
 

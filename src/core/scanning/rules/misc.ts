@@ -501,7 +501,8 @@ export const prototypePollution = defineRule({
         // Path-walking setters whose path is split elsewhere (`key = path.shift(); target = target[key]`
         // … `target[key] = val`): the last write lands on Object.prototype for ["__proto__", "x"].
         kind: 'binding',
-        trigger: /\b([\w$]+)\s*=\s*\1\s*\[\s*[\w$]+\s*\]/,
+        // Superset of `cur = cur[key]` that starts at `=` (a backreference from every identifier costs more).
+        trigger: /=\s*[\w$]+\s*\[\s*[\w$]+\s*\]\s*(?:[;}\n\r]|$)/,
         anchor: /\]\s*=(?!=)/,
         check: (b, ctx) => {
           const m = /^([\w$]+)\[\s*([A-Za-z_$][\w$]*)\s*\]$/.exec(b.targetText);
@@ -724,6 +725,9 @@ export const goLogInjection: Matcher[] = [
     before: /\b(?:log|glog|klog|logger|l|lg|Logger)\s*\.\s*$/,
     check: (c, ctx) => {
       if (!GO_LOGGER.test(c.receiver?.text ?? '') || !ctx.mayTaint()) return undefined;
+      // Structured loggers (log/slog, zap, logrus, zerolog) quote or JSON-encode attribute values:
+      // `logger.Info("request", "path", r.URL.Path)` cannot forge a line.
+      if (!/f$/.test(c.name) && c.args.length >= 3 && /^["`]/.test(c.args[1]?.text ?? '') && ctx.fileHas(/"log\/slog"|go\.uber\.org\/zap|sirupsen\/logrus|rs\/zerolog/)) return undefined;
       for (const a of c.args) {
         if (!ctx.mayTaintExpr(a)) continue;
         const h = goLogPieces(a, ctx, c.callee, false);

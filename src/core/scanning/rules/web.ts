@@ -11,6 +11,9 @@ function tainted(ctx: RuleContext, n: Node | undefined, mask: San, sink: string,
   const v = ctx.val(n);
   const t = taintFor(v, mask);
   if (!t) return undefined;
+  // A file named on the command line (argv, stdin) is the invoking user's own choice: opening
+  // it is what a CLI tool is for, not a traversal.
+  if (mask === San.Path && t.kind === 'cli') return undefined;
   if (guard && guard.test(ctx.functionText())) return undefined;
   return { taint: t, sink, node: n, severity: 'high' };
 }
@@ -813,7 +816,8 @@ export const pathTraversal = defineRule({
     ],
     javascript: [
       pathSink(['readFile', 'readFileSync', 'writeFile', 'writeFileSync', 'createReadStream', 'createWriteStream', 'unlink', 'unlinkSync', 'readdir', 'readdirSync', 'appendFile', 'appendFileSync', 'rm', 'rmSync', 'open', 'openSync', 'access', 'stat', 'statSync', 'existsSync', 'mkdir', 'mkdirSync'], (c) => /^(?:fs|fsp|fse|fs\.promises|promises|fsPromises|fs-extra)$/.test(c.receiver?.text ?? '') || (!c.receiver && /^(?:readFile|readFileSync|writeFile|writeFileSync|createReadStream|unlink)$/.test(c.name)), undefined, undefined, JS_PATH_GUARD),
-      pathSink(['sendFile', 'download', 'sendfile'], (c) => /^(?:res|response)$/.test(c.receiver?.text ?? ''), undefined, undefined, JS_PATH_GUARD),
+      // `res.sendFile(name, { root })`: send refuses paths that leave root.
+      pathSink(['sendFile', 'download', 'sendfile'], (c) => /^(?:res|response)$/.test(c.receiver?.text ?? '') && !c.args.slice(1).some((a) => a.type === 'object' && /\broot\s*:/.test(a.text)), undefined, undefined, JS_PATH_GUARD),
       // `res.render(req.query.page)`: the view name is a path under the views directory.
       pathSink(['render'], (c) => /^(?:res|response)$/.test(c.receiver?.text ?? ''), undefined, undefined, JS_PATH_GUARD),
       // Upload handling: the destination of a rename/copy/move, and express-fileupload's file.mv(dest).
@@ -1237,7 +1241,7 @@ export const ssrf = defineRule({
     ],
     ruby: [
       ssrfSink(['get', 'get_response', 'post', 'open', 'new', 'start'], (c) => /^(?:Net::HTTP|URI|HTTParty|Faraday|RestClient|Excon|HTTP|OpenURI)$/.test(c.receiver?.text ?? '') && !(c.receiver?.text === 'URI' && c.name !== 'open')),
-      ssrfSink(['URI', 'parse'], (c) => c.callee === 'URI' || c.callee === 'URI.parse'),
+      // URI(...) / URI.parse only parse: the request is made by the client call that receives the URI.
     ],
     php: [
       ssrfSink(['curl_init', 'fsockopen', 'get_headers'], (c) => !c.receiver),
