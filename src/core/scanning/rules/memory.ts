@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Hit, Matcher, RuleContext } from '../rule';
 import { defineRule } from '../rule';
 import type { CallSite } from '../syntax';
-import { San, flowHit, taintFor } from './helpers';
+import { San, flowHit, lastName, taintFor } from './helpers';
 
 function isLiteral(n: Node | undefined): boolean {
   return !!n && (n.type === 'string_literal' || n.type === 'concatenated_string' || n.type === 'raw_string_literal');
@@ -510,6 +510,38 @@ const danglingCStr: Matcher = {
   },
 };
 
+/** The container a loop iterates: `for (auto &x : C)` or `for (auto it = C.begin(); …)`. */
+function loopContainer(loop: Node): string | undefined {
+  if (loop.type === 'for_range_loop') {
+    const right = loop.childForFieldName('right')?.text.trim() ?? '';
+    return /^[A-Za-z_][\w.>-]*$/.test(right) ? right : undefined;
+  }
+  const init = loop.childForFieldName('initializer')?.text ?? '';
+  return /=\s*(?:std::)?(?:c?begin\s*\(\s*([A-Za-z_][\w.>-]*)\s*\)|([A-Za-z_][\w.>-]*)\s*(?:\.|->)\s*c?begin\s*\(\s*\))/.exec(init)?.slice(1).find(Boolean);
+}
+
+function iteratorInvalidation(loop: Node, ctx: RuleContext): Hit | undefined {
+  const container = loopContainer(loop);
+  const body = loop.childForFieldName('body');
+  if (!container || !body) return undefined;
+  const name = container.replace(/[.>-]/g, (c) => `\\${c}`);
+  // Node-based containers keep other iterators valid on insert.
+  const decl = new RegExp(`std::(?:list|forward_list|map|multimap|set|multiset)\\s*<[^;]*>\\s*&?\\s*${lastName(container)}\\b`);
+  if (decl.test(ctx.text)) return undefined;
+  const text = body.text;
+  const re = new RegExp(`(^|[^\\w.])(?:([A-Za-z_]\\w*)\\s*=\\s*)?${name}\\s*(?:\\.|->)\\s*(push_back|emplace_back|push_front|emplace_front|insert|emplace|erase|resize|reserve|clear|assign|shrink_to_fit)\\s*\\(`, 'g');
+  for (const m of text.matchAll(re)) {
+    // `it = v.erase(it)` is the correct idiom; a modification followed by leaving the loop is fine.
+    if (m[2] && m[3] === 'erase') continue;
+    const rest = text.slice((m.index ?? 0) + m[0].length);
+    const stmtEnd = rest.indexOf(';');
+    const after = rest.slice(stmtEnd + 1, stmtEnd + 120);
+    if (/^\s*(?:break|return|goto)\b/.test(after)) continue;
+    return { node: loop.childForFieldName('body') ?? loop, message: `\`${container}\` is modified with ${m[3]}() while a loop iterates over it: its iterators (and references to its elements) may be invalidated (use after free); collect the changes and apply them after the loop, or loop by index` };
+  }
+  return undefined;
+}
+
 export const useAfterFree = defineRule({
   id: 'c-use-after-free',
   name: 'Use after free',
@@ -521,6 +553,13 @@ export const useAfterFree = defineRule({
   description: 'free(p)/delete p followed, in the same block, by a use of p (dereference, call argument, release again) before p is reassigned; pointers kept into temporary std::strings; free() of a stack array or a local\'s address (CWE-590).',
   matchers: {
     c: [
+      {
+        // Iterator invalidation: a loop over a vector/string/deque that grows or shrinks the same
+        // container (`for (auto it = v.begin(); …) v.push_back(…)`, `for (auto &x : v) v.erase(…)`).
+        kind: 'node', trigger: /\.\s*(?:push_back|emplace_back|push_front|emplace_front|insert|emplace|erase|resize|reserve|clear|assign|shrink_to_fit)\s*\(/, anchor: /\bfor\s*\(/,
+        types: ['for_range_loop', 'for_statement'],
+        check: (n, ctx) => iteratorInvalidation(n, ctx),
+      },
       {
         kind: 'call',
         names: ['free', 'kfree', 'g_free'],
