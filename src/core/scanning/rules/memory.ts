@@ -542,6 +542,49 @@ function iteratorInvalidation(loop: Node, ctx: RuleContext): Hit | undefined {
   return undefined;
 }
 
+/** Calls that keep a callback beyond the current call. */
+const KEEPS_CALLBACK = /^(?:subscribe|register\w*|on[A-Z_]?\w*|add\w*(?:Listener|Handler|Callback|Observer)|connect|set\w*(?:Callback|Handler|Listener)|push_back|emplace_back|push|post|dispatch|submit|enqueue|schedule\w*|async|defer|then|detach|insert|emplace)$/;
+
+function escapingRefLambda(lambda: Node, ctx: RuleContext): Hit | undefined {
+  const captures = lambda.childForFieldName('captures')?.text ?? '';
+  if (!/&/.test(captures)) return undefined;
+  // What is captured by reference: `[&]` (everything used) or `[&x, &y]`.
+  const named = [...captures.matchAll(/&\s*([A-Za-z_]\w*)/g)].map((m) => m[1]);
+  const fnText = ctx.functionText();
+  const locals = named.length ? named.filter((x) => new RegExp(`\\b(?:auto|int|long|double|float|bool|char|size_t|std::\\w+(?:<[^;]*>)?|[A-Z]\\w*(?:<[^;]*>)?)\\s*&?\\s+${x}\\s*(?:=|\\{|\\(|;)`).test(fnText)) : ['(all)'];
+  if (locals.length === 0) return undefined;
+  let p: Node | null = lambda.parent;
+  if (p?.type === 'argument_list') {
+    const call = p.parent;
+    const callee = call?.childForFieldName('function')?.text ?? '';
+    const name = /([A-Za-z_]\w*)\s*$/.exec(callee.replace(/<[^<>]*>$/, ''))?.[1] ?? '';
+    // `std::thread(…)` / `std::thread t(…)` (a declaration) that is then detached.
+    const declared = call?.type === 'init_declarator' ? (call.parent?.childForFieldName('type')?.text ?? '') : '';
+    const thread = /^(?:std::)?thread$/.test(callee || declared) && /\.detach\s*\(/.test(fnText);
+    if (!KEEPS_CALLBACK.test(name) && !thread) return undefined;
+    return { node: lambda, message: `A lambda capturing ${named.length ? named.map((x) => `\`${x}\``).join(', ') : 'locals'} by reference is handed to ${thread ? 'a detached std::thread' : `${name || callee}()`}, which keeps it after this function returns: the references dangle (use after free); capture by value` };
+  }
+  if (p?.type === 'return_statement') return { node: lambda, message: 'A lambda capturing locals by reference is returned: the references dangle once this function returns (use after free); capture by value' };
+  if (p?.type === 'assignment_expression' && /^(?:this->|\w+_\b|m_\w+)/.test(p.childForFieldName('left')?.text ?? '')) return { node: lambda, message: 'A lambda capturing locals by reference is stored in a member: the references dangle once this function returns (use after free); capture by value' };
+  return undefined;
+}
+
+function danglingView(decl: Node, ctx: RuleContext): Hit | undefined {
+  if (!/^(?:std::)?(?:w|u8|u16|u32)?string_view$/.test((decl.childForFieldName('type')?.text ?? '').replace(/\s+/g, ''))) return undefined;
+  const init = decl.namedChildren.find((c) => c.type === 'init_declarator');
+  const value = init?.childForFieldName('value');
+  if (!value) return undefined;
+  const v = value.type === 'initializer_list' || value.type === 'argument_list' ? value.namedChildren[0] : value;
+  if (!v) return undefined;
+  // A temporary std::string: a concatenation involving a std::string, std::string(...), or a call of a
+  // function/method this file declares as returning std::string by value.
+  const t = v.text;
+  const callee = v.type === 'call_expression' ? (/([A-Za-z_]\w*)\s*$/.exec(v.childForFieldName('function')?.text ?? '')?.[1] ?? '') : '';
+  const returnsString = !!callee && new RegExp(`(?:^|[\\s;}])(?:const\\s+)?std::(?:w|u8|u16|u32)?string\\s+(?:[A-Za-z_]\\w*::)?${callee}\\s*\\(`).test(ctx.text);
+  const temporary = returnsString || /^(?:std::)?(?:w)?string\s*[({]/.test(t) || /\.(?:substr|str)\s*\([^)]*\)\s*$/.test(t) || /std::to_string\s*\(/.test(t);
+  return temporary ? { node: v, message: 'The string_view refers to a temporary std::string that is destroyed at the end of this statement: reading it later is a use after free; keep a std::string' } : undefined;
+}
+
 export const useAfterFree = defineRule({
   id: 'c-use-after-free',
   name: 'Use after free',
@@ -553,6 +596,17 @@ export const useAfterFree = defineRule({
   description: 'free(p)/delete p followed, in the same block, by a use of p (dereference, call argument, release again) before p is reassigned; pointers kept into temporary std::strings; free() of a stack array or a local\'s address (CWE-590).',
   matchers: {
     c: [
+      {
+        // A lambda capturing locals by reference that outlives the call: handed to a registration /
+        // async API, stored, or returned (C++ Core Guidelines F.53).
+        kind: 'node', trigger: /\[\s*&/, types: ['lambda_expression'],
+        check: (n, ctx) => escapingRefLambda(n, ctx),
+      },
+      {
+        // `std::string_view v = make_string();`: a view of a temporary std::string that dies at the `;`.
+        kind: 'node', trigger: /string_view\s+\w+\s*[={(]/, types: ['declaration'],
+        check: (n, ctx) => danglingView(n, ctx),
+      },
       {
         // Iterator invalidation: a loop over a vector/string/deque that grows or shrinks the same
         // container (`for (auto it = v.begin(); …) v.push_back(…)`, `for (auto &x : v) v.erase(…)`).
