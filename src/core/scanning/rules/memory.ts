@@ -48,6 +48,17 @@ function boundMentions(bound: string, name: string): boolean {
  * checks nothing, so a long source overflows the destination (CWE-120/787). A destination
  * allocated in this function is sized by its own code and is left out.
  */
+/**
+ * `strncat(dst, src, sizeof dst)` / `strncat(out, s, BUF_MAX)`: strncat's bound is the space left
+ * (size - strlen(dst) - 1), so the whole buffer size lets appends run past the end.
+ */
+function strncatWholeSize(c: CallSite): Hit | undefined {
+  const n = c.args[2]?.text.replace(/\s+/g, '') ?? '';
+  if (!n || /strlen|-|\bleft\b|\bremain|\bavail|\bspace\b|\brest\b/i.test(n)) return undefined;
+  if (!/^(?:sizeof\(?[\w.>-]+\)?|[A-Z_][A-Z0-9_]*|\d+)$/.test(n)) return undefined;
+  return { node: c.args[2], cwe: 'CWE-787', message: `strncat's third argument is how many characters to append, not the buffer size: \`${c.args[2].text}\` lets repeated appends write past the end of \`${c.args[0]?.text}\`; pass size - strlen(dst) - 1, or use snprintf` };
+}
+
 function sourceSizedBound(c: CallSite, ctx: RuleContext): Hit | undefined {
   const isPrintf = /snprintf$/.test(c.name);
   const dst = baseName(c.args[0]);
@@ -260,7 +271,8 @@ export const cDangerousFunction = defineRule({
           const fn = ctx.functionText();
           const esc = dst.text.replace(/[$]/g, '\\$&');
           // Destination is a fixed-size array declared in this function.
-          const decl = new RegExp(`\\b${esc}\\s*\\[\\s*(\\w+)\\s*\\]\\s*[;=]`).exec(fn);
+          // A declaration (`char buf[64];`), not an element write such as `buf[0] = 0;`.
+          const decl = new RegExp(`\\b(?:char|wchar_t|u?int\\d*_t|int|short|long|unsigned(?:\\s+char)?|signed\\s+char|BYTE|byte|uchar)\\s+${esc}\\s*\\[\\s*(\\w+)\\s*\\]\\s*[;=]`).exec(fn);
           if (!decl) return undefined;
           if (/sizeof|^\d+$|^[A-Z_][A-Z0-9_]*$/.test(len.text) || len.text.includes(decl[1])) return undefined;
           const l = len.text.replace(/[^\w]/g, '');
@@ -269,7 +281,7 @@ export const cDangerousFunction = defineRule({
           return { cwe: 'CWE-121', message: `${c.name} into the fixed-size array \`${dst.text}\` with a length that is not checked against its size (stack buffer overflow)` };
         },
       },
-      { kind: 'call', names: ['strncpy', 'strncat', 'memcpy', 'memmove', 'wcsncpy', 'snprintf', 'vsnprintf'], check: (c, ctx) => sourceSizedBound(c, ctx) ?? (c.name === 'strncpy' ? unterminatedCopy(c, ctx) : undefined) },
+      { kind: 'call', names: ['strncpy', 'strncat', 'memcpy', 'memmove', 'wcsncpy', 'snprintf', 'vsnprintf'], check: (c, ctx) => sourceSizedBound(c, ctx) ?? (c.name === 'strncpy' ? unterminatedCopy(c, ctx) : c.name === 'strncat' ? strncatWholeSize(c) : undefined) },
       { kind: 'call', names: ['read', 'recv', 'fread', 'recvfrom'], check: (c, ctx) => unterminatedRead(c, ctx) },
       {
         // A hand-written copy that stops only at the source's end: `while (src[i] != '\0') { buf[i] = src[i]; i++; }`
@@ -553,7 +565,7 @@ function escapingRefLambda(lambda: Node, ctx: RuleContext): Hit | undefined {
   const fnText = ctx.functionText();
   const locals = named.length ? named.filter((x) => new RegExp(`\\b(?:auto|int|long|double|float|bool|char|size_t|std::\\w+(?:<[^;]*>)?|[A-Z]\\w*(?:<[^;]*>)?)\\s*&?\\s+${x}\\s*(?:=|\\{|\\(|;)`).test(fnText)) : ['(all)'];
   if (locals.length === 0) return undefined;
-  let p: Node | null = lambda.parent;
+  const p: Node | null = lambda.parent;
   if (p?.type === 'argument_list') {
     const call = p.parent;
     const callee = call?.childForFieldName('function')?.text ?? '';
@@ -596,6 +608,27 @@ export const useAfterFree = defineRule({
   description: 'free(p)/delete p followed, in the same block, by a use of p (dereference, call argument, release again) before p is reassigned; pointers kept into temporary std::strings; free() of a stack array or a local\'s address (CWE-590).',
   matchers: {
     c: [
+      {
+        // `for (n = head; n; n = n->next) free(n);`: the loop's step reads the node just freed.
+        kind: 'node', trigger: /\bfree\s*\(|\bdelete\b/, anchor: /\bfor\s*\(/, types: ['for_statement'],
+        check: (n) => {
+          const m = /^([A-Za-z_]\w*)\s*=\s*\1\s*->\s*\w+$/.exec(n.childForFieldName('update')?.text.trim() ?? '');
+          const body = n.childForFieldName('body')?.text ?? '';
+          if (!m || !new RegExp(`(?:\\bfree\\s*\\(\\s*${m[1]}\\s*\\)|\\bdelete\\s+${m[1]}\\s*;)`).test(body)) return undefined;
+          return { node: n.childForFieldName('update') ?? n, message: `\`${m[1]}\` is freed in the loop body and then read by the loop step \`${m[0]}\` (use after free); save the next pointer before freeing` };
+        },
+      },
+      {
+        // `p = realloc(p, n)`: when realloc fails it returns NULL and the old block leaks (and p is lost).
+        kind: 'call', names: ['realloc'],
+        check: (c) => {
+          const p = c.node.parent;
+          const target = p?.type === 'assignment_expression' ? p.childForFieldName('left')?.text.replace(/\s+/g, '') : undefined;
+          if (!target || target !== c.args[0]?.text.replace(/\s+/g, '')) return undefined;
+          // A robustness hint (info): the block leaks only when allocation already failed.
+          return { node: c.node, cwe: 'CWE-401', severity: 'info', message: `\`${target} = realloc(${target}, …)\` loses the only pointer to the old block when realloc fails (memory leak, and the caller sees a NULL buffer); assign to a temporary first` };
+        },
+      },
       {
         // A lambda capturing locals by reference that outlives the call: handed to a registration /
         // async API, stored, or returned (C++ Core Guidelines F.53).
